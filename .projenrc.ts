@@ -1,0 +1,118 @@
+import { awscdk, javascript } from 'projen';
+
+/** The library's one name in every ecosystem it is published to. */
+const NAME = 'cdk-codedeploy-rollouts';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: NAME,
+  description: 'Safe, alarm-guarded AWS CodeDeploy rollouts for Lambda functions, EC2 fleets and on-premises servers, as typed AWS CDK v2 constructs.',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'codedeploy', 'deployment', 'canary', 'lambda', 'ec2', 'rollback'],
+  author: 'cdk-codedeploy-rollouts developers',
+  authorAddress: 'dev@cdk-codedeploy-rollouts.invalid',
+  repositoryUrl: 'https://github.com/cdk-codedeploy-rollouts/cdk-codedeploy-rollouts.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // aws-cdk-lib and constructs are peer dependencies (the floor is the current release).
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // Construct Hub reads these to publish and document the other languages.
+  publishToPypi: { distName: NAME, module: 'cdk_codedeploy_rollouts' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkcodedeployrollouts',
+    mavenGroupId: 'io.github.cdk-codedeploy-rollouts',
+    mavenArtifactId: NAME,
+  },
+  publishToNuget: { dotNetNamespace: 'CdkCodeDeployRollouts', packageId: 'CdkCodeDeployRollouts' },
+  publishToGo: { moduleName: 'github.com/cdk-codedeploy-rollouts/cdk-codedeploy-rollouts-go' },
+
+  // CI is .ci/run, not GitHub workflows.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+
+  devDeps: [
+    'aws-cdk@^2.1148.1',
+    'cdk-nag@^3.0.2',
+    'fast-check@^4.11.0',
+    'tsconfig-paths@^4.2.0',
+  ],
+
+  // Tests: type-checked, never rewriting a snapshot, never passing on an empty run.
+  typecheckTests: true,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Examples import the library by its package name, as a copied app would.
+      moduleNameMapper: { [`^${NAME}$`]: '<rootDir>/src/index.ts' },
+      coverageReporters: ['text-summary'],
+    },
+  },
+  tsJestOptions: {
+    // tsc --noEmit (typecheckTests) type-checks; ts-jest only transpiles, which halves test time.
+    transformOptions: { isolatedModules: true },
+  },
+  // jsii projects type-check tests with test/tsconfig.json: paths there are relative to test/.
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../build-tools/**/*.ts'],
+    compilerOptions: {
+      paths: { [NAME]: ['../src/index.ts'] },
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'build-tools', 'projenrc', '.projenrc.ts'],
+    // The test command reports lint errors; it never rewrites sources behind the author's back.
+    commandOptions: { fix: false },
+  },
+  gitignore: ['cdk.out/', '.jsii.tabl.json'],
+  npmignoreEnabled: true,
+});
+
+// examples/ are standalone apps for users to copy: type-checked and linted, not shipped.
+project.npmignore?.addPatterns('/examples/', '/bench/', '/build-tools/', '/.ci/', 'cdk.out/');
+
+// Main job: synthesize every app under examples/ with the real aws-cdk CLI into cdk.out/<example>.
+const synthExamples = project.addTask('synth:examples', {
+  description: 'Synthesize every app under examples/ with the aws-cdk CLI into cdk.out/<example>',
+  exec: 'ts-node --project test/tsconfig.json build-tools/synth-examples.ts',
+});
+project.addTask('examples', {
+  description: 'Build the library and synthesize every example (the README\'s first command)',
+  steps: [{ spawn: 'compile' }, { spawn: synthExamples.name }],
+});
+
+// The Python binding cannot be built into a wheel here (PyPI is unreachable); generating its code
+// still proves every public type translates.
+const pythonBinding = project.addTask('check:python-binding', {
+  description: 'Generate (not package) the Python binding to prove the API translates',
+  exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code',
+});
+
+// Fails when regenerating API.md or a projen-generated file changes it: what was there was stale.
+const GENERATED_CHECK = 'ts-node --project test/tsconfig.json build-tools/check-generated.ts';
+
+// The README's test command.
+project.addTask('check', {
+  description: 'jsii compile, type-check tests and examples, every test, lint, Python binding, stale generated files',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  steps: [
+    { exec: `${GENERATED_CHECK} record`, name: 'record generated files' },
+    { spawn: 'default' },
+    { spawn: 'compile' },
+    { spawn: 'post-compile' },
+    { spawn: 'test' },
+    { spawn: pythonBinding.name },
+    { exec: `${GENERATED_CHECK} verify`, name: 'fail on stale generated files' },
+  ],
+});
+
+project.synth();

@@ -1,0 +1,36 @@
+import { MinimumHealthyHostsPerZone } from 'aws-cdk-lib/aws-codedeploy';
+import { ZONAL_CONFIG } from '../private/codedeploy-limits';
+import { Problems } from '../private/validation';
+
+/**
+ * How many hosts of each Availability Zone must stay healthy while a zonal rollout deploys to
+ * that zone (CodeDeploy's MinimumHealthyHostsPerZone).
+ */
+export class HealthyHostsPerZone {
+  /** At least `count` hosts of the zone stay healthy: an integer of at least 0. */
+  public static count(count: number): HealthyHostsPerZone {
+    const problems = new Problems('HealthyHostsPerZone.count');
+    problems.integer('count', count, ZONAL_CONFIG.perZoneCount);
+    problems.throwIfAny();
+    return new HealthyHostsPerZone(`${count}Hosts`, MinimumHealthyHostsPerZone.count(count));
+  }
+
+  /** At least `percent` of the zone's hosts (rounded up) stay healthy: an integer from 0 to 99. */
+  public static percent(percent: number): HealthyHostsPerZone {
+    const problems = new Problems('HealthyHostsPerZone.percent');
+    problems.integer('percent', percent, ZONAL_CONFIG.perZonePercent);
+    problems.throwIfAny();
+    return new HealthyHostsPerZone(`${percent}Percent`, MinimumHealthyHostsPerZone.percentage(percent));
+  }
+
+  /** A readable name of the threshold, e.g. `1Hosts` or `50Percent`. */
+  public readonly shape: string;
+
+  /** @internal */
+  public readonly _minimumHealthyHostsPerZone: MinimumHealthyHostsPerZone;
+
+  private constructor(shape: string, minimumHealthyHostsPerZone: MinimumHealthyHostsPerZone) {
+    this.shape = shape;
+    this._minimumHealthyHostsPerZone = minimumHealthyHostsPerZone;
+  }
+}

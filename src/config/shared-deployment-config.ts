@@ -1,0 +1,43 @@
+import { Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { defaultDeploymentConfigName } from './deployment-config-name';
+
+/** A custom deployment config shape, as the stack-wide de-duplication sees it. */
+export interface ConfigShape {
+  /** Identifies the shape, e.g. `LambdaCanary5Percent15Minutes`; part of the construct id and default name. */
+  readonly shapeId: string;
+  /** The name the user chose, if any. */
+  readonly deploymentConfigName?: string;
+}
+
+/** Prefix of the construct id of every shared config, directly under its stack. */
+const CONSTRUCT_ID_PREFIX = 'DeploymentConfig';
+
+/**
+ * Returns the one config of this shape in the scope's stack, creating it on first use, so every
+ * rollout in a stack that asks for the same shape shares one `AWS::CodeDeploy::DeploymentConfig`.
+ */
+export function sharedDeploymentConfig<T extends IConstruct>(
+  scope: IConstruct,
+  shape: ConfigShape,
+  create: (stack: Stack, id: string, deploymentConfigName: string) => T,
+): T {
+  const stack = Stack.of(scope);
+  const name = shape.deploymentConfigName ?? defaultDeploymentConfigName(stack, shape.shapeId);
+  // A chosen name becomes part of the id: the same shape under two names is two configs.
+  const id = `${CONSTRUCT_ID_PREFIX}${shape.shapeId}${shape.deploymentConfigName ? `-${shape.deploymentConfigName}` : ''}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing) {
+    return existing as T;
+  }
+  const clash = stack.node.children.find((child) => (child as unknown as { [NAME_KEY]?: string })[NAME_KEY] === name);
+  if (clash) {
+    throw new Error(`deploymentConfigName '${name}' is already used in stack ${stack.stackName} by a different deployment config shape (${clash.node.id}); choose another name`);
+  }
+  const config = create(stack, id, name);
+  Object.defineProperty(config, NAME_KEY, { value: name, enumerable: false });
+  return config;
+}
+
+/** Marks which name a shared config was created with, to catch two shapes asking for one name. */
+const NAME_KEY = Symbol.for('cdk-codedeploy-rollouts.deploymentConfigName');

@@ -1,0 +1,3 @@
+export * from './config/traffic-shift';
+export * from './config/healthy-hosts';
+export * from './config/healthy-hosts-per-zone';

@@ -1,0 +1,71 @@
+/**
+ * The limits CodeDeploy enforces that the library checks at synth time, each with its source.
+ *
+ * CloudFormation's own schema for AWS::CodeDeploy::DeploymentConfig only checks that these values
+ * are integers (a percentage of 150 or an interval of 5000 minutes passes it), so a bad value
+ * otherwise surfaces as a failed stack deployment.
+ */
+
+/**
+ * Lambda traffic shifting (TimeBasedCanary, TimeBasedLinear).
+ *
+ * Source: CodeDeploy User Guide, "Quotas for CodeDeploy", Deployment configurations:
+ * "Maximum percentage of traffic that can be shifted in one increment during an AWS Lambda
+ * deployment: 99" and "Maximum number of minutes between the first and last traffic shift during
+ * an AWS Lambda canary or linear deployment: 2880"
+ * (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html). Intervals are whole
+ * minutes (API reference, TimeBasedCanary/TimeBasedLinear: "The number of minutes ...", Integer);
+ * a shift must move some traffic and wait at least one minute, so both start at 1.
+ */
+export const LAMBDA_TRAFFIC_SHIFT = {
+  percentage: { min: 1, max: 99 },
+  interval: { min: 1, max: 2880, unit: 'minutes' },
+  /** First to last traffic shift, in minutes. */
+  maxShiftSpanMinutes: 2880,
+} as const;
+
+/**
+ * Server minimum healthy hosts (MinimumHealthyHosts: HOST_COUNT, FLEET_PERCENT).
+ *
+ * Source: CodeDeploy User Guide, "Quotas for CodeDeploy": "Minimum healthy hosts ... HOST_COUNT:
+ * any positive integer or 0 ... FLEET_PERCENT: any positive integer less than 100, or 0"; and
+ * "Working with instance health": a percentage is rounded up to whole instances, and a minimum
+ * that is not below the number of instances fails the deployment at once
+ * (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-health.html).
+ */
+export const MINIMUM_HEALTHY_HOSTS = {
+  count: { min: 0 },
+  percent: { min: 0, max: 99 },
+} as const;
+
+/**
+ * Zonal rollouts (ZonalConfig).
+ *
+ * Source: CodeDeploy API reference, ZonalConfig: monitorDurationInSeconds and
+ * firstZoneMonitorDurationInSeconds are whole seconds (Long); aws-cdk-lib documents "Accepted
+ * Values: 0, Greater than or equal to 1" for both. No upper bound is documented, so none is checked.
+ * MinimumHealthyHostsPerZone takes the same HOST_COUNT / FLEET_PERCENT types; its percentage is
+ * held to the fleet-wide range (below 100), because a zone that must keep every host healthy
+ * can never be deployed to.
+ */
+export const ZONAL_CONFIG = {
+  monitorDuration: { min: 0, unit: 'seconds' },
+  perZoneCount: { min: 0 },
+  perZonePercent: { min: 0, max: 99 },
+} as const;
+
+/**
+ * Deployment config names.
+ *
+ * Source: CodeDeploy API reference, CreateDeploymentConfig, deploymentConfigName: "Minimum length
+ * of 1. Maximum length of 100"; CloudFormation's resource schema pattern `^[A-Za-z0-9+=,.@_-]*$`;
+ * CodeDeploy User Guide, "Quotas for CodeDeploy": the prefix `CodeDeployDefault.` is disallowed for
+ * custom deployment configuration names (CloudFormation's schema does not check this one).
+ */
+export const DEPLOYMENT_CONFIG_NAME = {
+  minLength: 1,
+  maxLength: 100,
+  pattern: /^[A-Za-z0-9+=,.@_-]*$/,
+  allowedCharacters: 'letters, digits and + = , . @ _ -',
+  reservedPrefix: 'CodeDeployDefault.',
+} as const;

@@ -1,0 +1,86 @@
+import { CfnResource, Stack, Validations, aws_lambda as lambda, aws_s3 as s3 } from 'aws-cdk-lib';
+import { checkedApp, checkedSynth, CheckedSynth } from './checked-synth';
+
+// One synthesis, shared by every assertion: a stack with a deliberately broken template, and a
+// stack with a plain bucket and a plain function that cdk-nag flags, one finding acknowledged.
+let result: CheckedSynth;
+let bucketStack: Stack;
+
+beforeAll(() => {
+  const app = checkedApp();
+  const broken = new Stack(app, 'Broken');
+  new CfnResource(broken, 'MissingRequired', {
+    type: 'AWS::CodeDeploy::DeploymentGroup',
+    properties: { ServiceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy' },
+  });
+  new CfnResource(broken, 'WrongEnum', {
+    type: 'AWS::CodeDeploy::DeploymentConfig',
+    properties: { ComputePlatform: 'Lambda', TrafficRoutingConfig: { Type: 'CANARY' } },
+  });
+  new CfnResource(broken, 'UnknownProperty', {
+    type: 'AWS::CodeDeploy::Application',
+    properties: { ComputePlatform: 'Lambda', Colour: 'blue' },
+  });
+
+  bucketStack = new Stack(app, 'Bucket');
+  const bucket = new s3.Bucket(bucketStack, 'Plain');
+  Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S10', reason: 'this test checks that an acknowledged finding is left out' });
+  new lambda.CfnFunction(bucketStack, 'Function', {
+    code: { zipFile: 'exports.handler = async () => {};' },
+    handler: 'index.handler',
+    role: 'arn:aws:iam::123456789012:role/function',
+    runtime: 'nodejs22.x',
+  });
+  result = checkedSynth(app);
+});
+
+describe('template validation', () => {
+  test('a missing required property is a finding', () => {
+    expect(result.templateFindings).toContainEqual(expect.objectContaining({
+      rule: 'F3003',
+      where: 'Broken/MissingRequired Properties',
+      description: "Properties: 'ApplicationName' is a required property",
+    }));
+  });
+
+  test('a wrong enum value, only a warning in the validator, is a finding', () => {
+    expect(result.templateFindings).toContainEqual(expect.objectContaining({
+      rule: 'W3030',
+      severity: 'warning',
+      where: 'Broken/WrongEnum Properties.TrafficRoutingConfig.Type',
+    }));
+  });
+
+  test('an unknown property is a finding', () => {
+    expect(result.templateFindings).toContainEqual(expect.objectContaining({
+      rule: 'F3002',
+      where: 'Broken/UnknownProperty Properties.Colour',
+    }));
+  });
+
+  test('a valid template has no finding', () => {
+    expect(result.templateFindings.filter((f) => f.where.startsWith('Bucket/'))).toEqual([]);
+  });
+});
+
+describe('cdk-nag', () => {
+  test.each([
+    ['AwsSolutions', 'Bucket/Plain/Resource'],
+    ['HIPAA.Security', 'Bucket/Plain/Resource'],
+    ['NIST.800.53.R5', 'Bucket/Plain/Resource'],
+    ['PCI.DSS.321', 'Bucket/Plain/Resource'],
+    ['Serverless', 'Bucket/Function'],
+  ])('the %s pack runs and reports on %s', (pack, where) => {
+    expect(result.nagFindings.filter((f) => f.check === pack && f.where === where).length).toBeGreaterThan(0);
+  });
+
+  test('an acknowledged finding is left out, the others stay', () => {
+    const awsSolutions = result.nagFindings.filter((f) => f.check === 'AwsSolutions').map((f) => f.rule);
+    expect(awsSolutions).not.toContain('AwsSolutions-S10');
+    expect(awsSolutions).toContain('AwsSolutions-S1');
+  });
+
+  test('templates stay readable', () => {
+    result.template(bucketStack).resourceCountIs('AWS::S3::Bucket', 1);
+  });
+});

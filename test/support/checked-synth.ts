@@ -1,0 +1,103 @@
+/**
+ * Synthesizes an app once and returns its templates together with everything the checks found:
+ * the five cdk-nag packs and CloudFormation's own rules and resource schemas (the validator that
+ * aws-cdk-lib bundles and runs on every synth). Warnings of that validator count as findings:
+ * a wrong enum value is only a warning there (W3030) and fails at deploy time.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+
+/** What CloudFormation's validator calls itself in the validation report. */
+export const TEMPLATE_VALIDATOR = 'CloudFormation Validate';
+
+/** The cdk-nag packs every example and construct must pass, by the name they report under. */
+export const NAG_PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless'];
+
+/** One unacknowledged finding of a check. */
+export interface Finding {
+  /** The plugin that reported it: a cdk-nag pack or `CloudFormation Validate`. */
+  readonly check: string;
+  /** Rule id, e.g. `AwsSolutions-S1` or `W3030`. */
+  readonly rule: string;
+  readonly severity: string;
+  /** Construct path of the offending resource, plus the property path when the validator gives one. */
+  readonly where: string;
+  readonly description: string;
+}
+
+/** The result of one checked synthesis. */
+export interface CheckedSynth {
+  /** Unacknowledged findings of the five cdk-nag packs. */
+  readonly nagFindings: Finding[];
+  /** Findings of CloudFormation's validator, warnings included. */
+  readonly templateFindings: Finding[];
+  /** The synthesized template of a stack in the app. */
+  template(stack: Stack): Template;
+}
+
+/**
+ * An app whose synthesis runs the five cdk-nag packs and CloudFormation's validator in strict mode,
+ * and records their findings in the cloud assembly instead of throwing, so a test can read them all.
+ */
+export function checkedApp(props: AppProps = {}): App {
+  const app = new App({
+    ...props,
+    context: {
+      ...props.context,
+      // Validator errors stay errors, and warnings count too (construct-library strict mode).
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      '@aws-cdk/core:strictCfnValidateErrors': true,
+      // Report findings in validation-report.json rather than failing synth on the first plugin.
+      '@aws-cdk/core:failSynthOnValidationErrors': false,
+    },
+  });
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new HIPAASecurityChecks(app),
+    new NIST80053R5Checks(app),
+    new PCIDSS321Checks(app),
+    new ServerlessChecks(app),
+  );
+  return app;
+}
+
+/** Synthesizes an app made by `checkedApp` once and collects every finding. */
+export function checkedSynth(app: App): CheckedSynth {
+  const assembly = app.synth();
+  const findings = readFindings(join(assembly.directory, 'validation-report.json'));
+  return {
+    nagFindings: findings.filter((f) => NAG_PACKS.includes(f.check)),
+    templateFindings: findings.filter((f) => f.check === TEMPLATE_VALIDATOR),
+    template: (stack) => Template.fromJSON(assembly.getStackByName(stack.stackName).template),
+  };
+}
+
+interface ReportJson {
+  readonly pluginReports: Array<{
+    readonly pluginName: string;
+    readonly violations: Array<{
+      readonly ruleName: string;
+      readonly description: string;
+      readonly severity?: string;
+      readonly violatingConstructs: Array<{
+        readonly constructPath?: string;
+        readonly cloudFormationResource?: { readonly propertyPaths?: string[] };
+      }>;
+    }>;
+  }>;
+}
+
+function readFindings(reportFile: string): Finding[] {
+  const report = JSON.parse(readFileSync(reportFile, 'utf-8')) as ReportJson;
+  return report.pluginReports.flatMap((plugin) => plugin.violations.flatMap((violation) =>
+    violation.violatingConstructs.map((construct) => ({
+      check: plugin.pluginName,
+      rule: violation.ruleName,
+      severity: violation.severity ?? 'unknown',
+      where: [construct.constructPath, ...(construct.cloudFormationResource?.propertyPaths ?? [])].join(' '),
+      description: violation.description,
+    }))));
+}
