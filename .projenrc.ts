@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /** The library's one name in every ecosystem it is published to. */
 const NAME = 'cdk-codedeploy-rollouts';
@@ -56,26 +56,32 @@ const project = new awscdk.AwsCdkConstructLibrary({
       coverageReporters: ['text-summary'],
     },
   },
-  tsJestOptions: {
-    // tsc --noEmit (typecheckTests) type-checks; ts-jest only transpiles, which halves test time.
-    transformOptions: { isolatedModules: true },
-  },
   // jsii projects type-check tests with test/tsconfig.json: paths there are relative to test/.
   tsconfigDev: {
+    // tsc --noEmit (typecheckTests) type-checks; ts-jest then only transpiles each file, which is faster.
+    compilerOptions: { isolatedModules: true, paths: { [NAME]: ['../src/index.ts'] } },
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../build-tools/**/*.ts'],
-    compilerOptions: {
-      paths: { [NAME]: ['../src/index.ts'] },
-    },
   },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'build-tools', 'projenrc', '.projenrc.ts'],
     // The test command reports lint errors; it never rewrites sources behind the author's back.
-    commandOptions: { fix: false },
+    commandOptions: { fix: false, extraArgs: ['--max-warnings=0'] },
+    // Examples import the library by its package name, as a copied app would.
+    aliasMap: { [NAME]: './src' },
+    aliasExtensions: ['.ts'],
   },
   gitignore: ['cdk.out/', '.jsii.tabl.json'],
   npmignoreEnabled: true,
 });
+
+// eslint's project service uses the nearest tsconfig.json: give the non-src folders one that
+// extends the test config (type-checked by typecheckTests) and includes the folder's own files.
+for (const dir of ['examples', 'build-tools']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+  });
+}
 
 // examples/ are standalone apps for users to copy: type-checked and linted, not shipped.
 project.npmignore?.addPatterns('/examples/', '/bench/', '/build-tools/', '/.ci/', 'cdk.out/');
@@ -93,8 +99,11 @@ project.addTask('examples', {
 // The Python binding cannot be built into a wheel here (PyPI is unreachable); generating its code
 // still proves every public type translates.
 const pythonBinding = project.addTask('check:python-binding', {
-  description: 'Generate (not package) the Python binding to prove the API translates',
-  exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code',
+  description: 'Generate (not package) the Python binding and byte-compile it, to prove the API translates',
+  steps: [
+    { exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code' },
+    { exec: 'python3 -m compileall -q dist/python-code/python/src' },
+  ],
 });
 
 // Fails when regenerating API.md or a projen-generated file changes it: what was there was stale.

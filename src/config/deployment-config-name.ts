@@ -35,8 +35,9 @@ export function defaultDeploymentConfigName(stack: Stack, shapeId: string): stri
   if (name.length <= DEPLOYMENT_CONFIG_NAME.maxLength) {
     return name;
   }
-  // Too long: keep as much of the stack name as fits, and a hash of the whole of it.
+  // Too long: keep as much of the stack name as fits, and a hash of the whole of it. The '.' before
+  // the hash cannot occur in a stack name, so no other stack's untruncated name can equal this one.
   const hash = createHash('sha256').update(stackPart).digest('hex').slice(0, 8);
   const room = DEPLOYMENT_CONFIG_NAME.maxLength - shapeId.length - hash.length - 2;
-  return `${stackPart.slice(0, Math.max(room, 0))}-${hash}-${shapeId}`.slice(-DEPLOYMENT_CONFIG_NAME.maxLength);
+  return `${stackPart.slice(0, Math.max(room, 0))}.${hash}-${shapeId}`.slice(-DEPLOYMENT_CONFIG_NAME.maxLength);
 }

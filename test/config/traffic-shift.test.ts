@@ -1,5 +1,5 @@
 import { App, Duration, Lazy, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
-import { LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
+import { ILambdaDeploymentConfig, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import { TrafficShift } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 
@@ -50,7 +50,7 @@ describe('validation', () => {
 });
 
 describe('predefined shapes create no resource', () => {
-  test.each([
+  const predefined: Array<[TrafficShift, ILambdaDeploymentConfig]> = [
     [TrafficShift.canary({ percentage: 10, interval: Duration.minutes(5) }), LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES],
     [TrafficShift.canary({ percentage: 10, interval: Duration.minutes(10) }), LambdaDeploymentConfig.CANARY_10PERCENT_10MINUTES],
     [TrafficShift.canary({ percentage: 10, interval: Duration.minutes(15) }), LambdaDeploymentConfig.CANARY_10PERCENT_15MINUTES],
@@ -60,7 +60,8 @@ describe('predefined shapes create no resource', () => {
     [TrafficShift.linear({ percentage: 10, interval: Duration.minutes(3) }), LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_3MINUTES],
     [TrafficShift.linear({ percentage: 10, interval: Duration.minutes(10) }), LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_10MINUTES],
     [TrafficShift.allAtOnce(), LambdaDeploymentConfig.ALL_AT_ONCE],
-  ].map(([shift, expected]) => [expected.deploymentConfigName, shift, expected] as const))('%s', (_name, shift, expected) => {
+  ];
+  test.each(predefined.map(([shift, expected]) => ({ name: expected.deploymentConfigName, shift, expected })))('$name', ({ shift, expected }) => {
     const stack = new Stack(new App(), 'Stack');
     expect(shift.bind(stack).deploymentConfigName).toEqual(expected.deploymentConfigName);
     expect(stack.node.children).toHaveLength(0);
