@@ -13,6 +13,9 @@ export interface ConfigShape {
 /** Prefix of the construct id of every shared config, directly under its stack. */
 const CONSTRUCT_ID_PREFIX = 'DeploymentConfig';
 
+/** Per stack, the construct id of the shared config that took each deployment config name. */
+const NAMES_IN_USE = new WeakMap<Stack, Map<string, string>>();
+
 /**
  * Returns the one config of this shape in the scope's stack, creating it on first use, so every
  * rollout in a stack that asks for the same shape shares one `AWS::CodeDeploy::DeploymentConfig`.
@@ -23,21 +26,19 @@ export function sharedDeploymentConfig<T extends IConstruct>(
   create: (stack: Stack, id: string, deploymentConfigName: string) => T,
 ): T {
   const stack = Stack.of(scope);
-  const name = shape.deploymentConfigName ?? defaultDeploymentConfigName(stack, shape.shapeId);
   // A chosen name becomes part of the id: the same shape under two names is two configs.
   const id = `${CONSTRUCT_ID_PREFIX}${shape.shapeId}${shape.deploymentConfigName ? `-${shape.deploymentConfigName}` : ''}`;
   const existing = stack.node.tryFindChild(id);
   if (existing) {
     return existing as T;
   }
-  const clash = stack.node.children.find((child) => (child as unknown as { [NAME_KEY]?: string })[NAME_KEY] === name);
-  if (clash) {
-    throw new Error(`deploymentConfigName '${name}' is already used in stack ${stack.stackName} by a different deployment config shape (${clash.node.id}); choose another name`);
+  const name = shape.deploymentConfigName ?? defaultDeploymentConfigName(stack, shape.shapeId);
+  const names = NAMES_IN_USE.get(stack) ?? new Map<string, string>();
+  NAMES_IN_USE.set(stack, names);
+  const holder = names.get(name);
+  if (holder) {
+    throw new Error(`deploymentConfigName '${name}' is already used in stack ${stack.stackName} by a different deployment config shape (${holder}); choose another name`);
   }
-  const config = create(stack, id, name);
-  Object.defineProperty(config, NAME_KEY, { value: name, enumerable: false });
-  return config;
+  names.set(name, id);
+  return create(stack, id, name);
 }
-
-/** Marks which name a shared config was created with, to catch two shapes asking for one name. */
-const NAME_KEY = Symbol.for('cdk-codedeploy-rollouts.deploymentConfigName');
