@@ -8,18 +8,9 @@ import { Problems } from '../private/validation';
  * `DEPLOYMENT_CONFIG_NAME` for the source of each rule).
  */
 export function checkDeploymentConfigName(problems: Problems, prop: string, name: string): void {
-  if (Token.isUnresolved(name)) {
-    return;
-  }
-  const { minLength, maxLength, reservedPrefix } = DEPLOYMENT_CONFIG_NAME;
-  if (name.length < minLength || name.length > maxLength) {
-    problems.add(`${prop} must be ${minLength} to ${maxLength} characters long, got ${name.length} ('${name}')`);
-  }
-  if (!DEPLOYMENT_CONFIG_NAME.pattern.test(name)) {
-    problems.add(`${prop} may contain only ${DEPLOYMENT_CONFIG_NAME.allowedCharacters}, got '${name}'`);
-  }
-  if (name.startsWith(reservedPrefix)) {
-    problems.add(`${prop} must not start with '${reservedPrefix}' (reserved for CodeDeploy's predefined configs), got '${name}'`);
+  problems.text(prop, name, DEPLOYMENT_CONFIG_NAME);
+  if (!Token.isUnresolved(name) && name.startsWith(DEPLOYMENT_CONFIG_NAME.reservedPrefix)) {
+    problems.add(`${prop} must not start with '${DEPLOYMENT_CONFIG_NAME.reservedPrefix}' (reserved for CodeDeploy's predefined configs), got '${name}'`);
   }
 }
 

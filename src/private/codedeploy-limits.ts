@@ -65,7 +65,36 @@ export const ZONAL_CONFIG = {
 export const DEPLOYMENT_CONFIG_NAME = {
   minLength: 1,
   maxLength: 100,
-  pattern: /^[A-Za-z0-9+=,.@_-]*$/,
+  pattern: /^[A-Za-z0-9+=,.@_-]+$/,
   allowedCharacters: 'letters, digits and + = , . @ _ -',
   reservedPrefix: 'CodeDeployDefault.',
+} as const;
+
+/**
+ * Deployment groups.
+ *
+ * Source: CodeDeploy User Guide, "Quotas for CodeDeploy": "Maximum number of Amazon CloudWatch
+ * alarms in a deployment group: 10" (adjustable, hence `maxAlarms`); CodeDeploy API reference,
+ * CreateDeploymentGroup, deploymentGroupName: "Length Constraints: Minimum length of 1. Maximum
+ * length of 100", and CloudFormation's schema pattern `^[A-Za-z0-9+=,.@_-]*$`.
+ */
+export const DEPLOYMENT_GROUP = {
+  name: { minLength: 1, maxLength: 100, pattern: /^[A-Za-z0-9+=,.@_-]+$/, allowedCharacters: 'letters, digits and + = , . @ _ -' },
+  /** CodeDeploy's default quota of alarms per deployment group. */
+  alarmQuota: 10,
+} as const;
+
+/**
+ * Lambda alias names.
+ *
+ * Source: Lambda API reference, CreateAlias, Name: "Length Constraints: Minimum length of 1.
+ * Maximum length of 128. Pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)" (not only digits, which would
+ * read as a version number).
+ */
+export const LAMBDA_ALIAS_NAME = {
+  minLength: 1,
+  maxLength: 128,
+  pattern: /^[a-zA-Z0-9_-]+$/,
+  allowedCharacters: 'letters, digits, - and _',
+  allDigits: /^[0-9]+$/,
 } as const;

@@ -9,6 +9,16 @@ export interface Range {
   readonly unit?: string;
 }
 
+/** Length and characters a name must have. */
+export interface TextRule {
+  readonly minLength: number;
+  readonly maxLength: number;
+  /** Whole-string pattern of the allowed characters. */
+  readonly pattern?: RegExp;
+  /** The allowed characters in words, for messages, e.g. `letters, digits, - and _`. */
+  readonly allowedCharacters?: string;
+}
+
 /**
  * Collects every problem found in one input, so a user sees them all in a single error.
  *
@@ -51,6 +61,19 @@ export class Problems {
       return undefined;
     }
     return amount;
+  }
+
+  /** Requires `value` to have the length and characters of `rule`. */
+  public text(prop: string, value: string, rule: TextRule): void {
+    if (Token.isUnresolved(value)) {
+      return;
+    }
+    if (value.length < rule.minLength || value.length > rule.maxLength) {
+      this.add(`${prop} must be ${rule.minLength} to ${rule.maxLength} characters long, got ${value.length} ('${value}')`);
+    }
+    if (rule.pattern && value.length > 0 && !rule.pattern.test(value)) {
+      this.add(`${prop} may contain only ${rule.allowedCharacters}, got '${value}'`);
+    }
   }
 
   /** Throws one error listing every problem, if any were found. */

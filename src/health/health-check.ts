@@ -1,0 +1,174 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { LambdaSignal } from './lambda-signal';
+import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
+import {
+  DEFAULT_ALARM_PERIOD, DEFAULT_EVALUATION_PERIODS, DEFAULT_LAMBDA_ERRORS_THRESHOLD,
+  DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE,
+} from '../private/defaults';
+import { MINUTE_MILLIS, Problems } from '../private/validation';
+
+/** When a Lambda check evaluates the new version's metric. */
+export interface LambdaCheckOptions {
+  /**
+   * Length of one evaluated period, in whole minutes (Lambda publishes metrics once a minute).
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
+
+  /**
+   * How many consecutive periods must breach before the deployment stops.
+   *
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/** Options of `HealthCheck.lambdaErrors` and `HealthCheck.lambdaThrottles`. */
+export interface LambdaCountCheckOptions extends LambdaCheckOptions {
+  /**
+   * Stop the deployment when the new version has at least this many errors (or throttles) in a
+   * period: an integer of at least 1.
+   *
+   * @default 1
+   */
+  readonly threshold?: number;
+}
+
+/** Options of `HealthCheck.lambdaLatency`. */
+export interface LambdaLatencyCheckOptions extends LambdaCheckOptions {
+  /** Stop the deployment when the new version's duration at `percentile` reaches this, in whole milliseconds. */
+  readonly threshold: Duration;
+
+  /**
+   * The percentile of the duration to watch, greater than 0 and at most 100.
+   *
+   * @default 99
+   */
+  readonly percentile?: number;
+}
+
+/** Options of `HealthCheck.metric`. */
+export interface MetricCheckOptions {
+  /** The value the metric is compared with. */
+  readonly threshold: number;
+
+  /**
+   * How the metric is compared with the threshold.
+   *
+   * @default cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+   */
+  readonly comparisonOperator?: cloudwatch.ComparisonOperator;
+
+  /**
+   * How many consecutive periods must breach before the deployment stops.
+   *
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * What a period without data counts as. No data usually means no traffic, not a failure.
+   *
+   * @default cloudwatch.TreatMissingData.NOT_BREACHING
+   */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
+}
+
+/**
+ * A signal that stops a deployment and, with `Rollback.onFailureAndAlarm()`, rolls it back.
+ *
+ * The Lambda checks watch the new version only: the alias metrics with the `ExecutedVersion`
+ * dimension set to the version being deployed, so traffic still served by the old version cannot
+ * hide a bad release. Lambda checks of one function with the same period and evaluation periods
+ * share one metric-math alarm that goes off as soon as any of them breaches its own threshold,
+ * so each threshold stays exact while the function uses one alarm and one of CodeDeploy's alarm
+ * slots.
+ */
+export class HealthCheck {
+  /** Any error of the new version: at least `threshold` (default 1) errors in a period. */
+  public static lambdaErrors(options: LambdaCountCheckOptions = {}): HealthCheck {
+    return HealthCheck.lambdaCount('lambdaErrors', 'Errors', options.threshold ?? DEFAULT_LAMBDA_ERRORS_THRESHOLD, options);
+  }
+
+  /** Throttled invocations of the new version: at least `threshold` (default 1) in a period. */
+  public static lambdaThrottles(options: LambdaCountCheckOptions = {}): HealthCheck {
+    return HealthCheck.lambdaCount('lambdaThrottles', 'Throttles', options.threshold ?? DEFAULT_LAMBDA_THROTTLES_THRESHOLD, options);
+  }
+
+  /** Slow responses of the new version: the duration at `percentile` (default p99) reaches `threshold`. */
+  public static lambdaLatency(options: LambdaLatencyCheckOptions): HealthCheck {
+    const problems = new Problems('HealthCheck.lambdaLatency');
+    const percentile = options.percentile ?? DEFAULT_LATENCY_PERCENTILE;
+    if (!Token.isUnresolved(percentile) && !(percentile > 0 && percentile <= 100)) {
+      problems.add(`percentile must be greater than 0 and at most 100, got ${percentile}`);
+    }
+    const thresholdMillis = problems.wholeDuration('threshold', options.threshold, 1, { min: 1, unit: 'milliseconds' });
+    const evaluation = checkEvaluation(problems, options);
+    problems.throwIfAny();
+    return new HealthCheck({
+      lambda: { metricName: 'Duration', statistic: `p${percentile}`, threshold: thresholdMillis!, ...evaluation },
+    });
+  }
+
+  /**
+   * Any CloudWatch metric: the rollout creates an alarm on it. Use it for signals the function
+   * does not publish itself, such as an API's 5XX rate.
+   */
+  public static metric(metric: cloudwatch.IMetric, options: MetricCheckOptions): HealthCheck {
+    const problems = new Problems('HealthCheck.metric');
+    problems.integer('evaluationPeriods', options.evaluationPeriods ?? DEFAULT_EVALUATION_PERIODS, ALARM_EVALUATION.evaluationPeriods);
+    problems.throwIfAny();
+    return new HealthCheck({ metric: { metric, options } });
+  }
+
+  /** An alarm that already exists, used as it is. */
+  public static alarm(alarm: cloudwatch.IAlarm): HealthCheck {
+    return new HealthCheck({ alarm });
+  }
+
+  private static lambdaCount(factory: string, metricName: 'Errors' | 'Throttles', threshold: number, options: LambdaCheckOptions): HealthCheck {
+    const problems = new Problems(`HealthCheck.${factory}`);
+    problems.integer('threshold', threshold, { min: 1 });
+    const evaluation = checkEvaluation(problems, options);
+    problems.throwIfAny();
+    return new HealthCheck({ lambda: { metricName, statistic: 'Sum', threshold, ...evaluation } });
+  }
+
+  /** @internal */
+  public readonly _lambda?: LambdaSignal;
+
+  /** @internal */
+  public readonly _metric?: { readonly metric: cloudwatch.IMetric; readonly options: MetricCheckOptions };
+
+  /** @internal */
+  public readonly _alarm?: cloudwatch.IAlarm;
+
+  private constructor(check: {
+    readonly lambda?: LambdaSignal;
+    readonly metric?: { readonly metric: cloudwatch.IMetric; readonly options: MetricCheckOptions };
+    readonly alarm?: cloudwatch.IAlarm;
+  }) {
+    this._lambda = check.lambda;
+    this._metric = check.metric;
+    this._alarm = check.alarm;
+  }
+}
+
+/** Checks period and evaluation periods of a Lambda check against CloudWatch's limits. */
+function checkEvaluation(problems: Problems, options: LambdaCheckOptions): { periodMinutes: number; evaluationPeriods: number } {
+  const period = options.period ?? DEFAULT_ALARM_PERIOD;
+  const evaluationPeriods = options.evaluationPeriods ?? DEFAULT_EVALUATION_PERIODS;
+  const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
+  problems.integer('evaluationPeriods', evaluationPeriods, ALARM_EVALUATION.evaluationPeriods);
+  if (periodMinutes !== undefined && Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1) {
+    const periodSeconds = periodMinutes * 60;
+    const max = periodSeconds < ALARM_EVALUATION.shortPeriodSeconds ? ALARM_EVALUATION.maxRangeShortPeriodSeconds : ALARM_EVALUATION.maxRangeSeconds;
+    if (periodSeconds * evaluationPeriods > max) {
+      problems.add(`period x evaluationPeriods must be at most ${max / 3600} hours for a period ${periodSeconds < ALARM_EVALUATION.shortPeriodSeconds ? 'under' : 'of at least'} 1 hour, `
+        + `got ${periodMinutes} minutes x ${evaluationPeriods} = ${(periodSeconds * evaluationPeriods) / 3600} hours`);
+    }
+  }
+  return { periodMinutes: periodMinutes ?? 0, evaluationPeriods };
+}

@@ -1,0 +1,252 @@
+import { Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { newVersionAlarms } from './new-version-alarms';
+import { TrafficShift } from '../config/traffic-shift';
+import { deploymentAlarm } from '../health/deployment-alarm';
+import { HealthCheck } from '../health/health-check';
+import { Notifications } from '../health/notifications';
+import { Rollback } from '../health/rollback';
+import { DEPLOYMENT_GROUP, LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
+import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE, DEFAULT_MAX_ALARMS } from '../private/defaults';
+import { RolloutPermissions, RolloutPolicies, RolloutServiceRole } from '../private/rollout-service-role';
+import { sharedLambdaApplication } from '../private/shared-application';
+import { Problems } from '../private/validation';
+
+/** Properties of a `LambdaRollout`. */
+export interface LambdaRolloutProps {
+  /** The function to release. Its current version is deployed through the alias on every change. */
+  readonly function: lambda.Function;
+
+  /**
+   * Name of the alias that serves traffic and that CodeDeploy shifts: letters, digits, `-` and
+   * `_`, 1 to 128 characters, not only digits.
+   *
+   * @default 'live'
+   */
+  readonly aliasName?: string;
+
+  /**
+   * How traffic moves to the new version.
+   *
+   * @default TrafficShift.canary({ percentage: 10, interval: Duration.minutes(5) }) (CodeDeployDefault.LambdaCanary10Percent5Minutes)
+   */
+  readonly trafficShift?: TrafficShift;
+
+  /**
+   * The signals that stop a deployment. Lambda checks watch the new version only.
+   *
+   * @default [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles()]: one alarm that goes off on any error or throttle of the new version
+   */
+  readonly healthChecks?: HealthCheck[];
+
+  /**
+   * When CodeDeploy rolls back automatically.
+   *
+   * @default Rollback.onFailureAndAlarm()
+   */
+  readonly rollback?: Rollback;
+
+  /**
+   * A function CodeDeploy runs before any traffic moves, to test the new version; it reports its
+   * verdict with `PutLifecycleEventHookExecutionStatus`, which the rollout grants it on this
+   * deployment group only. Any name works.
+   *
+   * @default - no pre-traffic hook
+   */
+  readonly preTrafficHook?: lambda.IFunction;
+
+  /**
+   * A function CodeDeploy runs after all traffic has moved, with the same grants as the pre-traffic hook.
+   *
+   * @default - no post-traffic hook
+   */
+  readonly postTrafficHook?: lambda.IFunction;
+
+  /**
+   * Deployment notifications to an SNS topic.
+   *
+   * @default - no notifications
+   */
+  readonly notifications?: Notifications;
+
+  /**
+   * Emergency switch: deploy even while the health-check alarms are in ALARM (CodeDeploy's
+   * "ignore alarm configuration"). Use it to ship the fix for an incident that keeps the alarms
+   * firing; turn it off again in the next deployment, because while it is on no alarm stops a bad
+   * release.
+   *
+   * @default false
+   */
+  readonly ignoreAlarms?: boolean;
+
+  /**
+   * The CodeDeploy application of the deployment group.
+   *
+   * @default - one Lambda application shared by every rollout in the stack
+   */
+  readonly application?: codedeploy.ILambdaApplication;
+
+  /**
+   * The CodeDeploy service role. A role you pass gets the rollout's exact permissions in customer
+   * managed policies attached to it, shared by every rollout that uses the role.
+   *
+   * @default - one service role shared by every Lambda rollout in the stack, with permissions scoped to each rollout
+   */
+  readonly serviceRole?: iam.IRole;
+
+  /**
+   * Name of the deployment group: letters, digits and `+ = , . @ _ -`, 1 to 100 characters.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly deploymentGroupName?: string;
+
+  /**
+   * How many alarms the deployment group may have. CodeDeploy allows 10 unless you had the
+   * quota raised; say so here.
+   *
+   * @default 10
+   */
+  readonly maxAlarms?: number;
+}
+
+/**
+ * A safe, alarm-guarded release of one Lambda function on every `cdk deploy`: an alias on the
+ * function's current version, a CodeDeploy deployment group that CloudFormation drives through
+ * the alias's `CodeDeployLambdaAliasUpdate` policy, the traffic shift, alarms on the new version,
+ * hooks, notifications and rollback.
+ *
+ * Per function it adds the alias, the deployment group and the alarms; the CodeDeploy application
+ * and service role are shared by every rollout in the stack.
+ *
+ * @example
+ * new LambdaRollout(this, 'Api', { function: fn });
+ */
+export class LambdaRollout extends Construct {
+  /** The alias that serves traffic; point callers (a Function URL, an API) at it. */
+  public readonly alias: lambda.Alias;
+  /** The CodeDeploy deployment group. */
+  public readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+  /** The deployment config of the traffic shift. */
+  public readonly deploymentConfig: codedeploy.ILambdaDeploymentConfig;
+  /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
+  public readonly alarms: cloudwatch.IAlarm[];
+  /** The CodeDeploy application (shared per stack unless passed in). */
+  public readonly application: codedeploy.ILambdaApplication;
+  /** The CodeDeploy service role (shared per stack unless passed in). */
+  public readonly serviceRole: iam.IRole;
+  /** The topic notifications go to, if any. */
+  public readonly notificationTopic?: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: LambdaRolloutProps) {
+    super(scope, id);
+    const healthChecks = props.healthChecks ?? [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles()];
+    const rollback = props.rollback ?? Rollback.onFailureAndAlarm();
+    const aliasName = props.aliasName ?? DEFAULT_ALIAS_NAME;
+    validate(props, aliasName, healthChecks, rollback);
+
+    this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: props.function.currentVersion });
+    this.deploymentConfig = (props.trafficShift
+      ?? TrafficShift.canary({ percentage: DEFAULT_CANARY_PERCENTAGE, interval: DEFAULT_CANARY_INTERVAL })).bind(this);
+    this.application = props.application ?? sharedLambdaApplication(this);
+    const sharedRole = props.serviceRole ? undefined : RolloutServiceRole.of(this, 'Lambda');
+    this.serviceRole = props.serviceRole ?? sharedRole!.role;
+
+    const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
+    this.alarms = [
+      ...newVersionAlarms(this, this.alias, lambdaSignals),
+      ...healthChecks.flatMap((check, i) => (check._metric ? [deploymentAlarm(this, `MetricAlarm${i + 1}`, {
+        metric: check._metric.metric,
+        threshold: check._metric.options.threshold,
+        comparisonOperator: check._metric.options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: check._metric.options.evaluationPeriods ?? 1,
+        treatMissingData: check._metric.options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`,
+      })] : [])),
+      ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : [])),
+    ];
+
+    this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
+      alias: this.alias,
+      application: this.application,
+      deploymentConfig: this.deploymentConfig,
+      deploymentGroupName: props.deploymentGroupName,
+      // An immutable view: the group would attach AWS's broad managed policy and grant hooks
+      // itself; the rollout grants exact permissions below instead.
+      role: iam.Role.fromRoleArn(this, 'ServiceRoleRef', this.serviceRole.roleArn, { mutable: false }),
+      alarms: this.alarms,
+      autoRollback: rollback.toAutoRollbackConfig(),
+      ignoreAlarmConfiguration: props.ignoreAlarms ?? false,
+      preHook: props.preTrafficHook,
+      postHook: props.postTrafficHook,
+    });
+
+    const hooks = [props.preTrafficHook, props.postTrafficHook].filter((hook): hook is lambda.IFunction => hook !== undefined);
+    this.notificationTopic = props.notifications?.bind(this);
+    if (this.notificationTopic && props.notifications) {
+      (this.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup).triggerConfigurations = [{
+        triggerName: 'notifications',
+        triggerTargetArn: this.notificationTopic.topicArn,
+        triggerEvents: props.notifications.events,
+      }];
+    }
+
+    // Permissions, scoped to this rollout: the alias (by ARN, so the policy does not wait for
+    // the alias), the hooks and the topic. DescribeAlarms is granted on all alarms: see the
+    // service role's acknowledgement.
+    const permissions: RolloutPermissions = {
+      targets: {
+        actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+        resources: [`${props.function.functionArn}:${aliasName}`],
+      },
+      describeAlarms: this.alarms.length > 0,
+      hookArns: hooks.map((hook) => hook.functionArn),
+      topicArns: this.notificationTopic ? [this.notificationTopic.topicArn] : [],
+    };
+    const policies = sharedRole ? sharedRole.policies : RolloutPolicies.forRole(this, this.serviceRole);
+    const permissionsPolicy = policies.grant(permissions);
+
+    // CloudFormation starts the deployment when it updates the alias; by then the alarms must
+    // watch the new version, and the service role and hook roles must hold their permissions.
+    this.alias.node.addDependency(...this.alarms.filter((alarm): alarm is cloudwatch.Alarm => alarm instanceof cloudwatch.Alarm),
+      permissionsPolicy, ...hooks);
+  }
+}
+
+function validate(props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
+  const problems = new Problems('LambdaRollout');
+  problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
+  if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
+    problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
+  }
+  if (props.deploymentGroupName !== undefined) {
+    problems.text('deploymentGroupName', props.deploymentGroupName, DEPLOYMENT_GROUP.name);
+  }
+  const maxAlarms = props.maxAlarms ?? DEFAULT_MAX_ALARMS;
+  problems.integer('maxAlarms', maxAlarms, { min: 1 });
+  const alarmCount = countAlarms(healthChecks);
+  if (Number.isInteger(maxAlarms) && maxAlarms >= 1 && alarmCount > maxAlarms) {
+    problems.add(`healthChecks need ${alarmCount} alarms, more than the ${maxAlarms} a deployment group may have `
+      + '(maxAlarms; raise it if your CodeDeploy quota was raised, or give Lambda checks the same period and evaluationPeriods to share an alarm)');
+  }
+  if (rollback.alarm && alarmCount === 0) {
+    problems.add('rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))');
+  }
+  const serverOnly = props.notifications?._serverOnlyEvents ?? [];
+  if (serverOnly.length > 0) {
+    problems.add(`notifications.events ${serverOnly.join(', ')} apply to server deployments only`);
+  }
+  problems.throwIfAny();
+}
+
+/** Lambda checks with the same evaluation share one alarm; every other check is one alarm. */
+function countAlarms(healthChecks: HealthCheck[]): number {
+  const lambdaEvaluations = new Set(healthChecks.flatMap((c) => (c._lambda ? [`${c._lambda.periodMinutes}:${c._lambda.evaluationPeriods}`] : [])));
+  return lambdaEvaluations.size + healthChecks.filter((c) => !c._lambda).length;
+}
+

@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { deploymentAlarm } from '../health/deployment-alarm';
+import { LambdaSignal } from '../health/lambda-signal';
+
+/** Construct id of the alarm of the checks with the default evaluation (1 minute, 1 period). */
+const ALARM_ID = 'NewVersionAlarm';
+
+/**
+ * One alarm per evaluation (period and evaluation periods) over the Lambda checks of a rollout,
+ * each on the alias metrics of the version being deployed (`ExecutedVersion`).
+ *
+ * A single check is a plain metric alarm. Several checks with the same evaluation share one
+ * metric-math alarm, `IF(FILL(errors,0) >= 1 || FILL(throttles,0) >= 1, 1, 0)`, that goes off when
+ * any check reaches its own threshold; FILL(…, 0) keeps a metric without data (no throttles, say)
+ * from hiding the others.
+ */
+export function newVersionAlarms(scope: Construct, alias: lambda.Alias, signals: LambdaSignal[]): cloudwatch.Alarm[] {
+  const groups = new Map<string, LambdaSignal[]>();
+  for (const signal of signals) {
+    const key = `${signal.periodMinutes}:${signal.evaluationPeriods}`;
+    groups.set(key, [...(groups.get(key) ?? []), signal]);
+  }
+  return [...groups.values()].map((group) => {
+    const { periodMinutes, evaluationPeriods } = group[0];
+    const isDefault = periodMinutes === 1 && evaluationPeriods === 1;
+    const id = isDefault ? ALARM_ID : `${ALARM_ID}-${periodMinutes}m-x${evaluationPeriods}`;
+    const description = `Stops a CodeDeploy deployment of ${alias.lambda.functionName}:${alias.aliasName} when the new version has `
+      + `${group.map(describe).join(' or ')} in ${evaluationPeriods} consecutive ${periodMinutes}-minute period(s)`;
+    const names = variableNames(group);
+    const metrics = Object.fromEntries(group.map((signal, i) => [names[i], newVersionMetric(alias, signal)]));
+    const metric = group.length === 1
+      ? Object.values(metrics)[0]
+      : new cloudwatch.MathExpression({
+        expression: `IF(${group.map((signal, i) => `FILL(${names[i]},0) >= ${signal.threshold}`).join(' || ')}, 1, 0)`,
+        usingMetrics: metrics,
+        period: Duration.minutes(periodMinutes),
+        label: 'Failing checks of the new version',
+      });
+    return deploymentAlarm(scope, id, {
+      metric,
+      threshold: group.length === 1 ? group[0].threshold : 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      // No invocation of the new version is no evidence against it.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+  });
+}
+
+/** The alias metric of the version being deployed. */
+function newVersionMetric(alias: lambda.Alias, signal: LambdaSignal): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Lambda',
+    metricName: signal.metricName,
+    dimensionsMap: {
+      FunctionName: alias.lambda.functionName,
+      Resource: `${alias.lambda.functionName}:${alias.aliasName}`,
+      ExecutedVersion: alias.version.version,
+    },
+    statistic: signal.statistic,
+    period: Duration.minutes(signal.periodMinutes),
+  });
+}
+
+/** Metric-math ids (lower case first, letters, digits and underscores), unique within a group. */
+function variableNames(group: LambdaSignal[]): string[] {
+  const used = new Set<string>();
+  return group.map((signal) => {
+    const base = (signal.metricName === 'Duration' ? `latency_${signal.statistic}` : signal.metricName.toLowerCase()).replace(/[^A-Za-z0-9_]/g, '_');
+    let name = base;
+    for (let n = 2; used.has(name); n++) {
+      name = `${base}_${n}`;
+    }
+    used.add(name);
+    return name;
+  });
+}
+
+function describe(signal: LambdaSignal): string {
+  return signal.metricName === 'Duration'
+    ? `a ${signal.statistic} duration of at least ${signal.threshold} ms`
+    : `at least ${signal.threshold} ${signal.metricName.toLowerCase()}`;
+}

@@ -1,0 +1,18 @@
+/**
+ * CloudWatch alarm limits checked at synth time.
+ *
+ * Source: CloudWatch API reference, PutMetricAlarm, Period: "Valid values are 10, 20, 30, and any
+ * multiple of 60" and "An alarm's total current evaluation period can be no longer than seven
+ * days, so Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For alarms
+ * with a period of less than one hour (3,600 seconds), the total evaluation period can't be longer
+ * than one day (86,400 seconds)." Lambda publishes its metrics once a minute, so the library's
+ * Lambda checks take whole minutes only.
+ */
+export const ALARM_EVALUATION = {
+  periodMinutes: { min: 1, max: 10080, unit: 'minutes' },
+  evaluationPeriods: { min: 1 },
+  /** Period below which the total evaluation range is capped at one day rather than seven. */
+  shortPeriodSeconds: 3600,
+  maxRangeShortPeriodSeconds: 86_400,
+  maxRangeSeconds: 604_800,
+} as const;

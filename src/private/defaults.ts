@@ -1,0 +1,28 @@
+import { Duration } from 'aws-cdk-lib';
+import { DEPLOYMENT_GROUP } from './codedeploy-limits';
+
+/**
+ * Every default the library applies, named once. Each appears in the `@default` tag of its prop
+ * and in the README's defaults table.
+ */
+
+/** `LambdaRolloutProps.aliasName`. */
+export const DEFAULT_ALIAS_NAME = 'live';
+
+/** `LambdaRolloutProps.trafficShift`: CodeDeploy's own default for Lambda, 10% for 5 minutes. */
+export const DEFAULT_CANARY_PERCENTAGE = 10;
+export const DEFAULT_CANARY_INTERVAL = Duration.minutes(5);
+
+/** Lambda health checks: a single failed invocation of the new version stops the deployment. */
+export const DEFAULT_LAMBDA_ERRORS_THRESHOLD = 1;
+export const DEFAULT_LAMBDA_THROTTLES_THRESHOLD = 1;
+
+/** `HealthCheck.lambdaLatency`: the 99th percentile of the new version's duration. */
+export const DEFAULT_LATENCY_PERCENTILE = 99;
+
+/** Alarm period and evaluation of every generated alarm: one bad minute is enough. */
+export const DEFAULT_ALARM_PERIOD = Duration.minutes(1);
+export const DEFAULT_EVALUATION_PERIODS = 1;
+
+/** `LambdaRolloutProps.maxAlarms`: CodeDeploy's default quota of alarms per deployment group. */
+export const DEFAULT_MAX_ALARMS = DEPLOYMENT_GROUP.alarmQuota;
