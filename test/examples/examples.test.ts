@@ -1,0 +1,37 @@
+/**
+ * Every app under examples/: synthesized once each, with zero unacknowledged findings in the five
+ * cdk-nag packs and CloudFormation's validator, and a snapshot that only a deliberate
+ * `npx projen test:update` may change.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { DeploymentConfigsStack } from '../../examples/deployment-configs/stack';
+import { LambdaCanaryStack } from '../../examples/lambda-canary/stack';
+import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+
+const EXAMPLES: Array<[string, (app: App) => Stack]> = [
+  ['deployment-configs', (app) => new DeploymentConfigsStack(app, 'DeploymentConfigsExample')],
+  ['lambda-canary', (app) => new LambdaCanaryStack(app, 'LambdaCanaryExample')],
+];
+
+describe.each(EXAMPLES)('examples/%s', (_name, createStack) => {
+  let result: CheckedSynth;
+  let stack: Stack;
+
+  beforeAll(() => {
+    const app = checkedApp();
+    stack = createStack(app);
+    result = checkedSynth(app);
+  });
+
+  test('passes all five cdk-nag packs', () => {
+    expect(result.nagFindings).toEqual([]);
+  });
+
+  test('passes CloudFormation validation', () => {
+    expect(result.templateFindings).toEqual([]);
+  });
+
+  test('matches the snapshot', () => {
+    expect(result.template(stack).toJSON()).toMatchSnapshot();
+  });
+});
