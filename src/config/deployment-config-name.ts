@@ -8,8 +8,10 @@ import { Problems } from '../private/validation';
  * `DEPLOYMENT_CONFIG_NAME` for the source of each rule).
  */
 export function checkDeploymentConfigName(problems: Problems, prop: string, name: string): void {
+  // The name is part of the shared config's construct id, so it must be known at synth time.
+  problems.literal(prop, Token.isUnresolved(name));
   problems.text(prop, name, DEPLOYMENT_CONFIG_NAME);
-  if (!Token.isUnresolved(name) && name.startsWith(DEPLOYMENT_CONFIG_NAME.reservedPrefix)) {
+  if (name.startsWith(DEPLOYMENT_CONFIG_NAME.reservedPrefix)) {
     problems.add(`${prop} must not start with '${DEPLOYMENT_CONFIG_NAME.reservedPrefix}' (reserved for CodeDeploy's predefined configs), got '${name}'`);
   }
 }

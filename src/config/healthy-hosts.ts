@@ -100,9 +100,7 @@ export class HealthyHosts {
 
   private static threshold(kind: 'count' | 'percent', value: number, range: Range, options: HealthyHostsOptions): HealthyHosts {
     const problems = new Problems(`HealthyHosts.${kind}`);
-    if (Token.isUnresolved(value)) {
-      problems.add(`${kind} must be a literal value, not a token: it names the shared deployment config`);
-    }
+    problems.literal(kind, Token.isUnresolved(value));
     problems.integer(kind, value, range);
     const zonalShape = options.zonal ? checkZonal(problems, options.zonal) : '';
     if (options.deploymentConfigName !== undefined) {
@@ -162,7 +160,7 @@ function checkZonal(problems: Problems, zonal: ZonalRolloutOptions): string {
       return '';
     }
     if (duration.isUnresolved()) {
-      problems.add(`zonal.${prop} must be a literal value, not a token: it names the shared deployment config`);
+      problems.literal(`zonal.${prop}`, true);
       return '';
     }
     const amount = problems.wholeDuration(`zonal.${prop}`, duration, SECOND_MILLIS, ZONAL_CONFIG.monitorDuration);

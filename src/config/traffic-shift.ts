@@ -93,8 +93,8 @@ export class TrafficShift {
     const problems = new Problems(`TrafficShift.${type === ShiftType.CANARY ? 'canary' : 'linear'}`);
     const { percentage, interval, deploymentConfigName } = options;
     // The shape names the shared config, so it must be known at synth time.
-    requireLiteral(problems, 'percentage', Token.isUnresolved(percentage));
-    requireLiteral(problems, 'interval', interval.isUnresolved());
+    problems.literal('percentage', Token.isUnresolved(percentage));
+    problems.literal('interval', interval.isUnresolved());
     problems.integer('percentage', percentage, LAMBDA_TRAFFIC_SHIFT.percentage);
     const minutes = problems.wholeDuration('interval', interval, MINUTE_MILLIS, LAMBDA_TRAFFIC_SHIFT.interval);
     if (type === ShiftType.LINEAR && minutes !== undefined && Number.isInteger(percentage)) {
@@ -135,12 +135,6 @@ export class TrafficShift {
    */
   public bind(scope: IConstruct): ILambdaDeploymentConfig {
     return this.toConfig(scope);
-  }
-}
-
-function requireLiteral(problems: Problems, prop: string, isToken: boolean): void {
-  if (isToken) {
-    problems.add(`${prop} must be a literal value, not a token: it names the shared deployment config`);
   }
 }
 

@@ -37,6 +37,16 @@ export class Problems {
     this.found.push(`${this.subject}: ${problem}`);
   }
 
+  /**
+   * Requires a value that names a shared resource (a deployment config's shape or name) to be
+   * known at synth time.
+   */
+  public literal(prop: string, isUnresolved: boolean): void {
+    if (isUnresolved) {
+      this.add(`${prop} must be a literal value, not a token: it names the shared deployment config`);
+    }
+  }
+
   /** Requires `value` to be an integer within `range`. */
   public integer(prop: string, value: number, range: Range): void {
     if (Token.isUnresolved(value)) {

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ServerDeploymentConfig, ServerDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import { HealthyHosts, HealthyHostsPerZone } from '../../src';
@@ -17,6 +17,10 @@ describe('validation', () => {
       'HealthyHosts.percent: zonal.firstZoneMonitorDuration must be a whole number of seconds of at least 0, got 0.5 seconds'],
     ['reserved name prefix', () => HealthyHosts.count(2, { deploymentConfigName: 'CodeDeployDefault.Two' }),
       "HealthyHosts.count: deploymentConfigName must not start with 'CodeDeployDefault.' (reserved for CodeDeploy's predefined configs), got 'CodeDeployDefault.Two'"],
+    ['token count', () => HealthyHosts.count(Lazy.number({ produce: () => 2 })),
+      'HealthyHosts.count: count must be a literal value, not a token: it names the shared deployment config'],
+    ['token monitor duration', () => HealthyHosts.percent(75, { zonal: { monitorDuration: Duration.minutes(Lazy.number({ produce: () => 5 })) } }),
+      'HealthyHosts.percent: zonal.monitorDuration must be a literal value, not a token: it names the shared deployment config'],
     ['per-zone count below 0', () => HealthyHostsPerZone.count(-2), 'HealthyHostsPerZone.count: count must be an integer of at least 0, got -2'],
     ['per-zone percent 100', () => HealthyHostsPerZone.percent(100), 'HealthyHostsPerZone.percent: percent must be an integer from 0 to 99, got 100'],
   ])('%s', (_name, create, message) => {

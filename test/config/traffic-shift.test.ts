@@ -21,6 +21,8 @@ describe('validation', () => {
       'TrafficShift.linear: the shift must reach 100% within 2880 minutes of its first step, got 100 steps of 1% every 30 minutes = 2970 minutes (raise percentage or shorten interval)'],
     ['token percentage', TrafficShift.canary, { percentage: Lazy.number({ produce: () => 10 }), interval: Duration.minutes(5) },
       'TrafficShift.canary: percentage must be a literal value, not a token: it names the shared deployment config'],
+    ['token name', TrafficShift.linear, { percentage: 5, interval: Duration.minutes(5), deploymentConfigName: Lazy.string({ produce: () => 'x' }) },
+      'TrafficShift.linear: deploymentConfigName must be a literal value, not a token: it names the shared deployment config'],
     ['empty name', TrafficShift.canary, { percentage: 5, interval: Duration.minutes(5), deploymentConfigName: '' },
       "TrafficShift.canary: deploymentConfigName must be 1 to 100 characters long, got 0 ('')"],
     ['name over 100 characters', TrafficShift.canary, { percentage: 5, interval: Duration.minutes(5), deploymentConfigName: 'a'.repeat(101) },

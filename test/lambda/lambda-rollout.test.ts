@@ -322,6 +322,18 @@ test('toNewTopic creates one encrypted, TLS-only topic per stack', () => {
   });
 });
 
+test('two checks of one kind and evaluation get distinct names in the shared alarm', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const rollout = new LambdaRollout(stack, 'Rollout', {
+    function: inlineFunction(stack, 'Fn'),
+    healthChecks: [HealthCheck.lambdaErrors(), HealthCheck.lambdaErrors({ threshold: 3 })],
+  });
+  const alarm = rollout.alarms[0].node.defaultChild as cloudwatch.CfnAlarm;
+  const metrics = stack.resolve(alarm.metrics) as Array<{ id: string; expression?: string }>;
+  expect(metrics.map((m) => m.id)).toEqual(['expr_1', 'errors', 'errors_2']);
+  expect(metrics[0].expression).toEqual('IF(FILL(errors,0) >= 1 || FILL(errors_2,0) >= 3, 1, 0)');
+});
+
 describe('validation', () => {
   const rollout = (props: Partial<LambdaRolloutProps>) => () => {
     const stack = new Stack(new App(), 'Stack');
