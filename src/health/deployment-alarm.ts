@@ -1,6 +1,8 @@
 import { Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { MetricCheckOptions } from './health-check';
+import { DEFAULT_EVALUATION_PERIODS } from '../private/defaults';
 
 /**
  * An alarm that guards deployments: CodeDeploy polls its state to stop and roll back a bad
@@ -14,4 +16,16 @@ export function deploymentAlarm(scope: Construct, id: string, props: cloudwatch.
     reason: 'CodeDeploy polls this alarm during deployments to stop and roll back a bad release; the alarm needs no action of its own',
   })));
   return alarm;
+}
+
+/** The alarm of a `HealthCheck.metric`, with the documented defaults. */
+export function metricCheckAlarm(scope: Construct, id: string, metric: cloudwatch.IMetric, options: MetricCheckOptions, description: string): cloudwatch.Alarm {
+  return deploymentAlarm(scope, id, {
+    metric,
+    threshold: options.threshold,
+    comparisonOperator: options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: options.evaluationPeriods ?? DEFAULT_EVALUATION_PERIODS,
+    treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: description,
+  });
 }

@@ -12,3 +12,8 @@ export interface LambdaSignal {
   readonly periodMinutes: number;
   readonly evaluationPeriods: number;
 }
+
+/** Signals with the same key are evaluated alike and share one alarm. */
+export function evaluationKey(signal: LambdaSignal): string {
+  return `${signal.periodMinutes}:${signal.evaluationPeriods}`;
+}

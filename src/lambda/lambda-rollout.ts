@@ -7,8 +7,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { newVersionAlarms } from './new-version-alarms';
 import { TrafficShift } from '../config/traffic-shift';
-import { deploymentAlarm } from '../health/deployment-alarm';
+import { metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
+import { evaluationKey } from '../health/lambda-signal';
 import { Notifications } from '../health/notifications';
 import { Rollback } from '../health/rollback';
 import { DEPLOYMENT_GROUP, LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
@@ -160,14 +161,10 @@ export class LambdaRollout extends Construct {
     const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
     this.alarms = [
       ...newVersionAlarms(this, this.alias, lambdaSignals),
-      ...healthChecks.flatMap((check, i) => (check._metric ? [deploymentAlarm(this, `MetricAlarm${i + 1}`, {
-        metric: check._metric.metric,
-        threshold: check._metric.options.threshold,
-        comparisonOperator: check._metric.options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: check._metric.options.evaluationPeriods ?? 1,
-        treatMissingData: check._metric.options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`,
-      })] : [])),
+      ...healthChecks.flatMap((check, i) => (check._metric
+        ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options,
+          `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`)]
+        : [])),
       ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : [])),
     ];
 
@@ -246,7 +243,7 @@ function validate(props: LambdaRolloutProps, aliasName: string, healthChecks: He
 
 /** Lambda checks with the same evaluation share one alarm; every other check is one alarm. */
 function countAlarms(healthChecks: HealthCheck[]): number {
-  const lambdaEvaluations = new Set(healthChecks.flatMap((c) => (c._lambda ? [`${c._lambda.periodMinutes}:${c._lambda.evaluationPeriods}`] : [])));
+  const lambdaEvaluations = new Set(healthChecks.flatMap((c) => (c._lambda ? [evaluationKey(c._lambda)] : [])));
   return lambdaEvaluations.size + healthChecks.filter((c) => !c._lambda).length;
 }
 

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { deploymentAlarm } from '../health/deployment-alarm';
-import { LambdaSignal } from '../health/lambda-signal';
+import { evaluationKey, LambdaSignal } from '../health/lambda-signal';
 
 /** Construct id of the alarm of the checks with the default evaluation (1 minute, 1 period). */
 const ALARM_ID = 'NewVersionAlarm';
@@ -20,7 +20,7 @@ const ALARM_ID = 'NewVersionAlarm';
 export function newVersionAlarms(scope: Construct, alias: lambda.Alias, signals: LambdaSignal[]): cloudwatch.Alarm[] {
   const groups = new Map<string, LambdaSignal[]>();
   for (const signal of signals) {
-    const key = `${signal.periodMinutes}:${signal.evaluationPeriods}`;
+    const key = evaluationKey(signal);
     groups.set(key, [...(groups.get(key) ?? []), signal]);
   }
   return [...groups.values()].map((group) => {
