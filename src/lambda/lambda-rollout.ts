@@ -14,7 +14,7 @@ import { Notifications } from '../health/notifications';
 import { Rollback } from '../health/rollback';
 import { DEPLOYMENT_GROUP, LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
 import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE, DEFAULT_MAX_ALARMS } from '../private/defaults';
-import { RolloutPermissions, RolloutPolicies, RolloutServiceRole } from '../private/rollout-service-role';
+import { functionArn, RolloutPermissions, RolloutPolicies, RolloutServiceRole, topicArn } from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
 
@@ -199,11 +199,11 @@ export class LambdaRollout extends Construct {
     const permissions: RolloutPermissions = {
       targets: {
         actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
-        resources: [`${props.function.functionArn}:${aliasName}`],
+        resources: [functionArn(props.function.functionArn, aliasName)],
       },
       describeAlarms: this.alarms.length > 0,
-      hookArns: hooks.map((hook) => hook.functionArn),
-      topicArns: this.notificationTopic ? [this.notificationTopic.topicArn] : [],
+      hooks: hooks.map((hook) => functionArn(hook.functionArn)),
+      topics: this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : [],
     };
     const policies = sharedRole ? sharedRole.policies : RolloutPolicies.forRole(this, this.serviceRole);
     const permissionsPolicy = policies.grant(permissions);

@@ -1,26 +1,36 @@
-import { Names, Stack, Validations } from 'aws-cdk-lib';
+import { Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { IAM_POLICY } from './codedeploy-limits';
+
+/** A resource ARN, with the most characters it can have once CloudFormation resolves it. */
+export interface BoundedArn {
+  readonly arn: string;
+  readonly maxLength: number;
+}
 
 /** What CodeDeploy does on behalf of one rollout, on exact resources. */
 export interface RolloutPermissions {
   /** Actions on the rollout's own resources (e.g. the alias CodeDeploy shifts). */
-  readonly targets: { readonly actions: string[]; readonly resources: string[] };
+  readonly targets: { readonly actions: string[]; readonly resources: BoundedArn[] };
   /** Whether CodeDeploy reads alarms during the deployment. */
   readonly describeAlarms: boolean;
   /** Lifecycle hook functions CodeDeploy invokes. */
-  readonly hookArns: string[];
+  readonly hooks: BoundedArn[];
   /** Topics CodeDeploy publishes notifications to. */
-  readonly topicArns: string[];
+  readonly topics: BoundedArn[];
 }
 
-/**
- * How many rollouts' permissions one customer managed policy holds. A managed policy holds at
- * most 6,144 characters; one rollout needs up to about 400 (an alias, two hooks and a topic, each
- * ARN up to ~110 characters), so 12 leave room; and 100 rollouts need 9 policies, within IAM's
- * default of 10 managed policies per role.
- */
-const ROLLOUTS_PER_POLICY = 12;
+/** A Lambda function ARN (or a qualifier on it), bounded for policy packing. */
+export function functionArn(arn: string, qualifier?: string): BoundedArn {
+  const suffix = qualifier === undefined ? '' : `:${qualifier}`;
+  return { arn: `${arn}${suffix}`, maxLength: (Token.isUnresolved(arn) ? IAM_POLICY.maxFunctionArnLength : arn.length) + suffix.length };
+}
+
+/** An SNS topic ARN, bounded for policy packing. */
+export function topicArn(arn: string): BoundedArn {
+  return { arn, maxLength: Token.isUnresolved(arn) ? IAM_POLICY.maxTopicArnLength : arn.length };
+}
 
 /**
  * The CodeDeploy service role shared by every rollout of one platform in a stack, with no
@@ -50,7 +60,8 @@ export class RolloutServiceRole extends Construct {
 /**
  * The rollouts' permissions on one service role, as customer managed policies: least privilege on
  * exact ARNs, not an AWS managed policy, and not an inline policy (which the HIPAA, NIST and PCI
- * cdk-nag packs reject). Rollouts fill the policies in turn, 12 to a policy.
+ * cdk-nag packs reject). Rollouts fill a policy until the longest their ARNs could resolve to
+ * would pass IAM's 6,144-character limit, then start the next.
  */
 export class RolloutPolicies extends Construct {
   /** The policies of a service role the user passed in, created under its stack on first use. */
@@ -61,7 +72,6 @@ export class RolloutPolicies extends Construct {
   }
 
   private readonly policies: PolicyStatements[] = [];
-  private rolloutsInLastPolicy = 0;
 
   constructor(scope: Construct, id: string, private readonly role: iam.IRole) {
     super(scope, id);
@@ -69,21 +79,29 @@ export class RolloutPolicies extends Construct {
 
   /** Grants one rollout's permissions; returns the policy that holds them, for ordering. */
   public grant(permissions: RolloutPermissions): iam.ManagedPolicy {
-    if (this.policies.length === 0 || this.rolloutsInLastPolicy === ROLLOUTS_PER_POLICY) {
+    let current = this.policies[this.policies.length - 1];
+    if (!current || current.maxLengthWith(permissions) > IAM_POLICY.managedPolicyMaxCharacters) {
       const policy = new iam.ManagedPolicy(this, `Policy${this.policies.length + 1}`, { roles: [this.role] });
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'cloudwatch:DescribeAlarms only: CodeDeploy reads its alarms by name, composite alarms need Resource *, and the action reads alarm state only',
       });
-      this.policies.push(new PolicyStatements(policy));
-      this.rolloutsInLastPolicy = 0;
+      current = new PolicyStatements(policy);
+      this.policies.push(current);
     }
-    this.rolloutsInLastPolicy++;
-    const current = this.policies[this.policies.length - 1];
     current.add(permissions);
     return current.policy;
   }
 }
+
+/** `{"Version":"2012-10-17","Statement":[]}` */
+const DOCUMENT_OVERHEAD = 40;
+/** `{"Effect":"Allow","Action":[],"Resource":[]},` */
+const STATEMENT_OVERHEAD = 45;
+/** Quotes and comma around each action or resource. */
+const ITEM_OVERHEAD = 3;
+/** `cloudwatch:DescribeAlarms` is granted on `*`; see `rolloutStatements`. */
+const ANY_RESOURCE: BoundedArn = { arn: '*', maxLength: 1 };
 
 /**
  * The statements one rollout needs, each with its exact resources.
@@ -92,25 +110,32 @@ export class RolloutPolicies extends Construct {
  * CodeDeploy policies grant it on `*`, and composite alarms can only be described with `*`. It
  * reads alarm state and nothing else.
  */
-function rolloutStatements(permissions: RolloutPermissions): Array<{ actions: string[]; resources: string[] }> {
+function rolloutStatements(permissions: RolloutPermissions): Array<{ actions: string[]; resources: BoundedArn[] }> {
   return [
     { actions: permissions.targets.actions, resources: permissions.targets.resources },
-    { actions: ['cloudwatch:DescribeAlarms'], resources: permissions.describeAlarms ? ['*'] : [] },
-    { actions: ['lambda:InvokeFunction'], resources: permissions.hookArns },
-    { actions: ['sns:Publish'], resources: permissions.topicArns },
+    { actions: ['cloudwatch:DescribeAlarms'], resources: permissions.describeAlarms ? [ANY_RESOURCE] : [] },
+    { actions: ['lambda:InvokeFunction'], resources: permissions.hooks },
+    { actions: ['sns:Publish'], resources: permissions.topics },
   ].filter((statement) => statement.resources.length > 0);
 }
 
 /**
- * The statements of one managed policy, one per set of actions, each listing its resources once.
- * Grouping keeps the policy small; the statements grow as rollouts add resources.
+ * The statements of one managed policy, one per set of actions, each listing its resources once,
+ * and the most characters the policy can resolve to.
  */
 class PolicyStatements {
   private readonly byActions = new Map<string, { statement: iam.PolicyStatement; resources: Set<string> }>();
+  private maxLength = DOCUMENT_OVERHEAD;
 
   constructor(public readonly policy: iam.ManagedPolicy) {}
 
+  /** The most characters the policy could resolve to with `permissions` added. */
+  public maxLengthWith(permissions: RolloutPermissions): number {
+    return this.maxLength + this.growth(permissions);
+  }
+
   public add(permissions: RolloutPermissions): void {
+    this.maxLength += this.growth(permissions);
     for (const { actions, resources } of rolloutStatements(permissions)) {
       const key = actions.join(',');
       let entry = this.byActions.get(key);
@@ -119,10 +144,26 @@ class PolicyStatements {
         this.byActions.set(key, entry);
         this.policy.addStatements(entry.statement);
       }
-      for (const resource of resources.filter((r) => !entry!.resources.has(r))) {
-        entry.resources.add(resource);
-        entry.statement.addResources(resource);
+      for (const { arn } of resources.filter((r) => !entry!.resources.has(r.arn))) {
+        entry.resources.add(arn);
+        entry.statement.addResources(arn);
       }
     }
+  }
+
+  /** Characters the new statements and resources of `permissions` add, at most. */
+  private growth(permissions: RolloutPermissions): number {
+    let growth = 0;
+    for (const { actions, resources } of rolloutStatements(permissions)) {
+      const entry = this.byActions.get(actions.join(','));
+      if (!entry) {
+        growth += STATEMENT_OVERHEAD + actions.reduce((sum, action) => sum + action.length + ITEM_OVERHEAD, 0);
+      }
+      const added = new Map(resources.filter((r) => !entry?.resources.has(r.arn)).map((r) => [r.arn, r.maxLength]));
+      for (const maxLength of added.values()) {
+        growth += maxLength + ITEM_OVERHEAD;
+      }
+    }
+    return growth;
   }
 }

@@ -1,0 +1,359 @@
+/**
+ * Synthesis cost of `LambdaRollout` against the equivalent hand-written aws-cdk-lib code.
+ *
+ * For N = 10, 50 and 100 Lambda functions in one stack, each variant is synthesized RUNS times
+ * (after one unmeasured warm-up of each), alternating the variants and swapping which goes first
+ * on every run. Every sample is a fresh child process (this file, forked with `--sample`), so
+ * samples are independent and the child's peak RSS is the sample's memory. A sample's time is the
+ * wall time of building a fresh App and Stack plus `app.synth()`, with aws-cdk-lib's bundled
+ * CloudFormation validator on, as `cdk synth` runs it.
+ *
+ * It then counts resources and template bytes per function (total minus what exists once per
+ * stack, divided by N) and finds the largest N that fits CloudFormation's 500-resource stack
+ * limit, verified by synthesizing that N and N + 1.
+ *
+ * Run: ts-node --project test/tsconfig.json bench/lambda-rollout.ts   (BENCH_RUNS=<n> to change RUNS)
+ */
+import { fork } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { cpus, loadavg, tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { App, AppProps, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LambdaRollout } from '../src';
+
+const SIZES = [10, 50, 100];
+/** At least 5 runs; 7 keep the whole bench near 4 minutes on 2 busy cores (5 take under 3). */
+const MIN_RUNS = 5;
+const RUNS = Math.max(MIN_RUNS, Math.floor(Number(process.env.BENCH_RUNS ?? 7)) || MIN_RUNS);
+/** CloudFormation's limit of resources per stack (aws-cdk-lib enforces it at synth too). */
+const STACK_RESOURCE_LIMIT = 500;
+const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
+const STACK_NAME = 'Bench';
+/** SAM's published cost of AutoPublishAlias + DeploymentPreference: per function and per stack, before any alarm. */
+const SAM_PER_FUNCTION = 5;
+const SAM_SHARED = 2;
+const ROOT = resolve(__dirname, '..');
+
+type Variant = 'library' | 'hand-written';
+const VARIANTS: Variant[] = ['library', 'hand-written'];
+
+/** Top-level construct ids that belong to one function (everything else is shared by the stack). */
+const PER_FUNCTION_ID = /^(Fn|Rollout|Alias|Errors|Throttles|Group)\d+$/;
+
+/** The library: the function and a `LambdaRollout` with every default. */
+function addLibrary(stack: Stack, i: number): void {
+  const fn = newFunction(stack, i);
+  new LambdaRollout(stack, `Rollout${i}`, { function: fn });
+}
+
+/** Hand-written aws-cdk-lib: alias, two alarms on the new version, a deployment group with its own role. */
+function addHandWritten(stack: Stack, i: number, application: codedeploy.ILambdaApplication): void {
+  const fn = newFunction(stack, i);
+  const alias = new lambda.Alias(stack, `Alias${i}`, { aliasName: 'live', version: fn.currentVersion });
+  const newVersion = {
+    dimensionsMap: { FunctionName: fn.functionName, Resource: `${fn.functionName}:live`, ExecutedVersion: fn.currentVersion.version },
+    statistic: 'Sum',
+    period: Duration.minutes(1),
+  };
+  const alarmProps = { threshold: 1, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+  const errors = new cloudwatch.Alarm(stack, `Errors${i}`, { metric: alias.metricErrors().with(newVersion), ...alarmProps });
+  const throttles = new cloudwatch.Alarm(stack, `Throttles${i}`, { metric: alias.metricThrottles().with(newVersion), ...alarmProps });
+  new codedeploy.LambdaDeploymentGroup(stack, `Group${i}`, {
+    application,
+    alias,
+    alarms: [errors, throttles],
+    deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+  });
+}
+
+function newFunction(stack: Stack, i: number): lambda.Function {
+  return new lambda.Function(stack, `Fn${i}`, {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(`exports.handler = async () => ${i};`),
+  });
+}
+
+/** One App with one Stack of `n` functions of `variant`. */
+function build(variant: Variant, n: number, props: AppProps): { app: App; stack: Stack } {
+  const app = new App(props);
+  const stack = new Stack(app, STACK_NAME);
+  const application = variant === 'hand-written' ? new codedeploy.LambdaApplication(stack, 'Application') : undefined;
+  for (let i = 1; i <= n; i++) {
+    if (application) {
+      addHandWritten(stack, i, application);
+    } else {
+      addLibrary(stack, i);
+    }
+  }
+  return { app, stack };
+}
+
+interface Template {
+  readonly Resources?: Record<string, { readonly Type: string }>;
+  readonly [key: string]: unknown;
+}
+
+/** What one synthesis produced: the template and, per logical id, whether one function owns it. */
+interface Shape {
+  readonly template: Template;
+  readonly perFunction: Record<string, boolean>;
+}
+
+function shapeOf(stack: Stack, template: Template): Shape {
+  const perFunction: Record<string, boolean> = {};
+  for (const construct of stack.node.findAll()) {
+    if (construct instanceof CfnResource) {
+      const topLevelId = construct.node.scopes[2].node.id; // scopes: App, Stack, then the construct under the stack
+      perFunction[stack.resolve(construct.logicalId) as string] = PER_FUNCTION_ID.test(topLevelId);
+    }
+  }
+  return { template, perFunction };
+}
+
+interface Sample extends Shape {
+  readonly ms: number;
+  readonly maxRssKiB: number;
+  readonly rssBeforeKiB: number;
+}
+
+/** Child process: one measured synthesis, reported to the parent. */
+function runSample(variant: Variant, n: number): void {
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-lambda-rollout-'));
+  // N = 100 needs more than 500 resources with either variant: lift aws-cdk-lib's check of the limit.
+  const context = { [STACK_RESOURCE_LIMIT_CONTEXT]: 0 };
+  const rssBeforeKiB = process.memoryUsage().rss / 1024;
+  const start = process.hrtime.bigint();
+  const { app, stack } = build(variant, n, { outdir, context, builtinCloudFormationValidation: true });
+  const assembly = app.synth();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const maxRssKiB = process.resourceUsage().maxRSS;
+  const template = assembly.getStackByName(stack.stackName).template as Template;
+  const sample: Sample = { ms, maxRssKiB, rssBeforeKiB, ...shapeOf(stack, template) };
+  rmSync(outdir, { recursive: true, force: true });
+  if (process.send) {
+    process.send(sample, () => process.exit(0));
+  } else {
+    console.log(`${variant} N=${n}: ${ms.toFixed(0)} ms, peak ${(maxRssKiB / 1024).toFixed(1)} MiB, ${Object.keys(template.Resources ?? {}).length} resources`);
+  }
+}
+
+/** Parent: forks this file to take one sample. */
+function takeSample(variant: Variant, n: number): Promise<Sample> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TS_NODE_PROJECT: join(ROOT, 'test', 'tsconfig.json'),
+    TS_NODE_TRANSPILE_ONLY: 'true', // the parent run type-checked this file and the library
+  };
+  delete env.CDK_VALIDATION; // the validator stays on, as in `cdk synth`
+  return new Promise((ok, fail) => {
+    let result: Sample | undefined;
+    // silent: the validator's warnings (more than 500 resources at N = 100) go to `output`, shown only on failure.
+    const child = fork(__filename, ['--sample', variant, String(n)], { cwd: ROOT, env, execArgv: ['-r', 'ts-node/register'], silent: true });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('message', (message) => { result = message as Sample; });
+    child.on('error', fail);
+    child.on('close', (code) => (result && code === 0 ? ok(result) : fail(new Error(`${variant} N=${n}: child exited with ${code}\n${output}`))));
+  });
+}
+
+/** Resources of a synthesis in this process, without timing and without the validator. */
+function countResources(variant: Variant, n: number, enforceLimit: boolean): number {
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-lambda-rollout-count-'));
+  try {
+    const context = enforceLimit ? {} : { [STACK_RESOURCE_LIMIT_CONTEXT]: 0 };
+    const { app } = build(variant, n, { outdir, context, builtinCloudFormationValidation: false });
+    const template = app.synth().getStackByName(STACK_NAME).template as Template;
+    return Object.keys(template.Resources ?? {}).length;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function countByType(template: Template, ids: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    const type = template.Resources![id].Type;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function formatCounts(counts: Map<string, number>, divisor = 1): string {
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => `${type} ${+(count / divisor).toFixed(2)}`).join(', ');
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+/** A template's resources: owned by one function, once per stack, or shared but growing with N (paid in batches). */
+interface Split {
+  readonly total: number;
+  readonly owned: string[];
+  readonly once: string[];
+  readonly batched: string[];
+  readonly bytes: number;
+  /** Bytes of the template with only its once-per-stack resources. */
+  readonly onceBytes: number;
+}
+
+function split(shape: Shape, onceTypes: Set<string>): Split {
+  const resources = shape.template.Resources ?? {};
+  const ids = Object.keys(resources);
+  const shared = ids.filter((id) => !shape.perFunction[id]);
+  const once = shared.filter((id) => onceTypes.has(resources[id].Type));
+  const onceOnly: Template = { ...shape.template, Resources: Object.fromEntries(once.map((id) => [id, resources[id]])) };
+  return {
+    total: ids.length,
+    owned: ids.filter((id) => shape.perFunction[id]),
+    once,
+    batched: shared.filter((id) => !onceTypes.has(resources[id].Type)),
+    bytes: Buffer.byteLength(JSON.stringify(shape.template)),
+    onceBytes: Buffer.byteLength(JSON.stringify(onceOnly)),
+  };
+}
+
+function sharedTypes(shape: Shape): Map<string, number> {
+  return countByType(shape.template, Object.keys(shape.template.Resources ?? {}).filter((id) => !shape.perFunction[id]));
+}
+
+/**
+ * Shared resource types whose count is the same at the smallest and the largest N exist once per
+ * stack; the others (the library's managed policies, about 45 rollouts to a policy) grow with N.
+ */
+function onceTypesOf(smallest: Shape, largest: Shape): Set<string> {
+  const atSmallest = sharedTypes(smallest);
+  return new Set([...sharedTypes(largest)].filter(([type, count]) => atSmallest.get(type) === count).map(([type]) => type));
+}
+
+interface MaxFunctions {
+  readonly n: number;
+  readonly atN: number;
+  readonly atNext: number;
+  readonly cdkRejectsNext: string;
+}
+
+/** Largest N whose stack fits the limit: estimated from the counts at N, then verified by synthesizing N and N + 1. */
+function maxFunctions(variant: Variant, at: Split, n0: number): MaxFunctions {
+  let n = Math.floor((STACK_RESOURCE_LIMIT - at.once.length) / ((at.total - at.once.length) / n0));
+  let atN = countResources(variant, n, false);
+  while (atN > STACK_RESOURCE_LIMIT) {
+    atN = countResources(variant, --n, false);
+  }
+  let atNext = countResources(variant, n + 1, false);
+  while (atNext <= STACK_RESOURCE_LIMIT) {
+    atN = atNext;
+    atNext = countResources(variant, ++n + 1, false);
+  }
+  // aws-cdk-lib checks the same limit at synth: N passes, N + 1 fails.
+  countResources(variant, n, true);
+  let cdkRejectsNext = 'aws-cdk-lib does NOT reject it';
+  try {
+    countResources(variant, n + 1, true);
+  } catch (e) {
+    cdkRejectsNext = /TooManyResourcesInStack|greater than allowed maximum/.test(String(e))
+      ? 'which aws-cdk-lib rejects at synth' : `synth failed: ${String(e).split('\n')[0]}`;
+  }
+  return { n, atN, atNext, cdkRejectsNext };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const cdkVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf-8')) as { version: string }).version;
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`LambdaRollout vs hand-written aws-cdk-lib: Node ${process.version}, aws-cdk-lib ${cdkVersion}, ${cpus().length} CPUs, load average ${load()}`);
+  console.log(`${RUNS} measured runs per variant and N (+1 unmeasured warm-up per variant), variants alternating (order swapped every run), `
+    + 'each sample a fresh process.');
+  console.log('time = new App + Stack + functions + app.synth(), CloudFormation validator on; memory = the child\'s peak RSS (process.resourceUsage().maxRSS);');
+  console.log(`N=100 is over ${STACK_RESOURCE_LIMIT} resources in both variants, so samples set ${STACK_RESOURCE_LIMIT_CONTEXT}=0 (aws-cdk-lib's own check off)\n`);
+
+  for (const variant of VARIANTS) {
+    await takeSample(variant, SIZES[0]);
+  }
+  const samples = new Map<string, Sample[]>();
+  for (const n of SIZES) {
+    for (let run = 0; run < RUNS; run++) {
+      for (const variant of run % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
+        const key = `${variant}:${n}`;
+        samples.set(key, [...(samples.get(key) ?? []), await takeSample(variant, n)]);
+      }
+    }
+  }
+  const of = (variant: Variant, n: number) => samples.get(`${variant}:${n}`)!;
+  const ms = (variant: Variant, n: number) => median(of(variant, n).map((s) => s.ms));
+  const mib = (variant: Variant, n: number) => median(of(variant, n).map((s) => s.maxRssKiB)) / 1024;
+
+  console.log(table([
+    ['N', 'library ms', 'hand-written ms', 'time ratio', 'library peak MiB', 'hand-written peak MiB', 'memory ratio'],
+    ...SIZES.map((n) => [String(n),
+      ms('library', n).toFixed(0), ms('hand-written', n).toFixed(0), (ms('library', n) / ms('hand-written', n)).toFixed(2),
+      mib('library', n).toFixed(1), mib('hand-written', n).toFixed(1), (mib('library', n) / mib('hand-written', n)).toFixed(2)]),
+  ]));
+  const baseline = VARIANTS.map((v) => `${v} ${(median(SIZES.flatMap((n) => of(v, n).map((s) => s.rssBeforeKiB))) / 1024).toFixed(0)} MiB`);
+  const [first, last] = [SIZES[0], SIZES[SIZES.length - 1]];
+  const marginal = VARIANTS.map((v) => `${v} ${((ms(v, last) - ms(v, first)) / (last - first)).toFixed(1)} ms`);
+  console.log('(medians; ratio = library / hand-written)');
+  console.log(`each extra function, N=${first} to N=${last}: ${marginal.join(', ')}; `
+    + `RSS of a child before building (node + ts-node + modules loaded): ${baseline.join(', ')}\n`);
+
+  const largestN = SIZES[SIZES.length - 1];
+  const splits = new Map(VARIANTS.map((v) => {
+    const onceTypes = onceTypesOf(of(v, SIZES[0])[0], of(v, largestN)[0]);
+    return [v, SIZES.map((n) => split(of(v, n)[0], onceTypes))];
+  }));
+  const perFunction = (v: Variant, i: number) => {
+    const s = splits.get(v)![i];
+    return { resources: (s.total - s.once.length) / SIZES[i], bytes: (s.bytes - s.onceBytes) / SIZES[i] };
+  };
+  console.log(table([
+    ['N', 'library resources/fn', 'hand-written resources/fn', 'library template bytes/fn', 'hand-written template bytes/fn'],
+    ...SIZES.map((n, i) => [String(n),
+      perFunction('library', i).resources.toFixed(2), perFunction('hand-written', i).resources.toFixed(2),
+      perFunction('library', i).bytes.toFixed(0), perFunction('hand-written', i).bytes.toFixed(0)]),
+  ]));
+  console.log('(per function = (total - what exists once per stack) / N; bytes = JSON.stringify of the template)');
+  for (const v of VARIANTS) {
+    const s = splits.get(v)![SIZES.length - 1];
+    const template = of(v, largestN)[0].template;
+    const batched = s.batched.length === 0 ? '' : `; shared but growing with N: ${formatCounts(countByType(template, s.batched))} at N=${largestN} `
+      + `(${splits.get(v)!.map((x) => x.batched.length).join(', ')} at N=${SIZES.join(', ')})`;
+    console.log(`${v}: once per stack ${s.once.length} (${formatCounts(countByType(template, s.once))}); `
+      + `own per function ${s.owned.length / largestN} (${formatCounts(countByType(template, s.owned), largestN)})${batched}`);
+  }
+
+  console.log('');
+  const maxes = new Map<Variant, number>();
+  for (const v of VARIANTS) {
+    const max = maxFunctions(v, splits.get(v)![SIZES.length - 1], largestN);
+    maxes.set(v, max.n);
+    console.log(`max N per stack (${STACK_RESOURCE_LIMIT} resources), ${v}: ${max.n} `
+      + `(verified: N=${max.n} synthesizes ${max.atN} resources; N=${max.n + 1} has ${max.atNext}, ${max.cdkRejectsNext})`);
+  }
+  const sam = (alarmsPerFunction: number) => Math.floor((STACK_RESOURCE_LIMIT - SAM_SHARED) / (SAM_PER_FUNCTION + alarmsPerFunction));
+  console.log(`SAM (AutoPublishAlias + DeploymentPreference, published cost): ${SAM_PER_FUNCTION} resources/function + ${SAM_SHARED} shared before any alarm `
+    + `=> max (${STACK_RESOURCE_LIMIT}-${SAM_SHARED})/${SAM_PER_FUNCTION} = ${sam(0)} functions; ${sam(1)} with 1 alarm/function, ${sam(2)} with 2`);
+  console.log(`  vs library ${maxes.get('library')} (alarms included), hand-written ${maxes.get('hand-written')} (alarms included)`);
+  console.log(`\ntotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${load()}`);
+}
+
+if (process.argv[2] === '--sample') {
+  runSample(process.argv[3] as Variant, Number(process.argv[4]));
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
