@@ -5,7 +5,9 @@ import { functionArn, RolloutPermissions, RolloutPolicies, topicArn } from '../.
 
 /** A literal ARN of exactly the longest length its kind can resolve to. */
 function longest(kind: 'function' | 'topic', i: number): string {
-  const prefix = kind === 'function' ? `arn:aws-us-gov:lambda:ap-southeast-4:123456789012:function:f${i}-` : `arn:aws-us-gov:sns:ap-southeast-4:123456789012:t${i}-`;
+  const prefix = kind === 'function'
+    ? `arn:aws-us-gov:lambda:ap-southeast-4:123456789012:function:f${i}-`
+    : `arn:aws-us-gov:sns:ap-southeast-4:123456789012:t${i}-`;
   const max = kind === 'function' ? IAM_POLICY.maxFunctionArnLength : IAM_POLICY.maxTopicArnLength;
   return prefix.padEnd(max, 'x');
 }
@@ -22,7 +24,9 @@ function size(stack: Stack, policy: iam.ManagedPolicy): number {
 test.each([
   ['an alias each', (i: number): RolloutPermissions => ({
     targets: { actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], resources: [functionArn(longest('function', i), 'live')] },
-    describeAlarms: true, hooks: [], topics: [],
+    describeAlarms: true,
+    hooks: [],
+    topics: [],
   })],
   ['an alias, two hooks and a topic each', (i: number): RolloutPermissions => ({
     targets: { actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], resources: [functionArn(longest('function', i), 'live')] },
@@ -75,7 +79,9 @@ test('a resource shared by rollouts is listed once', () => {
   for (const name of ['a', 'b']) {
     policies.grant({
       targets: { actions: ['lambda:GetAlias'], resources: [functionArn(`arn:aws:lambda:us-east-1:123456789012:function:${name}`, 'live')] },
-      describeAlarms: false, hooks: [], topics: [topic],
+      describeAlarms: false,
+      hooks: [],
+      topics: [topic],
     });
   }
   const [policy] = policiesOf(stack);
