@@ -19,7 +19,9 @@ export function deploymentAlarm(scope: Construct, id: string, props: cloudwatch.
 }
 
 /** The alarm of a `HealthCheck.metric`, with the documented defaults. */
-export function metricCheckAlarm(scope: Construct, id: string, metric: cloudwatch.IMetric, options: MetricCheckOptions, description: string): cloudwatch.Alarm {
+export function metricCheckAlarm(
+  scope: Construct, id: string, metric: cloudwatch.IMetric, options: MetricCheckOptions, description: string,
+): cloudwatch.Alarm {
   return deploymentAlarm(scope, id, {
     metric,
     threshold: options.threshold,
