@@ -1,17 +1,19 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { LambdaSignal } from './lambda-signal';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
   DEFAULT_ALARM_PERIOD, DEFAULT_EVALUATION_PERIODS, DEFAULT_LAMBDA_ERRORS_THRESHOLD,
-  DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE,
+  DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_TARGET_GROUP_5XX_PERCENT,
+  DEFAULT_UNHEALTHY_HOSTS_THRESHOLD,
 } from '../private/defaults';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
 
-/** When a Lambda check evaluates the new version's metric. */
-export interface LambdaCheckOptions {
+/** When a check evaluates its metric. */
+export interface CheckEvaluationOptions {
   /**
-   * Length of one evaluated period, in whole minutes (Lambda publishes metrics once a minute).
+   * Length of one evaluated period, in whole minutes (Lambda and load balancers publish metrics once a minute).
    *
    * @default Duration.minutes(1)
    */
@@ -26,7 +28,7 @@ export interface LambdaCheckOptions {
 }
 
 /** Options of `HealthCheck.lambdaErrors` and `HealthCheck.lambdaThrottles`. */
-export interface LambdaCountCheckOptions extends LambdaCheckOptions {
+export interface LambdaCountCheckOptions extends CheckEvaluationOptions {
   /**
    * Stop the deployment when the new version has at least this many errors (or throttles) in a
    * period: an integer of at least 1.
@@ -37,7 +39,7 @@ export interface LambdaCountCheckOptions extends LambdaCheckOptions {
 }
 
 /** Options of `HealthCheck.lambdaLatency`. */
-export interface LambdaLatencyCheckOptions extends LambdaCheckOptions {
+export interface LambdaLatencyCheckOptions extends CheckEvaluationOptions {
   /** Stop the deployment when the new version's duration at `percentile` reaches this, in whole milliseconds. */
   readonly threshold: Duration;
 
@@ -47,6 +49,28 @@ export interface LambdaLatencyCheckOptions extends LambdaCheckOptions {
    * @default 99
    */
   readonly percentile?: number;
+}
+
+/** Options of `HealthCheck.targetGroup5xx`. */
+export interface TargetGroup5xxCheckOptions extends CheckEvaluationOptions {
+  /**
+   * Stop the deployment when the targets answer at least this percentage of a period's requests
+   * with a 5XX: greater than 0 and at most 100.
+   *
+   * @default 5
+   */
+  readonly thresholdPercent?: number;
+}
+
+/** Options of `HealthCheck.unhealthyHosts`. */
+export interface UnhealthyHostsCheckOptions extends CheckEvaluationOptions {
+  /**
+   * Stop the deployment when at least this many targets fail the load balancer's health check:
+   * an integer of at least 1.
+   *
+   * @default 1
+   */
+  readonly threshold?: number;
 }
 
 /** Options of `HealthCheck.metric`. */
@@ -113,6 +137,46 @@ export class HealthCheck {
   }
 
   /**
+   * 5XX responses of an Application Load Balancer target group's targets, as a rate of its
+   * requests (not a raw count, so busy and quiet periods are judged alike); no request is no
+   * failure. Use it for servers behind the load balancer, or for Lambda functions it invokes.
+   */
+  public static targetGroup5xx(targetGroup: elbv2.IApplicationTargetGroup, options: TargetGroup5xxCheckOptions = {}): HealthCheck {
+    const problems = new Problems('HealthCheck.targetGroup5xx');
+    const thresholdPercent = options.thresholdPercent ?? DEFAULT_TARGET_GROUP_5XX_PERCENT;
+    if (!Token.isUnresolved(thresholdPercent) && !(thresholdPercent > 0 && thresholdPercent <= 100)) {
+      problems.add(`thresholdPercent must be greater than 0 and at most 100, got ${thresholdPercent}`);
+    }
+    const { periodMinutes, evaluationPeriods } = checkEvaluation(problems, options);
+    problems.throwIfAny();
+    const period = Duration.minutes(periodMinutes);
+    const rate = new cloudwatch.MathExpression({
+      expression: 'IF(FILL(requests,0) > 0, 100 * FILL(errors,0) / requests, 0)',
+      usingMetrics: {
+        errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
+        requests: targetGroup.metrics.requestCount({ statistic: 'Sum', period }),
+      },
+      period,
+      label: 'Target 5XX responses (% of requests)',
+    });
+    return new HealthCheck({ metric: { metric: rate, options: { threshold: thresholdPercent, evaluationPeriods } } });
+  }
+
+  /**
+   * Targets of an Application Load Balancer target group that fail its health check: the most
+   * in a period reaches `threshold` (default 1).
+   */
+  public static unhealthyHosts(targetGroup: elbv2.IApplicationTargetGroup, options: UnhealthyHostsCheckOptions = {}): HealthCheck {
+    const problems = new Problems('HealthCheck.unhealthyHosts');
+    const threshold = options.threshold ?? DEFAULT_UNHEALTHY_HOSTS_THRESHOLD;
+    problems.integer('threshold', threshold, { min: 1 });
+    const { periodMinutes, evaluationPeriods } = checkEvaluation(problems, options);
+    problems.throwIfAny();
+    const metric = targetGroup.metrics.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(periodMinutes) });
+    return new HealthCheck({ metric: { metric, options: { threshold, evaluationPeriods } } });
+  }
+
+  /**
    * Any CloudWatch metric: the rollout creates an alarm on it. Use it for signals the function
    * does not publish itself, such as an API's 5XX rate.
    */
@@ -128,7 +192,7 @@ export class HealthCheck {
     return new HealthCheck({ alarm });
   }
 
-  private static lambdaCount(factory: string, metricName: 'Errors' | 'Throttles', threshold: number, options: LambdaCheckOptions): HealthCheck {
+  private static lambdaCount(factory: string, metricName: 'Errors' | 'Throttles', threshold: number, options: CheckEvaluationOptions): HealthCheck {
     const problems = new Problems(`HealthCheck.${factory}`);
     problems.integer('threshold', threshold, { min: 1 });
     const evaluation = checkEvaluation(problems, options);
@@ -157,7 +221,7 @@ export class HealthCheck {
 }
 
 /** Checks period and evaluation periods of a Lambda check against CloudWatch's limits. */
-function checkEvaluation(problems: Problems, options: LambdaCheckOptions): { periodMinutes: number; evaluationPeriods: number } {
+function checkEvaluation(problems: Problems, options: CheckEvaluationOptions): { periodMinutes: number; evaluationPeriods: number } {
   const period = options.period ?? DEFAULT_ALARM_PERIOD;
   const evaluationPeriods = options.evaluationPeriods ?? DEFAULT_EVALUATION_PERIODS;
   const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { DEPLOYMENT_GROUP } from './codedeploy-limits';
 
 /**
@@ -26,3 +26,18 @@ export const DEFAULT_EVALUATION_PERIODS = 1;
 
 /** `LambdaRolloutProps.maxAlarms`: CodeDeploy's default quota of alarms per deployment group. */
 export const DEFAULT_MAX_ALARMS = DEPLOYMENT_GROUP.alarmQuota;
+
+/** `HealthCheck.targetGroup5xx`: 5% of a period's requests answered with a 5XX by the targets. */
+export const DEFAULT_TARGET_GROUP_5XX_PERCENT = 5;
+
+/** `HealthCheck.unhealthyHosts`: one target failing the load balancer's health check. */
+export const DEFAULT_UNHEALTHY_HOSTS_THRESHOLD = 1;
+
+/** `RevisionBucketProps.removalPolicy`: application revisions and their access logs outlive the stack. */
+export const DEFAULT_REVISION_BUCKET_REMOVAL_POLICY = RemovalPolicy.RETAIN;
+
+/** `RevisionBucketProps.lifecycleNoncurrentVersionExpiration`: old versions of a revision are kept 90 days for rollbacks. */
+export const DEFAULT_REVISION_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
+
+/** `OnPremisesInstanceRoleProps.maxSessionDuration`: IAM's own default for a role, one hour. */
+export const DEFAULT_ON_PREMISES_MAX_SESSION_DURATION = Duration.hours(1);
