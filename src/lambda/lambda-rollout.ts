@@ -14,7 +14,9 @@ import { Notifications } from '../health/notifications';
 import { Rollback } from '../health/rollback';
 import { DEPLOYMENT_GROUP, LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
 import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE, DEFAULT_MAX_ALARMS } from '../private/defaults';
-import { functionArn, RolloutPermissions, RolloutPolicies, RolloutServiceRole, topicArn } from '../private/rollout-service-role';
+import {
+  DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, RolloutServiceRole, topicArn,
+} from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
 
@@ -194,16 +196,17 @@ export class LambdaRollout extends Construct {
     }
 
     // Permissions, scoped to this rollout: the alias (by ARN, so the policy does not wait for
-    // the alias), the hooks and the topic. DescribeAlarms is granted on all alarms: see the
-    // service role's acknowledgement.
+    // the alias), the hooks and the topic.
     const permissions: RolloutPermissions = {
-      targets: {
-        actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
-        resources: [functionArn(props.function.functionArn, aliasName)],
-      },
-      describeAlarms: this.alarms.length > 0,
-      hooks: hooks.map((hook) => functionArn(hook.functionArn)),
-      topics: this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : [],
+      statements: [
+        {
+          actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+          resources: [functionArn(props.function.functionArn, aliasName)],
+        },
+        ...(this.alarms.length > 0 ? [DESCRIBE_ALARMS] : []),
+        { actions: ['lambda:InvokeFunction'], resources: hooks.map((hook) => functionArn(hook.functionArn)) },
+        publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
+      ],
     };
     const policies = sharedRole ? sharedRole.policies : RolloutPolicies.forRole(this, this.serviceRole);
     const permissionsPolicy = policies.grant(permissions);

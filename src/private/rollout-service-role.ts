@@ -9,16 +9,27 @@ export interface BoundedArn {
   readonly maxLength: number;
 }
 
-/** What CodeDeploy does on behalf of one rollout, on exact resources. */
+/** Actions CodeDeploy takes on behalf of a rollout, on exact resources. */
+export interface RolloutStatement {
+  readonly actions: string[];
+  readonly resources: BoundedArn[];
+}
+
+/** What CodeDeploy does on behalf of one rollout. */
 export interface RolloutPermissions {
-  /** Actions on the rollout's own resources (e.g. the alias CodeDeploy shifts). */
-  readonly targets: { readonly actions: string[]; readonly resources: BoundedArn[] };
-  /** Whether CodeDeploy reads alarms during the deployment. */
-  readonly describeAlarms: boolean;
-  /** Lifecycle hook functions CodeDeploy invokes. */
-  readonly hooks: BoundedArn[];
-  /** Topics CodeDeploy publishes notifications to. */
-  readonly topics: BoundedArn[];
+  readonly statements: RolloutStatement[];
+}
+
+/**
+ * `cloudwatch:DescribeAlarms` on `*`: CodeDeploy reads the group's alarms by name, AWS's own
+ * CodeDeploy policies grant it on `*`, and composite alarms can only be described with `*`. It
+ * reads alarm state and nothing else (acknowledged on each policy below).
+ */
+export const DESCRIBE_ALARMS: RolloutStatement = { actions: ['cloudwatch:DescribeAlarms'], resources: [{ arn: '*', maxLength: 1 }] };
+
+/** Publishing deployment notifications to the rollout's topics. */
+export function publishTo(topics: BoundedArn[]): RolloutStatement {
+  return { actions: ['sns:Publish'], resources: topics };
 }
 
 /** A Lambda function ARN (or a qualifier on it), bounded for policy packing. */
@@ -38,7 +49,7 @@ export function topicArn(arn: string): BoundedArn {
  */
 export class RolloutServiceRole extends Construct {
   /** The shared role of `platform` in `scope`'s stack, created on first use. */
-  public static of(scope: IConstruct, platform: 'Lambda'): RolloutServiceRole {
+  public static of(scope: IConstruct, platform: 'Lambda' | 'Server'): RolloutServiceRole {
     const stack = Stack.of(scope);
     const id = `${platform}RolloutsServiceRole`;
     return (stack.node.tryFindChild(id) as RolloutServiceRole | undefined) ?? new RolloutServiceRole(stack, id);
@@ -100,25 +111,6 @@ const DOCUMENT_OVERHEAD = 40;
 const STATEMENT_OVERHEAD = 45;
 /** Quotes and comma around each action or resource. */
 const ITEM_OVERHEAD = 3;
-/** `cloudwatch:DescribeAlarms` is granted on `*`; see `rolloutStatements`. */
-const ANY_RESOURCE: BoundedArn = { arn: '*', maxLength: 1 };
-
-/**
- * The statements one rollout needs, each with its exact resources.
- *
- * `cloudwatch:DescribeAlarms` is on `*`: CodeDeploy reads the group's alarms by name, AWS's own
- * CodeDeploy policies grant it on `*`, and composite alarms can only be described with `*`. It
- * reads alarm state and nothing else.
- */
-function rolloutStatements(permissions: RolloutPermissions): Array<{ actions: string[]; resources: BoundedArn[] }> {
-  return [
-    { actions: permissions.targets.actions, resources: permissions.targets.resources },
-    { actions: ['cloudwatch:DescribeAlarms'], resources: permissions.describeAlarms ? [ANY_RESOURCE] : [] },
-    { actions: ['lambda:InvokeFunction'], resources: permissions.hooks },
-    { actions: ['sns:Publish'], resources: permissions.topics },
-  ].filter((statement) => statement.resources.length > 0);
-}
-
 /**
  * The statements of one managed policy, one per set of actions, each listing its resources once,
  * and the most characters the policy can resolve to.
@@ -136,7 +128,7 @@ class PolicyStatements {
 
   public add(permissions: RolloutPermissions): void {
     this.maxLength += this.growth(permissions);
-    for (const { actions, resources } of rolloutStatements(permissions)) {
+    for (const { actions, resources } of nonEmpty(permissions)) {
       const key = actions.join(',');
       let entry = this.byActions.get(key);
       if (!entry) {
@@ -154,7 +146,7 @@ class PolicyStatements {
   /** Characters the new statements and resources of `permissions` add, at most. */
   private growth(permissions: RolloutPermissions): number {
     let growth = 0;
-    for (const { actions, resources } of rolloutStatements(permissions)) {
+    for (const { actions, resources } of nonEmpty(permissions)) {
       const entry = this.byActions.get(actions.join(','));
       if (!entry) {
         growth += STATEMENT_OVERHEAD + actions.reduce((sum, action) => sum + action.length + ITEM_OVERHEAD, 0);
@@ -166,4 +158,8 @@ class PolicyStatements {
     }
     return growth;
   }
+}
+
+function nonEmpty(permissions: RolloutPermissions): RolloutStatement[] {
+  return permissions.statements.filter((statement) => statement.resources.length > 0);
 }

@@ -1,7 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IAM_POLICY } from '../../src/private/codedeploy-limits';
-import { functionArn, RolloutPermissions, RolloutPolicies, topicArn } from '../../src/private/rollout-service-role';
+import {
+  DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, RolloutStatement, topicArn,
+} from '../../src/private/rollout-service-role';
 
 /** A literal ARN of exactly the longest length its kind can resolve to. */
 function longest(kind: 'function' | 'topic', i: number): string {
@@ -10,6 +12,10 @@ function longest(kind: 'function' | 'topic', i: number): string {
     : `arn:aws-us-gov:sns:ap-southeast-4:123456789012:t${i}-`;
   const max = kind === 'function' ? IAM_POLICY.maxFunctionArnLength : IAM_POLICY.maxTopicArnLength;
   return prefix.padEnd(max, 'x');
+}
+
+function aliasActions(arn: string): RolloutStatement {
+  return { actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], resources: [functionArn(arn, 'live')] };
 }
 
 function policiesOf(stack: Stack): iam.ManagedPolicy[] {
@@ -23,16 +29,15 @@ function size(stack: Stack, policy: iam.ManagedPolicy): number {
 
 test.each([
   ['an alias each', (i: number): RolloutPermissions => ({
-    targets: { actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], resources: [functionArn(longest('function', i), 'live')] },
-    describeAlarms: true,
-    hooks: [],
-    topics: [],
+    statements: [aliasActions(longest('function', i)), DESCRIBE_ALARMS],
   })],
   ['an alias, two hooks and a topic each', (i: number): RolloutPermissions => ({
-    targets: { actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], resources: [functionArn(longest('function', i), 'live')] },
-    describeAlarms: true,
-    hooks: [functionArn(longest('function', 1000 + i)), functionArn(longest('function', 2000 + i))],
-    topics: [topicArn(longest('topic', i))],
+    statements: [
+      aliasActions(longest('function', i)),
+      DESCRIBE_ALARMS,
+      { actions: ['lambda:InvokeFunction'], resources: [functionArn(longest('function', 1000 + i)), functionArn(longest('function', 2000 + i))] },
+      publishTo([topicArn(longest('topic', i))]),
+    ],
   })],
 ])('with the longest ARNs (%s), every policy stays within 6,144 characters, and no policy could take one more rollout', (_name, permissions) => {
   const stack = new Stack(new App(), 'Stack');
@@ -78,10 +83,10 @@ test('a resource shared by rollouts is listed once', () => {
   const topic = topicArn('arn:aws:sns:us-east-1:123456789012:deployments');
   for (const name of ['a', 'b']) {
     policies.grant({
-      targets: { actions: ['lambda:GetAlias'], resources: [functionArn(`arn:aws:lambda:us-east-1:123456789012:function:${name}`, 'live')] },
-      describeAlarms: false,
-      hooks: [],
-      topics: [topic],
+      statements: [
+        { actions: ['lambda:GetAlias'], resources: [functionArn(`arn:aws:lambda:us-east-1:123456789012:function:${name}`, 'live')] },
+        publishTo([topic]),
+      ],
     });
   }
   const [policy] = policiesOf(stack);
