@@ -5,3 +5,5 @@ export * from './health/health-check';
 export * from './health/notifications';
 export * from './health/rollback';
 export * from './lambda/lambda-rollout';
+export * from './server/on-premises-instance-role';
+export * from './server/revision-bucket';

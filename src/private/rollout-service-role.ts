@@ -1,7 +1,7 @@
 import { Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { IAM_POLICY } from './codedeploy-limits';
+import { IAM_POLICY } from './iam-limits';
 
 /** A resource ARN, with the most characters it can have once CloudFormation resolves it. */
 export interface BoundedArn {

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IAM_POLICY } from '../../src/private/codedeploy-limits';
+import { IAM_POLICY } from '../../src/private/iam-limits';
 import {
   DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, RolloutStatement, topicArn,
 } from '../../src/private/rollout-service-role';

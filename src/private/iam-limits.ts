@@ -1,0 +1,35 @@
+/** IAM limits checked or planned for at synth time. */
+
+/**
+ * IAM role names and session durations.
+ *
+ * Source: IAM API reference, CreateRole
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): RoleName "Minimum
+ * length of 1. Maximum length of 64", pattern `[\w+=,.@-]+`; MaxSessionDuration "can have a value
+ * from 1 hour to 12 hours", in seconds (3600 to 43200).
+ */
+export const IAM_ROLE = {
+  roleName: {
+    minLength: 1,
+    maxLength: 64,
+    pattern: /^[\w+=,.@-]+$/,
+    allowedCharacters: 'letters, digits and + = , . @ _ -',
+  },
+  maxSessionDuration: { min: 3600, max: 43200, unit: 'seconds' },
+} as const;
+
+/**
+ * IAM and ARN sizes the shared service role's policies are packed by.
+ *
+ * Source: IAM User Guide, "IAM and AWS STS quotas": "Managed policy size: 6,144 characters"
+ * (white space not counted). ARN bounds from the parts' documented maximums: partition
+ * (`aws-us-gov`, 10), Region (14), account (12), Lambda function name (64, Lambda API reference,
+ * CreateFunction) and SNS topic name (256, SNS API reference, CreateTopic).
+ */
+export const IAM_POLICY = {
+  managedPolicyMaxCharacters: 6144,
+  /** `arn:<partition>:lambda:<region>:<account>:function:<name>` at its longest. */
+  maxFunctionArnLength: 4 + 10 + 8 + 14 + 1 + 12 + 10 + 64,
+  /** `arn:<partition>:sns:<region>:<account>:<name>` at its longest. */
+  maxTopicArnLength: 4 + 10 + 5 + 14 + 1 + 12 + 1 + 256,
+} as const;
