@@ -7,3 +7,4 @@ export * from './health/rollback';
 export * from './lambda/lambda-rollout';
 export * from './server/on-premises-instance-role';
 export * from './server/revision-bucket';
+export * from './server/server-rollout';

@@ -98,3 +98,21 @@ export const LAMBDA_ALIAS_NAME = {
   allowedCharacters: 'letters, digits, - and _',
   allDigits: /^[0-9]+$/,
 } as const;
+
+/**
+ * Server deployment group targets.
+ *
+ * Source: CodeDeploy User Guide, "Quotas for CodeDeploy": Auto Scaling groups in a deployment
+ * group: 10 (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html); "Working with
+ * tags": a tag set holds up to 3 tag groups of up to 10 tags each
+ * (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-tagging.html); API reference,
+ * LoadBalancerInfo: up to 10 Classic Load Balancers and up to 10 target groups. CloudFormation's
+ * schema checks none of these counts.
+ */
+export const SERVER_TARGETS = {
+  maxAutoScalingGroups: 10,
+  maxTagGroups: 3,
+  maxTagsPerGroup: 10,
+  maxClassicLoadBalancers: 10,
+  maxTargetGroups: 10,
+} as const;

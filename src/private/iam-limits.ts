@@ -28,6 +28,8 @@ export const IAM_ROLE = {
  */
 export const IAM_POLICY = {
   managedPolicyMaxCharacters: 6144,
+  /** `arn:<partition>:<service>:<region>:<account>:` at its longest, without the service. */
+  maxArnPrefixLength: 4 + 10 + 1 + 1 + 14 + 1 + 12 + 1,
   /** `arn:<partition>:lambda:<region>:<account>:function:<name>` at its longest. */
   maxFunctionArnLength: 4 + 10 + 8 + 14 + 1 + 12 + 10 + 64,
   /** `arn:<partition>:sns:<region>:<account>:<name>` at its longest. */

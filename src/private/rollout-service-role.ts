@@ -48,7 +48,7 @@ export function topicArn(arn: string): BoundedArn {
  * AWS managed policy: each rollout grants its own exact permissions through `RolloutPolicies`.
  */
 export class RolloutServiceRole extends Construct {
-  /** The shared role of `platform` in `scope`'s stack, created on first use. */
+  /** The shared role of `platform` (CodeDeploy compute platform) in `scope`'s stack, created on first use. */
   public static of(scope: IConstruct, platform: 'Lambda' | 'Server'): RolloutServiceRole {
     const stack = Stack.of(scope);
     const id = `${platform}RolloutsServiceRole`;
@@ -95,7 +95,8 @@ export class RolloutPolicies extends Construct {
       const policy = new iam.ManagedPolicy(this, `Policy${this.policies.length + 1}`, { roles: [this.role] });
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'cloudwatch:DescribeAlarms only: CodeDeploy reads its alarms by name, composite alarms need Resource *, and the action reads alarm state only',
+        reason: 'Read-only discovery actions that support no resource-level permissions: cloudwatch:DescribeAlarms (composite alarms need *), '
+          + 'and for server rollouts ec2, autoscaling and elasticloadbalancing Describe* and tag:GetResources',
       });
       current = new PolicyStatements(policy);
       this.policies.push(current);

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { DEFAULT_REVISION_BUCKET_REMOVAL_POLICY, DEFAULT_REVISION_NONCURRENT_VERSION_EXPIRATION } from '../private/defaults';
+import { grantRevisionRead } from '../private/grant-revision-read';
 import { Problems } from '../private/validation';
 
 /** Properties of a `RevisionBucket`. */
@@ -52,7 +53,6 @@ export class RevisionBucket extends Construct {
   /** The bucket that receives the revision bucket's S3 server access logs. */
   public readonly accessLogsBucket: s3.Bucket;
 
-  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: RevisionBucketProps = {}) {
     super(scope, id);
@@ -66,7 +66,6 @@ export class RevisionBucket extends Construct {
     // alternative needs ACLs enabled on the log bucket. Context must be set before any child exists.
     this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 
-    this.encryptionKey = props.encryptionKey;
     const removalPolicy = props.removalPolicy ?? DEFAULT_REVISION_BUCKET_REMOVAL_POLICY;
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
@@ -140,14 +139,6 @@ export class RevisionBucket extends Construct {
    * @param objectsKeyPattern the object keys to allow, e.g. `releases/*`; default `*`
    */
   public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
-    const grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      // The CodeDeploy agent downloads a revision by key and version; it never lists the bucket.
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resourceArns: [this.bucket.arnForObjects(objectsKeyPattern ?? '*')],
-      resource: this.bucket,
-    });
-    // Objects encrypted with a customer managed key cannot be read without kms:Decrypt on it.
-    return this.encryptionKey ? grant.combine(this.encryptionKey.grantDecrypt(grantee)) : grant;
+    return grantRevisionRead(this.bucket, grantee, objectsKeyPattern);
   }
 }

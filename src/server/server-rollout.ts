@@ -1,0 +1,321 @@
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { RevisionBucket } from './revision-bucket';
+import {
+  AUTO_SCALING_HOOK_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS, classicLoadBalancerArn, SERVER_DISCOVERY,
+  TARGET_GROUP_ACTIONS, targetGroupArn,
+} from './server-permissions';
+import { renderTagSet } from './tag-set';
+import { HealthyHosts } from '../config/healthy-hosts';
+import { metricCheckAlarm } from '../health/deployment-alarm';
+import { HealthCheck } from '../health/health-check';
+import { Notifications } from '../health/notifications';
+import { Rollback } from '../health/rollback';
+import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
+import { DEPLOYMENT_GROUP, SERVER_TARGETS } from '../private/codedeploy-limits';
+import { DEFAULT_MAX_ALARMS } from '../private/defaults';
+import { grantRevisionRead } from '../private/grant-revision-read';
+import { publishTo, RolloutPolicies, RolloutServiceRole, RolloutStatement, topicArn } from '../private/rollout-service-role';
+import { sharedServerApplication } from '../private/shared-application';
+import { Problems } from '../private/validation';
+
+/** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
+export enum OutdatedInstances {
+  /** Deploy the last successful revision to instances that join late, e.g. launched by scale-out during a deployment. */
+  UPDATE = 'UPDATE',
+  /** Leave them as they are until the next deployment. */
+  IGNORE = 'IGNORE',
+}
+
+/** Properties of a `ServerRollout`. At least one of `autoScalingGroups`, `ec2InstanceTags` and `onPremisesInstanceTags` is required. */
+export interface ServerRolloutProps {
+  /**
+   * Auto Scaling groups to deploy to, created here or imported: at most 10. CodeDeploy also deploys
+   * the last revision to instances they launch later.
+   *
+   * @default - no Auto Scaling group
+   */
+  readonly autoScalingGroups?: autoscaling.IAutoScalingGroup[];
+
+  /**
+   * EC2 instances to deploy to, by tags: up to 3 tag groups (an instance must match every group)
+   * of up to 10 tags each (it must match one of them).
+   *
+   * @default - no EC2 instances by tag
+   */
+  readonly ec2InstanceTags?: codedeploy.InstanceTagSet;
+
+  /**
+   * Registered on-premises instances to deploy to, by tags, with the same limits as `ec2InstanceTags`.
+   * `OnPremisesInstanceRole` gives them the identity to register with.
+   *
+   * @default - no on-premises instances
+   */
+  readonly onPremisesInstanceTags?: codedeploy.InstanceTagSet;
+
+  /**
+   * Load balancers that stop sending traffic to an instance while it is updated: up to 10 target
+   * groups (Application or Network Load Balancer) and up to 10 Classic Load Balancers.
+   *
+   * @default - no traffic control
+   */
+  readonly loadBalancers?: codedeploy.LoadBalancer[];
+
+  /**
+   * How many instances must stay healthy; the deployment fails when fewer are.
+   *
+   * @default HealthyHosts.oneAtATime() (CodeDeployDefault.OneAtATime)
+   */
+  readonly healthyHosts?: HealthyHosts;
+
+  /**
+   * The signals that stop a deployment, e.g. `HealthCheck.targetGroup5xx(targetGroup)`.
+   *
+   * @default - none: only failed lifecycle scripts fail a deployment
+   */
+  readonly healthChecks?: HealthCheck[];
+
+  /**
+   * When CodeDeploy rolls back automatically.
+   *
+   * @default - Rollback.onFailureAndAlarm() with health checks, Rollback.on({ failure: true, stop: true }) without
+   */
+  readonly rollback?: Rollback;
+
+  /**
+   * Deployment and instance notifications to an SNS topic.
+   *
+   * @default - no notifications
+   */
+  readonly notifications?: Notifications;
+
+  /**
+   * Emergency switch: deploy even while the health-check alarms are in ALARM (CodeDeploy's
+   * "ignore alarm configuration"), to ship the fix for an incident that keeps them firing. Turn
+   * it off again in the next deployment.
+   *
+   * @default false
+   */
+  readonly ignoreAlarms?: boolean;
+
+  /**
+   * The bucket revisions are deployed from. The instance roles of the rollout's Auto Scaling
+   * groups created in this app can read its objects (imported groups: grant your instance role
+   * with `revisionBucket.grantRead`).
+   *
+   * @default - a `RevisionBucket`: versioned, encrypted, private, TLS-only, access-logged
+   */
+  readonly revisionBucket?: s3.IBucket;
+
+  /**
+   * What CodeDeploy does with instances that missed the last deployment.
+   *
+   * @default OutdatedInstances.UPDATE
+   */
+  readonly outdatedInstances?: OutdatedInstances;
+
+  /**
+   * Let CodeDeploy run the ApplicationStop, BeforeBlockTraffic and AfterBlockTraffic hooks on an
+   * instance before its Auto Scaling group terminates it (CodeDeploy's termination hook).
+   *
+   * @default false
+   */
+  readonly terminationHook?: boolean;
+
+  /**
+   * The CodeDeploy application of the deployment group.
+   *
+   * @default - one server application shared by every server rollout in the stack
+   */
+  readonly application?: codedeploy.IServerApplication;
+
+  /**
+   * The CodeDeploy service role. A role you pass gets the rollout's exact permissions in customer
+   * managed policies attached to it.
+   *
+   * @default - one service role shared by every server rollout in the stack, with permissions scoped to each rollout
+   */
+  readonly serviceRole?: iam.IRole;
+
+  /**
+   * Name of the deployment group: letters, digits and `+ = , . @ _ -`, 1 to 100 characters.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly deploymentGroupName?: string;
+
+  /**
+   * How many alarms the deployment group may have: CodeDeploy allows 10 unless you had the quota raised.
+   *
+   * @default 10
+   */
+  readonly maxAlarms?: number;
+}
+
+/**
+ * A CodeDeploy in-place deployment group for a fleet of EC2 instances (in Auto Scaling groups or
+ * found by tags) and on-premises servers: traffic control through load balancers, a healthy-hosts
+ * threshold, alarm checks, rollback, notifications and a secure revision bucket.
+ *
+ * Install the CodeDeploy agent on the instances (AWS Systems Manager's `AWSCodeDeployAgent`
+ * package, or the install script in user data).
+ */
+export class ServerRollout extends Construct {
+  /** The CodeDeploy deployment group. */
+  public readonly deploymentGroup: codedeploy.CfnDeploymentGroup;
+  /** The deployment config of the healthy-hosts threshold. */
+  public readonly deploymentConfig: codedeploy.IServerDeploymentConfig;
+  /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
+  public readonly alarms: cloudwatch.IAlarm[];
+  /** The bucket revisions are deployed from. */
+  public readonly revisionBucket: s3.IBucket;
+  /** The CodeDeploy application (shared per stack unless passed in). */
+  public readonly application: codedeploy.IServerApplication;
+  /** The CodeDeploy service role (shared per stack unless passed in). */
+  public readonly serviceRole: iam.IRole;
+  /** The topic notifications go to, if any. */
+  public readonly notificationTopic?: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: ServerRolloutProps) {
+    super(scope, id);
+    const healthChecks = props.healthChecks ?? [];
+    const rollback = props.rollback ?? (healthChecks.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
+    validate(props, healthChecks, rollback);
+
+    this.deploymentConfig = (props.healthyHosts ?? HealthyHosts.oneAtATime()).bind(this);
+    this.application = props.application ?? sharedServerApplication(this);
+    const sharedRole = props.serviceRole ? undefined : RolloutServiceRole.of(this, 'Server');
+    this.serviceRole = props.serviceRole ?? sharedRole!.role;
+    this.notificationTopic = props.notifications?.bind(this);
+    this.alarms = [
+      ...healthChecks.flatMap((check, i) => (check._metric
+        ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options, `Stops a CodeDeploy deployment of ${this.node.path}`)]
+        : [])),
+      ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : [])),
+    ];
+
+    const autoScalingGroups = props.autoScalingGroups ?? [];
+    const loadBalancers = props.loadBalancers ?? [];
+    this.deploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', {
+      applicationName: this.application.applicationName,
+      serviceRoleArn: this.serviceRole.roleArn,
+      deploymentGroupName: props.deploymentGroupName,
+      deploymentConfigName: this.deploymentConfig.deploymentConfigName,
+      autoScalingGroups: autoScalingGroups.length > 0 ? autoScalingGroups.map((group) => group.autoScalingGroupName) : undefined,
+      ec2TagSet: props.ec2InstanceTags ? { ec2TagSetList: renderTagSet(props.ec2InstanceTags).map((ec2TagGroup) => ({ ec2TagGroup })) } : undefined,
+      onPremisesTagSet: props.onPremisesInstanceTags
+        ? { onPremisesTagSetList: renderTagSet(props.onPremisesInstanceTags).map((onPremisesTagGroup) => ({ onPremisesTagGroup })) }
+        : undefined,
+      deploymentStyle: {
+        deploymentType: 'IN_PLACE',
+        deploymentOption: loadBalancers.length > 0 ? 'WITH_TRAFFIC_CONTROL' : 'WITHOUT_TRAFFIC_CONTROL',
+      },
+      loadBalancerInfo: loadBalancers.length > 0 ? {
+        elbInfoList: namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST),
+        targetGroupInfoList: namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND),
+      } : undefined,
+      alarmConfiguration: this.alarms.length > 0 ? {
+        enabled: !(props.ignoreAlarms ?? false),
+        alarms: this.alarms.map((alarm) => ({ name: alarm.alarmName })),
+      } : undefined,
+      autoRollbackConfiguration: autoRollbackConfiguration(rollback),
+      triggerConfigurations: this.notificationTopic && props.notifications ? [{
+        triggerName: 'notifications',
+        triggerTargetArn: this.notificationTopic.topicArn,
+        triggerEvents: props.notifications.events,
+      }] : undefined,
+      outdatedInstancesStrategy: props.outdatedInstances ?? OutdatedInstances.UPDATE,
+      terminationHookEnabled: props.terminationHook ?? false,
+    });
+
+    this.revisionBucket = props.revisionBucket ?? new RevisionBucket(this, 'RevisionBucket').bucket;
+    for (const group of autoScalingGroups) {
+      // Only groups defined in this app have an instance role the rollout can grant to.
+      if (group instanceof autoscaling.AutoScalingGroup) {
+        grantRevisionRead(this.revisionBucket, group.role);
+      }
+    }
+
+    // Permissions, scoped to this rollout's groups, load balancers and topic.
+    const groupArns = autoScalingGroups.map((group) => autoScalingGroupArn(this, group.autoScalingGroupName));
+    const targetGroupArns = namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND).map(({ name }) => targetGroupArn(this, name));
+    const statements: RolloutStatement[] = [
+      SERVER_DISCOVERY,
+      { actions: AUTO_SCALING_HOOK_ACTIONS, resources: groupArns },
+      { actions: CLASSIC_LOAD_BALANCER_ACTIONS, resources: namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST).map(({ name }) => classicLoadBalancerArn(this, name)) },
+      { actions: TARGET_GROUP_ACTIONS, resources: targetGroupArns },
+      publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
+    ];
+    const policies = sharedRole ? sharedRole.policies : RolloutPolicies.forRole(this, this.serviceRole);
+    const policy = policies.grant({ statements });
+    for (const arn of groupArns) {
+      acknowledgeWildcardResource(policy, arn.arn, 'An Auto Scaling group ARN holds an id CloudFormation does not expose; the name after it pins the group');
+    }
+    for (const arn of targetGroupArns) {
+      acknowledgeWildcardResource(policy, arn.arn, 'A target group ARN ends in an id not known from its name; the name before it pins the group');
+    }
+    // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
+    this.deploymentGroup.node.addDependency(policy);
+  }
+}
+
+function namesOf(loadBalancers: codedeploy.LoadBalancer[], generation: codedeploy.LoadBalancerGeneration): Array<{ name: string }> {
+  return loadBalancers.filter((lb) => lb.generation === generation).map((lb) => ({ name: lb.name }));
+}
+
+function autoRollbackConfiguration(rollback: Rollback): codedeploy.CfnDeploymentGroup.AutoRollbackConfigurationProperty {
+  const events = [
+    ...(rollback.failure ? ['DEPLOYMENT_FAILURE'] : []),
+    ...(rollback.stop ? ['DEPLOYMENT_STOP_ON_REQUEST'] : []),
+    ...(rollback.alarm ? ['DEPLOYMENT_STOP_ON_ALARM'] : []),
+  ];
+  return events.length > 0 ? { enabled: true, events } : { enabled: false };
+}
+
+function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback): void {
+  const problems = new Problems('ServerRollout');
+  const groups = props.autoScalingGroups ?? [];
+  if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
+    problems.add('give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none');
+  }
+  if (groups.length > SERVER_TARGETS.maxAutoScalingGroups) {
+    problems.add(`autoScalingGroups must hold at most ${SERVER_TARGETS.maxAutoScalingGroups} groups, got ${groups.length}`);
+  }
+  for (const [prop, tagSet] of [['ec2InstanceTags', props.ec2InstanceTags], ['onPremisesInstanceTags', props.onPremisesInstanceTags]] as const) {
+    tagSet?.instanceTagGroups.forEach((group, i) => {
+      const tags = Object.values(group).reduce((sum, values) => sum + Math.max(values.length, 1), 0);
+      if (tags > SERVER_TARGETS.maxTagsPerGroup) {
+        problems.add(`${prop} tag group ${i + 1} must hold at most ${SERVER_TARGETS.maxTagsPerGroup} tags, got ${tags}`);
+      }
+    });
+  }
+  const loadBalancers = props.loadBalancers ?? [];
+  const classic = loadBalancers.filter((lb) => lb.generation === codedeploy.LoadBalancerGeneration.FIRST).length;
+  if (classic > SERVER_TARGETS.maxClassicLoadBalancers) {
+    problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxClassicLoadBalancers} Classic Load Balancers, got ${classic}`);
+  }
+  if (loadBalancers.length - classic > SERVER_TARGETS.maxTargetGroups) {
+    problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
+  }
+  if (props.deploymentGroupName !== undefined) {
+    problems.text('deploymentGroupName', props.deploymentGroupName, DEPLOYMENT_GROUP.name);
+  }
+  const maxAlarms = props.maxAlarms ?? DEFAULT_MAX_ALARMS;
+  problems.integer('maxAlarms', maxAlarms, { min: 1 });
+  if (Number.isInteger(maxAlarms) && maxAlarms >= 1 && healthChecks.length > maxAlarms) {
+    problems.add(`healthChecks need ${healthChecks.length} alarms, more than the ${maxAlarms} a deployment group may have `
+      + '(maxAlarms; raise it if your CodeDeploy quota was raised)');
+  }
+  if (healthChecks.some((check) => check._lambda)) {
+    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');
+  }
+  if (rollback.alarm && healthChecks.length === 0) {
+    problems.add('rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))');
+  }
+  problems.throwIfAny();
+}

@@ -1,0 +1,255 @@
+import {
+  App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { InstanceTagSet, LoadBalancer, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
+import {
+  DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback, ServerRollout, ServerRolloutProps,
+} from '../../src';
+import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+
+/** The logical id of the resource of the construct at `path` below the stack. */
+function logicalId(stack: Stack, path: string): string {
+  const child = path.split('/').reduce((c: { node: Stack['node'] }, id) => c.node.findChild(id), stack);
+  return stack.getLogicalId(((child.node.defaultChild ?? child) as never));
+}
+
+let result: CheckedSynth;
+const stacks: Record<string, Stack> = {};
+const template = (name: string): Template => result.template(stacks[name]);
+
+beforeAll(() => {
+  const app = checkedApp();
+
+  // An Auto Scaling group behind an Application Load Balancer, EC2 instances and on-premises servers by tags.
+  const fleet = stacks.Fleet = new Stack(app, 'Fleet');
+  const vpc = new ec2.Vpc(fleet, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const group = new autoscaling.AutoScalingGroup(fleet, 'Web', {
+    vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+  const alb = new elbv2.ApplicationLoadBalancer(fleet, 'Alb', { vpc });
+  const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'WebTargets', { vpc, port: 80, targets: [group] });
+  alb.addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
+  new ServerRollout(fleet, 'WebRollout', {
+    autoScalingGroups: [group],
+    ec2InstanceTags: new InstanceTagSet({ app: ['web'], env: ['prod', 'staging'] }, { '': ['blue'] }),
+    onPremisesInstanceTags: new InstanceTagSet({ site: [] }),
+    loadBalancers: [LoadBalancer.application(targetGroup)],
+    healthyHosts: HealthyHosts.percent(75),
+    healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
+    notifications: Notifications.toNewTopic({ events: [DeploymentEvent.FAILED, DeploymentEvent.INSTANCE_FAILED] }),
+    deploymentGroupName: 'web-prod',
+    outdatedInstances: OutdatedInstances.IGNORE,
+    terminationHook: true,
+  });
+
+  // Every default, EC2 instances by tag only.
+  const defaults = stacks.Defaults = new Stack(app, 'Defaults');
+  new ServerRollout(defaults, 'Batch', { ec2InstanceTags: new InstanceTagSet({ app: ['batch'] }) });
+
+  // An imported group, and the bucket, application and role passed in.
+  const imported = stacks.Imported = new Stack(app, 'Imported');
+  new ServerRollout(imported, 'Legacy', {
+    autoScalingGroups: [autoscaling.AutoScalingGroup.fromAutoScalingGroupName(imported, 'LegacyGroup', 'legacy-asg')],
+    revisionBucket: s3.Bucket.fromBucketName(imported, 'Revisions', 'team-revisions'),
+    application: new ServerApplication(imported, 'TeamApplication'),
+    serviceRole: new iam.Role(imported, 'TeamRole', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') }),
+    rollback: Rollback.never(),
+  });
+
+  result = checkedSynth(app);
+});
+
+test('CloudFormation validates every template', () => {
+  expect(result.templateFindings).toEqual([]);
+});
+
+test('the library adds no cdk-nag finding of its own', () => {
+  // What remains is about the test's own VPC, Auto Scaling group, load balancer and role.
+  const library = result.nagFindings.filter((f) => /\/(WebRollout|Batch|Legacy)\/|RolloutsServiceRole|RolloutPermissions/.test(f.where));
+  expect(library).toEqual([]);
+});
+
+describe('every target and option', () => {
+  test('the deployment group', () => {
+    const stack = stacks.Fleet;
+    template('Fleet').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      ApplicationName: { Ref: logicalId(stack, 'ServerRolloutsApplication') },
+      ServiceRoleArn: { 'Fn::GetAtt': [logicalId(stack, 'ServerRolloutsServiceRole/Role'), 'Arn'] },
+      DeploymentGroupName: 'web-prod',
+      DeploymentConfigName: { Ref: logicalId(stack, 'DeploymentConfigServerMinHealthy75Percent') },
+      AutoScalingGroups: [{ Ref: logicalId(stack, 'Web/ASG') }],
+      DeploymentStyle: { DeploymentType: 'IN_PLACE', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      LoadBalancerInfo: { TargetGroupInfoList: [{ Name: { 'Fn::GetAtt': [logicalId(stack, 'WebTargets'), 'TargetGroupName'] } }] },
+      OutdatedInstancesStrategy: 'IGNORE',
+      TerminationHookEnabled: true,
+      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalId(stack, 'WebRollout/MetricAlarm1') } }, { Name: { Ref: logicalId(stack, 'WebRollout/MetricAlarm2') } }] },
+      TriggerConfigurations: [{ TriggerName: 'notifications', TriggerEvents: ['DeploymentFailure', 'InstanceFailure'], TriggerTargetArn: Match.anyValue() }],
+    });
+  });
+
+  test('tag sets: every group must match, one filter within a group', () => {
+    template('Fleet').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      Ec2TagSet: {
+        Ec2TagSetList: [
+          { Ec2TagGroup: [{ Key: 'app', Value: 'web', Type: 'KEY_AND_VALUE' }, { Key: 'env', Value: 'prod', Type: 'KEY_AND_VALUE' }, { Key: 'env', Value: 'staging', Type: 'KEY_AND_VALUE' }] },
+          { Ec2TagGroup: [{ Value: 'blue', Type: 'VALUE_ONLY' }] },
+        ],
+      },
+      OnPremisesTagSet: { OnPremisesTagSetList: [{ OnPremisesTagGroup: [{ Key: 'site', Type: 'KEY_ONLY' }] }] },
+      Ec2TagFilters: Match.absent(),
+      OnPremisesInstanceTagFilters: Match.absent(),
+    });
+  });
+
+  test('the service role may manage exactly this group\'s lifecycle hooks and targets, and publish to the topic', () => {
+    const stack = stacks.Fleet;
+    const arn = (service: string, [first, ...rest]: unknown[]) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${first}`, ...rest]],
+    });
+    template('Fleet').hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: logicalId(stack, 'ServerRolloutsServiceRole/Role') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: [
+              'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks', 'cloudwatch:DescribeAlarms',
+              'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
+              'elasticloadbalancing:DescribeInstanceHealth', 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+              'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroupAttributes',
+              'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth', 'tag:GetResources',
+            ],
+            Effect: 'Allow',
+            Resource: '*',
+          },
+          {
+            Action: ['autoscaling:CompleteLifecycleAction', 'autoscaling:DeleteLifecycleHook', 'autoscaling:PutLifecycleHook', 'autoscaling:RecordLifecycleActionHeartbeat'],
+            Effect: 'Allow',
+            Resource: arn('autoscaling', ['autoScalingGroup:*:autoScalingGroupName/', { Ref: logicalId(stack, 'Web/ASG') }]),
+          },
+          {
+            Action: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'],
+            Effect: 'Allow',
+            Resource: arn('elasticloadbalancing', ['targetgroup/', { 'Fn::GetAtt': [logicalId(stack, 'WebTargets'), 'TargetGroupName'] }, '/*']),
+          },
+          { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: logicalId(stack, 'DeploymentNotificationsTopic') } },
+        ],
+      },
+    });
+    template('Fleet').hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'codedeploy.amazonaws.com' } }] },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  test('the group\'s instance role may read the revisions, and nothing else of the bucket', () => {
+    const stack = stacks.Fleet;
+    const bucketArn = { 'Fn::GetAtt': [logicalId(stack, 'WebRollout/RevisionBucket/Bucket'), 'Arn'] };
+    template('Fleet').hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(stack, 'Web/InstanceRole') }],
+      PolicyDocument: { Statement: [{ Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } }] },
+    });
+  });
+
+  test('the revision bucket is versioned, encrypted, private and logged', () => {
+    template('Fleet').hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: Match.anyValue(),
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: Match.anyValue(),
+    });
+  });
+});
+
+describe('defaults', () => {
+  test('one host at a time, no traffic control, roll back on failure and stop, update late instances', () => {
+    template('Defaults').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentConfigName: 'CodeDeployDefault.OneAtATime',
+      DeploymentStyle: { DeploymentType: 'IN_PLACE', DeploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
+      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] },
+      AlarmConfiguration: Match.absent(),
+      OutdatedInstancesStrategy: 'UPDATE',
+      TerminationHookEnabled: false,
+      LoadBalancerInfo: Match.absent(),
+      AutoScalingGroups: Match.absent(),
+    });
+  });
+
+  test('one application, one role, one policy and one revision bucket (with its log bucket)', () => {
+    const t = template('Defaults');
+    t.resourceCountIs('AWS::CodeDeploy::Application', 1);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    t.resourceCountIs('AWS::S3::Bucket', 2);
+  });
+});
+
+describe('imported group, passed-in bucket, application and role', () => {
+  test('the imported group is deployed to and its hooks are scoped by name', () => {
+    template('Imported').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      AutoScalingGroups: ['legacy-asg'],
+      ApplicationName: { Ref: logicalId(stacks.Imported, 'TeamApplication') },
+      ServiceRoleArn: { 'Fn::GetAtt': [logicalId(stacks.Imported, 'TeamRole'), 'Arn'] },
+      AutoRollbackConfiguration: { Enabled: false },
+    });
+    template('Imported').hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: logicalId(stacks.Imported, 'TeamRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Resource: { 'Fn::Join': ['', Match.arrayWith([':autoScalingGroup:*:autoScalingGroupName/legacy-asg'])] },
+        })]),
+      },
+    });
+  });
+
+  test('no bucket, application or role of its own', () => {
+    const t = template('Imported');
+    t.resourceCountIs('AWS::S3::Bucket', 0);
+    t.resourceCountIs('AWS::CodeDeploy::Application', 1);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+  });
+});
+
+describe('validation', () => {
+  const rollout = (props: ServerRolloutProps) => () => new ServerRollout(new Stack(new App(), 'Stack'), 'Rollout', props);
+  const tags = new InstanceTagSet({ app: ['web'] });
+  const groups = (n: number) => {
+    const stack = new Stack();
+    return Array.from({ length: n }, (_, i) => autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, `G${i}`, `g${i}`));
+  };
+  const targetGroups = (n: number) => {
+    const stack = new Stack();
+    return Array.from({ length: n }, (_, i) => LoadBalancer.application(elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, `T${i}`, {
+      targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t${i}/0123456789abcdef`,
+    })));
+  };
+  const alarm = HealthCheck.alarm({ alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:a', alarmName: 'a' } as never);
+
+  test.each([
+    ['no target', {}, 'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none'],
+    ['eleven Auto Scaling groups', { autoScalingGroups: groups(11) }, 'ServerRollout: autoScalingGroups must hold at most 10 groups, got 11'],
+    ['eleven tags in a group', { ec2InstanceTags: new InstanceTagSet({ app: Array.from({ length: 11 }, (_, i) => `v${i}`) }) },
+      'ServerRollout: ec2InstanceTags tag group 1 must hold at most 10 tags, got 11'],
+    ['eleven target groups', { ec2InstanceTags: tags, loadBalancers: targetGroups(11) }, 'ServerRollout: loadBalancers must hold at most 10 target groups, got 11'],
+    ['group name with a space', { ec2InstanceTags: tags, deploymentGroupName: 'web prod' },
+      "ServerRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'web prod'"],
+    ['three alarms over a quota of two', { ec2InstanceTags: tags, healthChecks: [alarm, alarm, alarm], maxAlarms: 2 },
+      'ServerRollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
+    ['a Lambda check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrors()] },
+      'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias'],
+    ['rollback on alarm without a check', { ec2InstanceTags: tags, rollback: Rollback.onFailureAndAlarm() },
+      'ServerRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
+  ])('%s', (_name, props, message) => {
+    expect(rollout(props as ServerRolloutProps)).toThrow(new Error(message));
+  });
+
+  test('every problem is reported at once', () => {
+    expect(rollout({ maxAlarms: 0, deploymentGroupName: '' })).toThrow(new Error([
+      'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none',
+      "ServerRollout: deploymentGroupName must be 1 to 100 characters long, got 0 ('')",
+      'ServerRollout: maxAlarms must be an integer of at least 1, got 0',
+    ].join('\n')));
+  });
+
+});
