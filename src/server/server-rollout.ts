@@ -244,10 +244,11 @@ export class ServerRollout extends Construct {
     // Permissions, scoped to this rollout's groups, load balancers and topic.
     const groupArns = autoScalingGroups.map((group) => autoScalingGroupArn(this, group.autoScalingGroupName));
     const targetGroupArns = namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND).map(({ name }) => targetGroupArn(this, name));
+    const classicArns = namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST).map(({ name }) => classicLoadBalancerArn(this, name));
     const statements: RolloutStatement[] = [
       SERVER_DISCOVERY,
       { actions: AUTO_SCALING_HOOK_ACTIONS, resources: groupArns },
-      { actions: CLASSIC_LOAD_BALANCER_ACTIONS, resources: namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST).map(({ name }) => classicLoadBalancerArn(this, name)) },
+      { actions: CLASSIC_LOAD_BALANCER_ACTIONS, resources: classicArns },
       { actions: TARGET_GROUP_ACTIONS, resources: targetGroupArns },
       publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
     ];
