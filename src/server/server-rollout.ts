@@ -206,7 +206,7 @@ export class ServerRollout extends Construct {
       serviceRoleArn: this.serviceRole.roleArn,
       deploymentGroupName: props.deploymentGroupName,
       deploymentConfigName: this.deploymentConfig.deploymentConfigName,
-      autoScalingGroups: autoScalingGroups.length > 0 ? autoScalingGroups.map((group) => group.autoScalingGroupName) : undefined,
+      autoScalingGroups: orUndefined(autoScalingGroups.map((group) => group.autoScalingGroupName)),
       ec2TagSet: props.ec2InstanceTags ? { ec2TagSetList: renderTagSet(props.ec2InstanceTags).map((ec2TagGroup) => ({ ec2TagGroup })) } : undefined,
       onPremisesTagSet: props.onPremisesInstanceTags
         ? { onPremisesTagSetList: renderTagSet(props.onPremisesInstanceTags).map((onPremisesTagGroup) => ({ onPremisesTagGroup })) }
@@ -216,8 +216,8 @@ export class ServerRollout extends Construct {
         deploymentOption: loadBalancers.length > 0 ? 'WITH_TRAFFIC_CONTROL' : 'WITHOUT_TRAFFIC_CONTROL',
       },
       loadBalancerInfo: loadBalancers.length > 0 ? {
-        elbInfoList: namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST),
-        targetGroupInfoList: namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND),
+        elbInfoList: orUndefined(namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST)),
+        targetGroupInfoList: orUndefined(namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND)),
       } : undefined,
       alarmConfiguration: this.alarms.length > 0 ? {
         enabled: !(props.ignoreAlarms ?? false),
@@ -263,6 +263,11 @@ export class ServerRollout extends Construct {
     // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
     this.deploymentGroup.node.addDependency(policy);
   }
+}
+
+/** An empty list as an absent property: CloudFormation's templates stay minimal. */
+function orUndefined<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 function namesOf(loadBalancers: codedeploy.LoadBalancer[], generation: codedeploy.LoadBalancerGeneration): Array<{ name: string }> {

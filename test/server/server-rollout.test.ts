@@ -2,7 +2,7 @@ import {
   App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { InstanceTagSet, LoadBalancer, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
+import { InstanceTagSet, LoadBalancer, LoadBalancerGeneration, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
 import {
   DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback, ServerRollout, ServerRolloutProps,
 } from '../../src';
@@ -12,6 +12,14 @@ import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth
 function logicalId(stack: Stack, path: string): string {
   const child = path.split('/').reduce((c: { node: Stack['node'] }, id) => c.node.findChild(id), stack);
   return stack.getLogicalId(((child.node.defaultChild ?? child) as never));
+}
+
+/** A Classic Load Balancer by name, as `LoadBalancer.classic` gives it. */
+class ClassicLoadBalancer extends LoadBalancer {
+  public readonly generation = LoadBalancerGeneration.FIRST;
+  constructor(public readonly name: string) {
+    super();
+  }
 }
 
 let result: CheckedSynth;
@@ -55,6 +63,7 @@ beforeAll(() => {
     application: new ServerApplication(imported, 'TeamApplication'),
     serviceRole: new iam.Role(imported, 'TeamRole', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') }),
     rollback: Rollback.never(),
+    loadBalancers: [new ClassicLoadBalancer('legacy-elb')],
   });
 
   result = checkedSynth(app);
@@ -199,6 +208,22 @@ describe('imported group, passed-in bucket, application and role', () => {
         Statement: Match.arrayWith([Match.objectLike({
           Resource: { 'Fn::Join': ['', Match.arrayWith([':autoScalingGroup:*:autoScalingGroupName/legacy-asg'])] },
         })]),
+      },
+    });
+  });
+
+  test('a Classic Load Balancer controls traffic, and the role may register instances with it only', () => {
+    template('Imported').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentStyle: { DeploymentType: 'IN_PLACE', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      LoadBalancerInfo: { ElbInfoList: [{ Name: 'legacy-elb' }], TargetGroupInfoList: Match.absent() },
+    });
+    template('Imported').hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['elasticloadbalancing:DeregisterInstancesFromLoadBalancer', 'elasticloadbalancing:RegisterInstancesWithLoadBalancer'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', Match.arrayWith([':loadbalancer/legacy-elb'])] },
+        }]),
       },
     });
   });
