@@ -6,11 +6,13 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { DeploymentConfigsStack } from '../../examples/deployment-configs/stack';
 import { LambdaCanaryStack } from '../../examples/lambda-canary/stack';
+import { OnPremisesStack } from '../../examples/on-premises/stack';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 
 const EXAMPLES: Array<[string, (app: App) => Stack]> = [
   ['deployment-configs', (app) => new DeploymentConfigsStack(app, 'DeploymentConfigsExample')],
   ['lambda-canary', (app) => new LambdaCanaryStack(app, 'LambdaCanaryExample')],
+  ['on-premises', (app) => new OnPremisesStack(app, 'OnPremisesExample')],
 ];
 
 describe.each(EXAMPLES)('examples/%s', (_name, createStack) => {
