@@ -10,10 +10,11 @@ import { TrafficShift } from '../config/traffic-shift';
 import { metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
 import { evaluationKey } from '../health/lambda-signal';
-import { Notifications } from '../health/notifications';
 import { Rollback } from '../health/rollback';
-import { DEPLOYMENT_GROUP, LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
-import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE, DEFAULT_MAX_ALARMS } from '../private/defaults';
+import { RolloutOptions } from '../health/rollout-options';
+import { LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
+import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE } from '../private/defaults';
+import { checkDeploymentGroup } from '../private/deployment-group-checks';
 import {
   DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, RolloutServiceRole, topicArn,
 } from '../private/rollout-service-role';
@@ -21,7 +22,7 @@ import { sharedLambdaApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
 
 /** Properties of a `LambdaRollout`. */
-export interface LambdaRolloutProps {
+export interface LambdaRolloutProps extends RolloutOptions {
   /** The function to release. Its current version is deployed through the alias on every change. */
   readonly function: lambda.Function;
 
@@ -70,22 +71,6 @@ export interface LambdaRolloutProps {
    */
   readonly postTrafficHook?: lambda.IFunction;
 
-  /**
-   * Deployment notifications to an SNS topic.
-   *
-   * @default - no notifications
-   */
-  readonly notifications?: Notifications;
-
-  /**
-   * Emergency switch: deploy even while the health-check alarms are in ALARM (CodeDeploy's
-   * "ignore alarm configuration"). Use it to ship the fix for an incident that keeps the alarms
-   * firing; turn it off again in the next deployment, because while it is on no alarm stops a bad
-   * release.
-   *
-   * @default false
-   */
-  readonly ignoreAlarms?: boolean;
 
   /**
    * The CodeDeploy application of the deployment group.
@@ -94,28 +79,7 @@ export interface LambdaRolloutProps {
    */
   readonly application?: codedeploy.ILambdaApplication;
 
-  /**
-   * The CodeDeploy service role. A role you pass gets the rollout's exact permissions in customer
-   * managed policies attached to it, shared by every rollout that uses the role.
-   *
-   * @default - one service role shared by every Lambda rollout in the stack, with permissions scoped to each rollout
-   */
-  readonly serviceRole?: iam.IRole;
 
-  /**
-   * Name of the deployment group: letters, digits and `+ = , . @ _ -`, 1 to 100 characters.
-   *
-   * @default - a name CloudFormation generates
-   */
-  readonly deploymentGroupName?: string;
-
-  /**
-   * How many alarms the deployment group may have. CodeDeploy allows 10 unless you had the
-   * quota raised; say so here.
-   *
-   * @default 10
-   */
-  readonly maxAlarms?: number;
 }
 
 /**
@@ -224,19 +188,8 @@ function validate(props: LambdaRolloutProps, aliasName: string, healthChecks: He
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }
-  if (props.deploymentGroupName !== undefined) {
-    problems.text('deploymentGroupName', props.deploymentGroupName, DEPLOYMENT_GROUP.name);
-  }
-  const maxAlarms = props.maxAlarms ?? DEFAULT_MAX_ALARMS;
-  problems.integer('maxAlarms', maxAlarms, { min: 1 });
-  const alarmCount = countAlarms(healthChecks);
-  if (Number.isInteger(maxAlarms) && maxAlarms >= 1 && alarmCount > maxAlarms) {
-    problems.add(`healthChecks need ${alarmCount} alarms, more than the ${maxAlarms} a deployment group may have `
-      + '(maxAlarms; raise it if your CodeDeploy quota was raised, or give Lambda checks the same period and evaluationPeriods to share an alarm)');
-  }
-  if (rollback.alarm && alarmCount === 0) {
-    problems.add('rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))');
-  }
+  checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
+    ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
   const serverOnly = props.notifications?._serverOnlyEvents ?? [];
   if (serverOnly.length > 0) {
     problems.add(`notifications.events ${serverOnly.join(', ')} apply to server deployments only`);

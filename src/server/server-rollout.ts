@@ -14,11 +14,11 @@ import { renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
 import { metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
-import { Notifications } from '../health/notifications';
 import { Rollback } from '../health/rollback';
+import { RolloutOptions } from '../health/rollout-options';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
-import { DEPLOYMENT_GROUP, SERVER_TARGETS } from '../private/codedeploy-limits';
-import { DEFAULT_MAX_ALARMS } from '../private/defaults';
+import { SERVER_TARGETS } from '../private/codedeploy-limits';
+import { checkDeploymentGroup } from '../private/deployment-group-checks';
 import { grantRevisionRead } from '../private/grant-revision-read';
 import { publishTo, RolloutPolicies, RolloutServiceRole, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
@@ -33,7 +33,7 @@ export enum OutdatedInstances {
 }
 
 /** Properties of a `ServerRollout`. At least one of `autoScalingGroups`, `ec2InstanceTags` and `onPremisesInstanceTags` is required. */
-export interface ServerRolloutProps {
+export interface ServerRolloutProps extends RolloutOptions {
   /**
    * Auto Scaling groups to deploy to, created here or imported: at most 10. CodeDeploy also deploys
    * the last revision to instances they launch later.
@@ -87,21 +87,6 @@ export interface ServerRolloutProps {
    */
   readonly rollback?: Rollback;
 
-  /**
-   * Deployment and instance notifications to an SNS topic.
-   *
-   * @default - no notifications
-   */
-  readonly notifications?: Notifications;
-
-  /**
-   * Emergency switch: deploy even while the health-check alarms are in ALARM (CodeDeploy's
-   * "ignore alarm configuration"), to ship the fix for an incident that keeps them firing. Turn
-   * it off again in the next deployment.
-   *
-   * @default false
-   */
-  readonly ignoreAlarms?: boolean;
 
   /**
    * The bucket revisions are deployed from. The instance roles of the rollout's Auto Scaling
@@ -134,27 +119,7 @@ export interface ServerRolloutProps {
    */
   readonly application?: codedeploy.IServerApplication;
 
-  /**
-   * The CodeDeploy service role. A role you pass gets the rollout's exact permissions in customer
-   * managed policies attached to it.
-   *
-   * @default - one service role shared by every server rollout in the stack, with permissions scoped to each rollout
-   */
-  readonly serviceRole?: iam.IRole;
 
-  /**
-   * Name of the deployment group: letters, digits and `+ = , . @ _ -`, 1 to 100 characters.
-   *
-   * @default - a name CloudFormation generates
-   */
-  readonly deploymentGroupName?: string;
-
-  /**
-   * How many alarms the deployment group may have: CodeDeploy allows 10 unless you had the quota raised.
-   *
-   * @default 10
-   */
-  readonly maxAlarms?: number;
 }
 
 /**
@@ -308,20 +273,9 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
   if (loadBalancers.length - classic > SERVER_TARGETS.maxTargetGroups) {
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
-  if (props.deploymentGroupName !== undefined) {
-    problems.text('deploymentGroupName', props.deploymentGroupName, DEPLOYMENT_GROUP.name);
-  }
-  const maxAlarms = props.maxAlarms ?? DEFAULT_MAX_ALARMS;
-  problems.integer('maxAlarms', maxAlarms, { min: 1 });
-  if (Number.isInteger(maxAlarms) && maxAlarms >= 1 && healthChecks.length > maxAlarms) {
-    problems.add(`healthChecks need ${healthChecks.length} alarms, more than the ${maxAlarms} a deployment group may have `
-      + '(maxAlarms; raise it if your CodeDeploy quota was raised)');
-  }
+  checkDeploymentGroup(problems, props, healthChecks.length, rollback);
   if (healthChecks.some((check) => check._lambda)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');
-  }
-  if (rollback.alarm && healthChecks.length === 0) {
-    problems.add('rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))');
   }
   problems.throwIfAny();
 }

@@ -1,0 +1,45 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Notifications } from './notifications';
+
+/** Options every rollout takes, Lambda or server: its deployment group, alarms, notifications and service role. */
+export interface RolloutOptions {
+  /**
+   * Deployment notifications to an SNS topic.
+   *
+   * @default - no notifications
+   */
+  readonly notifications?: Notifications;
+
+  /**
+   * Emergency switch: deploy even while the health-check alarms are in ALARM (CodeDeploy's
+   * "ignore alarm configuration"). Use it to ship the fix for an incident that keeps the alarms
+   * firing; turn it off again in the next deployment, because while it is on no alarm stops a bad
+   * release.
+   *
+   * @default false
+   */
+  readonly ignoreAlarms?: boolean;
+
+  /**
+   * The CodeDeploy service role. A role you pass gets the rollout's exact permissions in customer
+   * managed policies attached to it, shared by every rollout that uses the role.
+   *
+   * @default - one service role per stack and platform, shared by its rollouts, with permissions scoped to each rollout
+   */
+  readonly serviceRole?: iam.IRole;
+
+  /**
+   * Name of the deployment group: letters, digits and `+ = , . @ _ -`, 1 to 100 characters.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly deploymentGroupName?: string;
+
+  /**
+   * How many alarms the deployment group may have. CodeDeploy allows 10 unless you had the
+   * quota raised; say so here.
+   *
+   * @default 10
+   */
+  readonly maxAlarms?: number;
+}

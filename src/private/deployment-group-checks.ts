@@ -1,0 +1,26 @@
+import { DEPLOYMENT_GROUP } from './codedeploy-limits';
+import { DEFAULT_MAX_ALARMS } from './defaults';
+import { Problems } from './validation';
+import { Rollback } from '../health/rollback';
+import { RolloutOptions } from '../health/rollout-options';
+
+/**
+ * The checks every rollout makes of its deployment group: its name, its alarms against the quota,
+ * and rollback on alarm without an alarm.
+ *
+ * @param alarmHint what to suggest when there are too many alarms, after raising the quota
+ */
+export function checkDeploymentGroup(problems: Problems, options: RolloutOptions, alarmCount: number, rollback: Rollback, alarmHint = ''): void {
+  if (options.deploymentGroupName !== undefined) {
+    problems.text('deploymentGroupName', options.deploymentGroupName, DEPLOYMENT_GROUP.name);
+  }
+  const maxAlarms = options.maxAlarms ?? DEFAULT_MAX_ALARMS;
+  problems.integer('maxAlarms', maxAlarms, { min: 1 });
+  if (Number.isInteger(maxAlarms) && maxAlarms >= 1 && alarmCount > maxAlarms) {
+    problems.add(`healthChecks need ${alarmCount} alarms, more than the ${maxAlarms} a deployment group may have `
+      + `(maxAlarms; raise it if your CodeDeploy quota was raised${alarmHint})`);
+  }
+  if (rollback.alarm && alarmCount === 0) {
+    problems.add('rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))');
+  }
+}
