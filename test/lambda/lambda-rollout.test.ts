@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { DeploymentEvent, HealthCheck, LambdaRollout, LambdaRolloutProps, Notifications, Rollback, TrafficShift } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { logicalId } from '../support/logical-id';
 
 function inlineFunction(scope: Stack, id: string): lambda.Function {
   return new lambda.Function(scope, id, {
@@ -12,12 +13,6 @@ function inlineFunction(scope: Stack, id: string): lambda.Function {
   });
 }
 
-/** The logical id of the one resource at `path` (a construct path below the stack). */
-function logicalId(stack: Stack, path: string): string {
-  const construct = stack.node.findChild(path.split('/')[0]);
-  const child = path.split('/').slice(1).reduce((c, id) => c.node.findChild(id), construct);
-  return stack.getLogicalId((child.node.defaultChild ?? child) as never);
-}
 
 // One synthesis for every template assertion below.
 let result: CheckedSynth;

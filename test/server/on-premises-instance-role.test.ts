@@ -4,20 +4,11 @@ import { rules } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { OnPremisesInstanceRole, OnPremisesInstanceRoleProps } from '../../src/server/on-premises-instance-role';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { findConstruct, logicalId } from '../support/logical-id';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const REFRESHER_ARN = 'arn:aws:iam::111122223333:role/credential-refresher';
 
-/** The logical id of the default child of the construct at `path` below `stack`. */
-function logicalId(stack: Stack, path: string): string {
-  const child = find(stack, path);
-  return stack.getLogicalId((child.node.defaultChild ?? child) as never);
-}
-
-/** The construct at `path` below `stack`. */
-function find(stack: Stack, path: string): Construct {
-  return path.split('/').reduce<Construct>((c, id) => c.node.findChild(id) as Construct, stack);
-}
 
 /**
  * `<before>arn:<partition>:sts::<account>:assumed-role/<role name>/<INSTANCE_NAME><after>`, as the
@@ -83,7 +74,7 @@ describe('checks', () => {
     ['Custom', 'Fleet/Servers/RevisionReadPolicy', 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::plain-revisions/*]'],
     ['Consumer', 'Servers/RevisionReadPolicy', 'AwsSolutions-IAM5[Resource::Shared:ExportsOutputFnGetAttRevisions44E8601FArn777C9E23/*]'],
   ])('%s/%s: the one wildcard finding, the objects of the bucket, is acknowledged on the policy', (name, path, finding) => {
-    const policy = find(stacks[name], path);
+    const policy = findConstruct(stacks[name], path);
     // What cdk-nag's rule finds on the synthesized policy (references resolved) ...
     const found = rules.iam.IAMNoWildcardPermissions(policy.node.defaultChild as iam.CfnManagedPolicy);
     expect(found).toEqual([finding.slice('AwsSolutions-IAM5['.length, -1)]);

@@ -7,12 +7,8 @@ import {
   DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback, ServerRollout, ServerRolloutProps,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { logicalId } from '../support/logical-id';
 
-/** The logical id of the resource of the construct at `path` below the stack. */
-function logicalId(stack: Stack, path: string): string {
-  const child = path.split('/').reduce((c: { node: Stack['node'] }, id) => c.node.findChild(id), stack);
-  return stack.getLogicalId(((child.node.defaultChild ?? child) as never));
-}
 
 /** A Classic Load Balancer by name, as `LoadBalancer.classic` gives it. */
 class ClassicLoadBalancer extends LoadBalancer {
