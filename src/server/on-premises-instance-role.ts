@@ -2,9 +2,9 @@ import { CfnOutput, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { DEFAULT_ON_PREMISES_MAX_SESSION_DURATION } from '../private/defaults';
 import { IAM_ROLE } from '../private/iam-limits';
+import { revisionReadPolicy } from '../private/revision-read-policy';
 import { Problems, SECOND_MILLIS } from '../private/validation';
 
 /** Placeholders in the published commands, replaced by the operator for each server. */
@@ -93,7 +93,7 @@ export class OnPremisesInstanceRole extends Construct {
     });
 
     if (props.revisionBucket) {
-      this.revisionReadPolicy = revisionReadPolicy(this, props.revisionBucket, this.role);
+      this.revisionReadPolicy = revisionReadPolicy(this, props.revisionBucket, [this.role]);
     }
 
     const stack = Stack.of(this);
@@ -142,34 +142,6 @@ function validate(props: OnPremisesInstanceRoleProps): void {
     problems.wholeDuration('maxSessionDuration', props.maxSessionDuration, SECOND_MILLIS, IAM_ROLE.maxSessionDuration);
   }
   problems.throwIfAny();
-}
-
-/**
- * Read-only access to the revisions, as a customer managed policy (the HIPAA, NIST and PCI
- * cdk-nag packs reject inline policies).
- *
- * The CodeDeploy user guide gives on-premises roles `s3:Get*` and `s3:List*` and recommends
- * restricting them to the buckets the servers need (Step 1 of
- * https://docs.aws.amazon.com/codedeploy/latest/userguide/register-on-premises-instance-iam-session-arn.html).
- * The agent downloads a revision with GetObject only, with a version id when the revision names
- * one (`download_from_s3` in
- * https://github.com/aws/aws-codedeploy-agent/blob/master/lib/instance_agent/plugins/codedeploy/command_executor.rb),
- * so it needs `s3:GetObject` and `s3:GetObjectVersion` on the objects and no `s3:ListBucket`.
- */
-function revisionReadPolicy(scope: Construct, bucket: s3.IBucket, role: iam.IRole): iam.ManagedPolicy {
-  const objects = bucket.arnForObjects('*');
-  const statements = [new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objects] })];
-  if (bucket.encryptionKey) {
-    statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [bucket.encryptionKey.keyArn] }));
-  }
-  const policy = new iam.ManagedPolicy(scope, 'RevisionReadPolicy', {
-    description: 'Lets on-premises servers download CodeDeploy revisions',
-    roles: [role],
-    statements,
-  });
-  acknowledgeWildcardResource(policy, objects,
-    'The objects of the revision bucket only, read-only (s3:GetObject, s3:GetObjectVersion): revision keys are chosen per deployment');
-  return policy;
 }
 
 /** The ids of `construct` and its parents below its stack, letters and digits only: `Servers`, `FleetServers`. */

@@ -19,7 +19,7 @@ import { RolloutOptions } from '../health/rollout-options';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
 import { checkDeploymentGroup } from '../private/deployment-group-checks';
-import { grantRevisionRead } from '../private/grant-revision-read';
+import { revisionReadPolicy } from '../private/revision-read-policy';
 import { publishTo, RolloutPolicies, RolloutServiceRole, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
@@ -199,11 +199,10 @@ export class ServerRollout extends Construct {
     });
 
     this.revisionBucket = props.revisionBucket ?? new RevisionBucket(this, 'RevisionBucket').bucket;
-    for (const group of autoScalingGroups) {
-      // Only groups defined in this app have an instance role the rollout can grant to.
-      if (group instanceof autoscaling.AutoScalingGroup) {
-        grantRevisionRead(this.revisionBucket, group.role);
-      }
+    // Only groups defined in this app have an instance role the rollout can grant to.
+    const instanceRoles = autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
+    if (instanceRoles.length > 0) {
+      revisionReadPolicy(this, this.revisionBucket, instanceRoles);
     }
 
     // Permissions, scoped to this rollout's groups, load balancers and topic.

@@ -5,12 +5,14 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { DeploymentConfigsStack } from '../../examples/deployment-configs/stack';
+import { Ec2FleetAlbStack } from '../../examples/ec2-fleet-alb/stack';
 import { LambdaCanaryStack } from '../../examples/lambda-canary/stack';
 import { OnPremisesStack } from '../../examples/on-premises/stack';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 
 const EXAMPLES: Array<[string, (app: App) => Stack]> = [
   ['deployment-configs', (app) => new DeploymentConfigsStack(app, 'DeploymentConfigsExample')],
+  ['ec2-fleet-alb', (app) => new Ec2FleetAlbStack(app, 'Ec2FleetAlbExample')],
   ['lambda-canary', (app) => new LambdaCanaryStack(app, 'LambdaCanaryExample')],
   ['on-premises', (app) => new OnPremisesStack(app, 'OnPremisesExample')],
 ];

@@ -151,10 +151,11 @@ describe('every target and option', () => {
   test('the group\'s instance role may read the revisions, and nothing else of the bucket', () => {
     const stack = stacks.Fleet;
     const bucketArn = { 'Fn::GetAtt': [logicalId(stack, 'WebRollout/RevisionBucket/Bucket'), 'Arn'] };
-    template('Fleet').hasResourceProperties('AWS::IAM::Policy', {
+    template('Fleet').hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: logicalId(stack, 'Web/InstanceRole') }],
       PolicyDocument: { Statement: [{ Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } }] },
     });
+    template('Fleet').resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('the revision bucket is versioned, encrypted, private and logged', () => {

@@ -1,0 +1,239 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { HealthCheck, HealthyHosts, Notifications, ServerRollout } from 'cdk-codedeploy-rollouts';
+
+/**
+ * The Region the stack is synthesized for outside the CDK CLI (which sets `CDK_DEFAULT_REGION`),
+ * e.g. in unit tests. Load balancer access logs need a concrete Region at synth: the principal
+ * that writes them (a regional Elastic Load Balancing account, or a service principal in Regions
+ * opened since August 2022) goes into the log bucket's policy.
+ */
+const REGION_WITHOUT_CLI = 'us-east-1';
+
+/** The cdk-nag compliance packs that share most rules below. */
+const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
+
+/**
+ * A web fleet released by CodeDeploy: four Amazon Linux 2023 instances in private subnets behind
+ * an internet-facing Application Load Balancer. A deployment updates one instance at a time
+ * (three quarters of the fleet stay healthy), takes it out of the load balancer while it is
+ * updated, and stops and rolls back when the targets answer 5XX or fail health checks. Deployment
+ * and scaling events go to one encrypted SNS topic.
+ */
+export class Ec2FleetAlbStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, {
+      ...props,
+      // The CLI's Region (your profile's); access logging needs one at synth, see REGION_WITHOUT_CLI.
+      env: props?.env ?? { region: process.env.CDK_DEFAULT_REGION ?? REGION_WITHOUT_CLI },
+    });
+    // Whatever the app's feature flags say, log delivery is granted in the buckets' policies:
+    // S3 server access logs without ACLs, and VPC flow logs with statements CloudFormation owns
+    // (otherwise the flow log service adds them itself, and the next policy update drops them).
+    // Context must be set before any child exists.
+    this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    this.node.setContext(cxapi.S3_CREATE_DEFAULT_LOGGING_POLICY, true);
+
+    // Public subnets hold only the load balancer and one NAT gateway; the instances live in
+    // private subnets and reach CodeDeploy, the agent's installer and the package repositories
+    // through the NAT gateway. The S3 gateway endpoint keeps S3 traffic (revisions, the agent,
+    // dnf repositories) off the NAT gateway, which saves its data charges.
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+        { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      // Removes every rule of the VPC's default security group (a small custom resource).
+      restrictDefaultSecurityGroup: true,
+    });
+    for (const subnet of vpc.publicSubnets) {
+      Validations.of(subnet.node.findChild('DefaultRoute')).acknowledge(...COMPLIANCE_PACKS.map((pack) => ({
+        id: `${pack}-VPCNoUnrestrictedRouteToIGW`,
+        reason: 'Public subnets hold only the internet-facing load balancer and the NAT gateway, which need a route to the internet gateway',
+      })));
+    }
+
+    // Load balancer access logs and VPC flow logs. Elastic Load Balancing writes access logs only
+    // to buckets encrypted with S3-managed keys.
+    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', logBucketProps());
+    const logs = new s3.Bucket(this, 'LogsBucket', { ...logBucketProps(), serverAccessLogsBucket: accessLogs });
+    vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toS3(logs, 'vpc-flow-logs/') });
+    for (const bucket of [accessLogs, logs]) {
+      Validations.of(bucket).acknowledge(
+        ...COMPLIANCE_PACKS.map((pack) => ({
+          id: `${pack}-S3DefaultEncryptionKMS`,
+          reason: 'Load balancer access logs and S3 server access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3)',
+        })),
+        ...COMPLIANCE_PACKS.map((pack) => ({
+          id: `${pack}-S3BucketReplicationEnabled`,
+          reason: 'Cross-Region replication of logs is an organization decision (destination account, Region, retention); the example keeps them in one Region',
+        })),
+      );
+    }
+
+    // One topic for deployment events (below) and scaling events: `toNewTopic` creates it once per stack.
+    const notifications = Notifications.toNewTopic();
+
+    const fleet = new Fleet(this, 'Fleet', vpc, notifications);
+
+    const loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc,
+      description: 'Web load balancer: HTTP from the internet, to the fleet only',
+      allowAllOutbound: false,
+    });
+    Validations.of(loadBalancerSecurityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'An internet-facing load balancer accepts its listener port from any address; nothing else is open',
+    });
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: loadBalancerSecurityGroup,
+      dropInvalidHeaderFields: true,
+    });
+    loadBalancer.logAccessLogs(logs, 'load-balancer');
+    Validations.of(loadBalancer).acknowledge(
+      ...['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
+        id: `${pack}-ELBDeletionProtectionEnabled`,
+        reason: 'The example is meant to be removed with cdk destroy; turn deletion protection on for a production load balancer',
+      })),
+      ...['NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
+        id: `${pack}-ALBWAFEnabled`,
+        reason: 'Web ACL rules depend on the application and are usually attached by the organization (e.g. AWS Firewall Manager); associate one before serving real traffic',
+      })),
+    );
+
+    const listener = loadBalancer.addListener('Http', { port: 80, open: true });
+    Validations.of(listener).acknowledge(
+      ...COMPLIANCE_PACKS.flatMap((pack) => [
+        {
+          id: `${pack}-ELBv2ACMCertificateRequired`,
+          reason: 'The example has no domain name, so no ACM certificate; add an HTTPS listener with your certificate (see README)',
+        },
+        {
+          id: `${pack}-ALBHttpToHttpsRedirection`,
+          reason: 'Without a certificate there is no HTTPS listener to redirect to; redirect port 80 once you add one (see README)',
+        },
+      ]),
+    );
+    const targetGroup = listener.addTargets('Web', {
+      port: 80,
+      targets: [fleet.autoScalingGroup],
+      healthCheck: { path: '/', healthyThresholdCount: 2, interval: Duration.seconds(10), timeout: Duration.seconds(5) },
+      // Short enough that CodeDeploy's BlockTraffic step does not wait the default 5 minutes per instance.
+      deregistrationDelay: Duration.seconds(30),
+    });
+
+    const rollout = new ServerRollout(this, 'WebRollout', {
+      autoScalingGroups: [fleet.autoScalingGroup],
+      loadBalancers: [codedeploy.LoadBalancer.application(targetGroup)],
+      // 75% of 4 instances: 3 stay healthy, so CodeDeploy updates one instance at a time.
+      healthyHosts: HealthyHosts.percent(75),
+      healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
+      notifications,
+    });
+
+    new CfnOutput(this, 'Url', { value: `http://${loadBalancer.loadBalancerDnsName}`, description: 'The load balancer' });
+    new CfnOutput(this, 'ApplicationName', { value: rollout.application.applicationName, description: 'CodeDeploy application' });
+    new CfnOutput(this, 'DeploymentGroupName', { value: rollout.deploymentGroup.ref, description: 'CodeDeploy deployment group' });
+    new CfnOutput(this, 'RevisionBucketName', { value: rollout.revisionBucket.bucketName, description: 'Upload revisions here' });
+    new CfnOutput(this, 'NotificationTopicArn', { value: rollout.notificationTopic!.topicArn, description: 'Subscribe to deployment and scaling events' });
+  }
+}
+
+/** A private, TLS-only, versioned log bucket whose logs expire after a year. */
+function logBucketProps(): s3.BucketProps {
+  return {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    versioned: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  };
+}
+
+/**
+ * Four t3.micro instances of Amazon Linux 2023 in the private subnets, with the CodeDeploy agent
+ * and a placeholder web page installed at launch, IMDSv2 only, encrypted volumes, detailed
+ * monitoring, no public address, and load balancer health checks.
+ */
+class Fleet extends Construct {
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, vpc: ec2.IVpc, notifications: Notifications) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+
+    // The installer downloads the agent anonymously over HTTPS from the public aws-codedeploy-<region>
+    // bucket (Ruby's open-uri, no AWS credentials), so the instance role needs no S3 permission for
+    // it; the rollout grants the role read access to its own revision bucket.
+    this.role = new iam.Role(this, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands(
+      // The CodeDeploy agent (CodeDeploy User Guide, "Install the CodeDeploy agent for Amazon Linux or RHEL").
+      // The installer takes its Region from AWS_REGION before asking instance metadata, which
+      // here answers IMDSv2 requests only.
+      'dnf install -y ruby wget',
+      'cd /tmp',
+      `wget https://aws-codedeploy-${region}.s3.${region}.amazonaws.com/latest/install`,
+      'chmod +x ./install',
+      `AWS_REGION=${region} ./install auto`,
+      // A placeholder page, so the load balancer sees healthy targets before the first revision.
+      'dnf install -y httpd',
+      'echo "<h1>Waiting for the first CodeDeploy revision</h1>" > /var/www/html/index.html',
+      'systemctl enable --now httpd',
+    );
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'Web fleet: HTTP from the load balancer, HTTPS out to AWS endpoints and package repositories',
+      allowAllOutbound: false,
+    });
+    // CodeDeploy, S3 and the dnf repositories are all HTTPS; DNS, NTP and instance metadata use
+    // link-local addresses that security groups do not filter.
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS endpoints and package repositories');
+
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      userData,
+      role: this.role,
+      securityGroup,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+      }],
+    });
+
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      launchTemplate,
+      minCapacity: 4,
+      maxCapacity: 4,
+      // Replace instances the load balancer finds unhealthy, after the agent and page are installed.
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod: Duration.minutes(5),
+      }),
+      notifications: [{ topic: notifications.bind(this) }],
+    });
+  }
+}
