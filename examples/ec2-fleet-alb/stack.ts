@@ -146,7 +146,7 @@ export class Ec2FleetAlbStack extends Stack {
 
     new CfnOutput(this, 'Url', { value: `http://${loadBalancer.loadBalancerDnsName}`, description: 'The load balancer' });
     new CfnOutput(this, 'ApplicationName', { value: rollout.application.applicationName, description: 'CodeDeploy application' });
-    new CfnOutput(this, 'DeploymentGroupName', { value: rollout.deploymentGroup.ref, description: 'CodeDeploy deployment group' });
+    new CfnOutput(this, 'DeploymentGroupName', { value: rollout.deploymentGroup.deploymentGroupName, description: 'CodeDeploy deployment group' });
     new CfnOutput(this, 'RevisionBucketName', { value: rollout.revisionBucket.bucketName, description: 'Upload revisions here' });
     new CfnOutput(this, 'NotificationTopicArn', { value: rollout.notificationTopic!.topicArn, description: 'Subscribe to deployment and scaling events' });
   }

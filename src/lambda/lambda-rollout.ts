@@ -71,15 +71,12 @@ export interface LambdaRolloutProps extends RolloutOptions {
    */
   readonly postTrafficHook?: lambda.IFunction;
 
-
   /**
    * The CodeDeploy application of the deployment group.
    *
    * @default - one Lambda application shared by every rollout in the stack
    */
   readonly application?: codedeploy.ILambdaApplication;
-
-
 }
 
 /**

@@ -87,11 +87,10 @@ export interface ServerRolloutProps extends RolloutOptions {
    */
   readonly rollback?: Rollback;
 
-
   /**
    * The bucket revisions are deployed from. The instance roles of the rollout's Auto Scaling
-   * groups created in this app can read its objects (imported groups: grant your instance role
-   * with `revisionBucket.grantRead`).
+   * groups created in this app can read its objects (imported groups: grant their instance role
+   * `s3:GetObject` and `s3:GetObjectVersion` on the objects, e.g. with `RevisionBucket.grantRead`).
    *
    * @default - a `RevisionBucket`: versioned, encrypted, private, TLS-only, access-logged
    */
@@ -118,8 +117,6 @@ export interface ServerRolloutProps extends RolloutOptions {
    * @default - one server application shared by every server rollout in the stack
    */
   readonly application?: codedeploy.IServerApplication;
-
-
 }
 
 /**
@@ -131,8 +128,10 @@ export interface ServerRolloutProps extends RolloutOptions {
  * package, or the install script in user data).
  */
 export class ServerRollout extends Construct {
-  /** The CodeDeploy deployment group. */
-  public readonly deploymentGroup: codedeploy.CfnDeploymentGroup;
+  /** The CodeDeploy deployment group, e.g. for a CodePipeline `CodeDeployServerDeployAction`. */
+  public readonly deploymentGroup: codedeploy.IServerDeploymentGroup;
+  /** The deployment group's CloudFormation resource: the escape hatch for properties the rollout does not set. */
+  public readonly cfnDeploymentGroup: codedeploy.CfnDeploymentGroup;
   /** The deployment config of the healthy-hosts threshold. */
   public readonly deploymentConfig: codedeploy.IServerDeploymentConfig;
   /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
@@ -166,7 +165,7 @@ export class ServerRollout extends Construct {
 
     const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
-    this.deploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', {
+    this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', {
       applicationName: this.application.applicationName,
       serviceRoleArn: this.serviceRole.roleArn,
       deploymentGroupName: props.deploymentGroupName,
@@ -197,6 +196,11 @@ export class ServerRollout extends Construct {
       outdatedInstancesStrategy: props.outdatedInstances ?? OutdatedInstances.UPDATE,
       terminationHookEnabled: props.terminationHook ?? false,
     });
+    this.deploymentGroup = codedeploy.ServerDeploymentGroup.fromServerDeploymentGroupAttributes(this, 'DeploymentGroupRef', {
+      application: this.application,
+      deploymentGroupName: this.cfnDeploymentGroup.ref,
+      deploymentConfig: this.deploymentConfig,
+    });
 
     this.revisionBucket = props.revisionBucket ?? new RevisionBucket(this, 'RevisionBucket').bucket;
     // Only groups defined in this app have an instance role the rollout can grant to.
@@ -225,7 +229,7 @@ export class ServerRollout extends Construct {
       acknowledgeWildcardResource(policy, arn.arn, 'A target group ARN ends in an id not known from its name; the name before it pins the group');
     }
     // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
-    this.deploymentGroup.node.addDependency(policy);
+    this.cfnDeploymentGroup.node.addDependency(policy);
   }
 }
 

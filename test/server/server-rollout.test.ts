@@ -233,6 +233,14 @@ describe('imported group, passed-in bucket, application and role', () => {
   });
 });
 
+test('the deployment group is usable where aws-cdk-lib takes an IServerDeploymentGroup', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const rollout = new ServerRollout(stack, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['web'] }) });
+  expect(stack.resolve(rollout.deploymentGroup.deploymentGroupName)).toEqual({ Ref: logicalId(stack, 'Rollout/DeploymentGroup') });
+  expect(rollout.deploymentGroup.application).toBe(rollout.application);
+  expect(rollout.deploymentGroup.deploymentConfig.deploymentConfigName).toEqual('CodeDeployDefault.OneAtATime');
+});
+
 describe('validation', () => {
   const rollout = (props: ServerRolloutProps) => () => new ServerRollout(new Stack(new App(), 'Stack'), 'Rollout', props);
   const tags = new InstanceTagSet({ app: ['web'] });
