@@ -9,3 +9,4 @@ export * from './lambda/lambda-rollout';
 export * from './server/server-rollout';
 export * from './server/revision-bucket';
 export * from './server/on-premises-instance-role';
+export * from './server/agent-installation';

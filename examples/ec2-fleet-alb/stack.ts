@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { HealthCheck, HealthyHosts, Notifications, ServerRollout } from 'cdk-codedeploy-rollouts';
+import { AgentInstallation, HealthCheck, HealthyHosts, Notifications, ServerRollout } from 'cdk-codedeploy-rollouts';
 
 /**
  * The Region the stack is synthesized for outside the CDK CLI (which sets `CDK_DEFAULT_REGION`),
@@ -142,6 +142,8 @@ export class Ec2FleetAlbStack extends Stack {
       healthyHosts: HealthyHosts.percent(75),
       healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
       notifications,
+      // Installed at launch, before the group's lifecycle hook asks CodeDeploy to deploy to the instance.
+      agent: AgentInstallation.userData(),
     });
 
     new CfnOutput(this, 'Url', { value: `http://${loadBalancer.loadBalancerDnsName}`, description: 'The load balancer' });
@@ -176,23 +178,15 @@ class Fleet extends Construct {
 
   constructor(scope: Construct, id: string, vpc: ec2.IVpc, notifications: Notifications) {
     super(scope, id);
-    const region = Stack.of(this).region;
 
-    // The installer downloads the agent anonymously over HTTPS from the public aws-codedeploy-<region>
-    // bucket (Ruby's open-uri, no AWS credentials), so the instance role needs no S3 permission for
-    // it; the rollout grants the role read access to its own revision bucket.
+    // The rollout installs the CodeDeploy agent through this user data (AgentInstallation.userData()):
+    // the installer downloads it anonymously over HTTPS from the public aws-codedeploy-<region>
+    // bucket, so the role needs no S3 permission for it; the rollout grants it read access to its
+    // own revision bucket.
     this.role = new iam.Role(this, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
 
     const userData = ec2.UserData.forLinux();
     userData.addCommands(
-      // The CodeDeploy agent (CodeDeploy User Guide, "Install the CodeDeploy agent for Amazon Linux or RHEL").
-      // The installer takes its Region from AWS_REGION before asking instance metadata, which
-      // here answers IMDSv2 requests only.
-      'dnf install -y ruby wget',
-      'cd /tmp',
-      `wget https://aws-codedeploy-${region}.s3.${region}.amazonaws.com/latest/install`,
-      'chmod +x ./install',
-      `AWS_REGION=${region} ./install auto`,
       // A placeholder page, so the load balancer sees healthy targets before the first revision.
       'dnf install -y httpd',
       'echo "<h1>Waiting for the first CodeDeploy revision</h1>" > /var/www/html/index.html',

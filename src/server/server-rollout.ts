@@ -5,6 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AgentInstallation } from './agent-installation';
+import { checkAgentInstallation, installAgent } from './agent-installer';
 import { RevisionBucket } from './revision-bucket';
 import {
   AUTO_SCALING_HOOK_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS, classicLoadBalancerArn, SERVER_DISCOVERY,
@@ -97,6 +99,15 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly revisionBucket?: s3.IBucket;
 
   /**
+   * How the CodeDeploy agent gets onto the EC2 instances. Systems Manager is the default because
+   * it is the method AWS recommends, keeps the agent current, and reaches imported Auto Scaling
+   * groups and instances that are already running, not only new launches.
+   *
+   * @default AgentInstallation.systemsManager()
+   */
+  readonly agent?: AgentInstallation;
+
+  /**
    * What CodeDeploy does with instances that missed the last deployment.
    *
    * @default OutdatedInstances.UPDATE
@@ -124,8 +135,8 @@ export interface ServerRolloutProps extends RolloutOptions {
  * found by tags) and on-premises servers: traffic control through load balancers, a healthy-hosts
  * threshold, alarm checks, rollback, notifications and a secure revision bucket.
  *
- * Install the CodeDeploy agent on the instances (AWS Systems Manager's `AWSCodeDeployAgent`
- * package, or the install script in user data).
+ * The CodeDeploy agent is installed on the EC2 instances through AWS Systems Manager unless you
+ * choose otherwise (`agent`).
  */
 export class ServerRollout extends Construct {
   /** The CodeDeploy deployment group, e.g. for a CodePipeline `CodeDeployServerDeployAction`. */
@@ -149,7 +160,8 @@ export class ServerRollout extends Construct {
     super(scope, id);
     const healthChecks = props.healthChecks ?? [];
     const rollback = props.rollback ?? (healthChecks.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
-    validate(props, healthChecks, rollback);
+    const agent = props.agent ?? AgentInstallation.systemsManager();
+    validate(props, healthChecks, rollback, agent);
 
     this.deploymentConfig = (props.healthyHosts ?? HealthyHosts.oneAtATime()).bind(this);
     this.application = props.application ?? sharedServerApplication(this);
@@ -209,6 +221,8 @@ export class ServerRollout extends Construct {
       revisionReadPolicy(this, this.revisionBucket, instanceRoles);
     }
 
+    installAgent(this, agent, { autoScalingGroups, ec2InstanceTags: props.ec2InstanceTags });
+
     // Permissions, scoped to this rollout's groups, load balancers and topic.
     const groupArns = autoScalingGroups.map((group) => autoScalingGroupArn(this, group.autoScalingGroupName));
     const targetGroupArns = namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND).map(({ name }) => targetGroupArn(this, name));
@@ -251,7 +265,7 @@ function autoRollbackConfiguration(rollback: Rollback): codedeploy.CfnDeployment
   return events.length > 0 ? { enabled: true, events } : { enabled: false };
 }
 
-function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback): void {
+function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation): void {
   const problems = new Problems('ServerRollout');
   const groups = props.autoScalingGroups ?? [];
   if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
@@ -277,6 +291,7 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
   checkDeploymentGroup(problems, props, healthChecks.length, rollback);
+  checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   if (healthChecks.some((check) => check._lambda)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');
   }

@@ -1,10 +1,10 @@
 import {
-  App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
+  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ssm as ssm, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet, LoadBalancer, LoadBalancerGeneration, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback, ServerRollout, ServerRolloutProps,
+  AgentInstallation, AgentOperatingSystem, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback, ServerRollout, ServerRolloutProps,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -45,6 +45,8 @@ beforeAll(() => {
     deploymentGroupName: 'web-prod',
     outdatedInstances: OutdatedInstances.IGNORE,
     terminationHook: true,
+    // The tag set has more than one group, which a Systems Manager association cannot target.
+    agent: AgentInstallation.userData(),
   });
 
   // Every default, EC2 instances by tag only.
@@ -168,6 +170,63 @@ describe('every target and option', () => {
   });
 });
 
+describe('agent installation', () => {
+  test('user data installs the agent when an instance launches', () => {
+    const t = template('Fleet');
+    const launch = JSON.stringify({ ...t.findResources('AWS::EC2::LaunchTemplate'), ...t.findResources('AWS::AutoScaling::LaunchConfiguration') });
+    expect(launch).toContain('dnf install -y ruby wget');
+    expect(launch).toContain('AWS_REGION=');
+    expect(launch).toContain('./install auto');
+    template('Fleet').resourceCountIs('AWS::SSM::Association', 0);
+  });
+
+  test('by default, Systems Manager installs it on the tagged instances and keeps it current', () => {
+    template('Defaults').hasResourceProperties('AWS::SSM::Association', {
+      Name: 'AWS-ConfigureAWSPackage',
+      Parameters: { action: ['Install'], name: ['AWSCodeDeployAgent'] },
+      ScheduleExpression: 'rate(14 days)',
+      Targets: [{ Key: 'tag:app', Values: ['batch'] }],
+    });
+  });
+
+  test('an imported Auto Scaling group is targeted by its name tag', () => {
+    template('Imported').hasResourceProperties('AWS::SSM::Association', {
+      Targets: [{ Key: 'tag:aws:autoscaling:groupName', Values: ['legacy-asg'] }],
+    });
+  });
+
+  test('the instance role of a group defined in the app gets the Systems Manager core policy', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.systemsManager({ schedule: Duration.hours(6) }) });
+    const role = group.role.node.defaultChild as iam.CfnRole;
+    expect(stack.resolve(role.managedPolicyArns)).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+    ]);
+    const association = stack.node.findAll().find((c): c is ssm.CfnAssociation => c instanceof ssm.CfnAssociation)!;
+    expect(association.scheduleExpression).toEqual('rate(6 hours)');
+  });
+
+  test.each([
+    [AgentOperatingSystem.UBUNTU, 'apt-get update && apt-get install -y ruby-full wget'],
+    [AgentOperatingSystem.WINDOWS, "Start-Process -FilePath 'C:\\temp\\codedeploy-agent.msi' -ArgumentList '/quiet /l C:\\temp\\host-agent-install-log.txt' -Wait"],
+  ])('user data for %s', (operatingSystem, command) => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: operatingSystem === AgentOperatingSystem.WINDOWS
+        ? ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE)
+        : ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.userData({ operatingSystem }) });
+    expect(JSON.stringify(stack.resolve(group.userData.render()))).toContain(JSON.stringify(command).slice(1, -1));
+  });
+});
+
 describe('defaults', () => {
   test('one host at a time, no traffic control, roll back on failure and stop, update late instances', () => {
     template('Defaults').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
@@ -268,10 +327,27 @@ describe('validation', () => {
       'ServerRollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
     ['a Lambda check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrors()] },
       'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias'],
+    ['user data without Auto Scaling groups', { ec2InstanceTags: tags, agent: AgentInstallation.userData() },
+      'ServerRollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
+    ['user data for an imported group', { autoScalingGroups: groups(1), agent: AgentInstallation.userData() },
+      'ServerRollout: agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported Default/G0 '
+      + '(use AgentInstallation.systemsManager(), or install the agent in their launch template)'],
+    ['Systems Manager and a tag set of two groups', { ec2InstanceTags: new InstanceTagSet({ app: ['web'] }, { env: ['prod'] }) },
+      'ServerRollout: agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
+      + 'got ec2InstanceTags with other tag groups (use AgentInstallation.none() and install the agent on them yourself)'],
     ['rollback on alarm without a check', { ec2InstanceTags: tags, rollback: Rollback.onFailureAndAlarm() },
       'ServerRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as ServerRolloutProps)).toThrow(new Error(message));
+  });
+
+  test.each([
+    ['a schedule under 30 minutes', () => AgentInstallation.systemsManager({ schedule: Duration.minutes(10) }),
+      'AgentInstallation.systemsManager: schedule must be a whole number of minutes from 30 to 525600, got 10 minutes'],
+    ['a schedule of seconds', () => AgentInstallation.systemsManager({ schedule: Duration.seconds(3601) }),
+      'AgentInstallation.systemsManager: schedule must be a whole number of minutes from 30 to 525600, got 60.017 minutes'],
+  ])('%s', (_name, create, message) => {
+    expect(create).toThrow(new Error(message));
   });
 
   test('every problem is reported at once', () => {

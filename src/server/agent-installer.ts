@@ -1,0 +1,127 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { AgentInstallation, AgentOperatingSystem } from './agent-installation';
+import { Problems } from '../private/validation';
+
+/** The Auto Scaling groups and tagged EC2 instances a rollout installs the agent on. */
+export interface AgentTargets {
+  readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
+  readonly ec2InstanceTags?: codedeploy.InstanceTagSet;
+}
+
+/** Problems with installing the agent this way on these targets. */
+export function checkAgentInstallation(problems: Problems, agent: AgentInstallation, targets: AgentTargets): void {
+  if (agent._method === 'UserData') {
+    if (targets.autoScalingGroups.length === 0) {
+      problems.add('agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none');
+    }
+    const imported = targets.autoScalingGroups.filter((group) => !(group instanceof autoscaling.AutoScalingGroup));
+    if (imported.length > 0) {
+      problems.add(`agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported ${imported.map((g) => g.node.path).join(', ')} `
+        + '(use AgentInstallation.systemsManager(), or install the agent in their launch template)');
+    }
+  }
+  if (agent._method === 'SystemsManager' && targets.ec2InstanceTags && !singleTagTarget(targets.ec2InstanceTags)) {
+    problems.add('agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
+      + 'got ec2InstanceTags with other tag groups (use AgentInstallation.none() and install the agent on them yourself)');
+  }
+}
+
+/** Installs the agent on the targets; `checkAgentInstallation` has accepted them. */
+export function installAgent(scope: Construct, agent: AgentInstallation, targets: AgentTargets): void {
+  if (agent._method === 'UserData') {
+    for (const group of targets.autoScalingGroups as autoscaling.AutoScalingGroup[]) {
+      group.addUserData(...userDataCommands(scope, agent._operatingSystem!));
+    }
+  }
+  if (agent._method === 'SystemsManager') {
+    const schedule = rateExpression(agent._scheduleMinutes!);
+    if (targets.autoScalingGroups.length > 0) {
+      // Every instance an Auto Scaling group launches carries the group's name in this tag.
+      agentAssociation(scope, 'AgentAssociationAutoScaling', schedule, 'tag:aws:autoscaling:groupName', targets.autoScalingGroups.map((g) => g.autoScalingGroupName));
+    }
+    const tag = targets.ec2InstanceTags && singleTagTarget(targets.ec2InstanceTags);
+    if (tag) {
+      agentAssociation(scope, 'AgentAssociationEc2Tags', schedule, `tag:${tag.key}`, tag.values);
+    }
+    for (const group of targets.autoScalingGroups) {
+      if (group instanceof autoscaling.AutoScalingGroup) {
+        // AWS's documented minimum for Systems Manager to manage an instance; it follows new SSM features.
+        group.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
+        Validations.of(group.role).acknowledge({
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+          reason: 'Systems Manager installs and updates the CodeDeploy agent; AWS documents this managed policy as the minimum for an instance it manages',
+        });
+      }
+    }
+  }
+}
+
+/**
+ * A State Manager association that installs the `AWSCodeDeployAgent` Distributor package and
+ * keeps it current (CodeDeploy User Guide, "Install the CodeDeploy agent using AWS Systems
+ * Manager"; Systems Manager User Guide, "Install or update packages": AWS-ConfigureAWSPackage
+ * with `action` Install and the package `name`).
+ */
+function agentAssociation(scope: Construct, id: string, scheduleExpression: string, key: string, values: string[]): ssm.CfnAssociation {
+  return new ssm.CfnAssociation(scope, id, {
+    name: 'AWS-ConfigureAWSPackage',
+    parameters: { action: ['Install'], name: ['AWSCodeDeployAgent'] },
+    scheduleExpression,
+    targets: [{ key, values }],
+  });
+}
+
+/** The one tag key of a tag set with one group of one key, which a State Manager target can express. */
+function singleTagTarget(tagSet: codedeploy.InstanceTagSet): { key: string; values: string[] } | undefined {
+  const groups = tagSet.instanceTagGroups;
+  const entries = groups.length === 1 ? Object.entries(groups[0]) : [];
+  if (entries.length !== 1) {
+    return undefined;
+  }
+  const [key, values] = entries[0];
+  return key !== '' && values.length > 0 && values.every((value) => value !== '') ? { key, values } : undefined;
+}
+
+/** `rate(14 days)`: the largest whole unit, singular for one. */
+function rateExpression(minutes: number): string {
+  const [amount, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  return `rate(${amount} ${unit}${amount === 1 ? '' : 's'})`;
+}
+
+/**
+ * The CodeDeploy User Guide's install steps for each operating system ("Install the CodeDeploy
+ * agent for Amazon Linux or RHEL / Ubuntu Server / Windows Server"), from the Region's bucket.
+ * The Linux installer reads its Region from AWS_REGION before asking instance metadata, which
+ * keeps it working on instances that require IMDSv2.
+ */
+function userDataCommands(scope: Construct, operatingSystem: AgentOperatingSystem): string[] {
+  const { region, urlSuffix } = Stack.of(scope);
+  const bucketUrl = `https://aws-codedeploy-${region}.s3.${region}.${urlSuffix}/latest`;
+  switch (operatingSystem) {
+    case AgentOperatingSystem.WINDOWS:
+      return [
+        "New-Item -ItemType Directory -Force -Path 'C:\\temp' | Out-Null",
+        `Invoke-WebRequest -Uri '${bucketUrl}/codedeploy-agent.msi' -OutFile 'C:\\temp\\codedeploy-agent.msi'`,
+        "Start-Process -FilePath 'C:\\temp\\codedeploy-agent.msi' -ArgumentList '/quiet /l C:\\temp\\host-agent-install-log.txt' -Wait",
+      ];
+    case AgentOperatingSystem.UBUNTU:
+      return linuxInstall('apt-get update && apt-get install -y ruby-full wget', bucketUrl, region);
+    default:
+      return linuxInstall('dnf install -y ruby wget', bucketUrl, region);
+  }
+}
+
+function linuxInstall(packages: string, bucketUrl: string, region: string): string[] {
+  return [
+    packages,
+    'cd /tmp',
+    `wget ${bucketUrl}/install`,
+    'chmod +x ./install',
+    `AWS_REGION=${region} ./install auto`,
+  ];
+}
