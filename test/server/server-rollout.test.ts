@@ -1,10 +1,12 @@
 import {
-  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ssm as ssm, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
+  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
+  aws_iam as iam, aws_s3 as s3, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet, LoadBalancer, LoadBalancerGeneration, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AgentInstallation, AgentOperatingSystem, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback, ServerRollout, ServerRolloutProps,
+  AgentInstallation, AgentOperatingSystem, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback,
+  ServerRollout, ServerRolloutProps,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -217,7 +219,8 @@ describe('agent installation', () => {
     const stack = new Stack(new App(), 'Stack');
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
     const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
-      vpc, instanceType: new ec2.InstanceType('t3.micro'),
+      vpc,
+      instanceType: new ec2.InstanceType('t3.micro'),
       machineImage: operatingSystem === AgentOperatingSystem.WINDOWS
         ? ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE)
         : ec2.MachineImage.latestAmazonLinux2023(),
