@@ -27,6 +27,9 @@ export const AUTO_SCALING_HOOK_ACTIONS = [
   'autoscaling:PutLifecycleHook', 'autoscaling:RecordLifecycleActionHeartbeat',
 ];
 
+/** Suspending and resuming the Auto Scaling processes a rollout names during a deployment. */
+export const AUTO_SCALING_PROCESS_ACTIONS = ['autoscaling:ResumeProcesses', 'autoscaling:SuspendProcesses'];
+
 /** Taking instances out of a Classic Load Balancer and back while they are updated. */
 export const CLASSIC_LOAD_BALANCER_ACTIONS = [
   'elasticloadbalancing:DeregisterInstancesFromLoadBalancer', 'elasticloadbalancing:RegisterInstancesWithLoadBalancer',

@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -9,7 +10,7 @@ import { AgentInstallation } from './agent-installation';
 import { checkAgentInstallation, installAgent } from './agent-installer';
 import { RevisionBucket } from './revision-bucket';
 import {
-  AUTO_SCALING_HOOK_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS, classicLoadBalancerArn, SERVER_DISCOVERY,
+  AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS, classicLoadBalancerArn, SERVER_DISCOVERY,
   TARGET_GROUP_ACTIONS, targetGroupArn,
 } from './server-permissions';
 import { renderTagSet } from './tag-set';
@@ -32,6 +33,18 @@ export enum OutdatedInstances {
   UPDATE = 'UPDATE',
   /** Leave them as they are until the next deployment. */
   IGNORE = 'IGNORE',
+}
+
+/** An Amazon EC2 Auto Scaling process CodeDeploy can suspend while it deploys to a group. */
+export enum AutoScalingProcess {
+  /** Scale-in terminations. */
+  TERMINATE = 'Terminate',
+  /** Rebalancing across Availability Zones. */
+  AZ_REBALANCE = 'AZRebalance',
+  /** Instance refreshes. */
+  INSTANCE_REFRESH = 'InstanceRefresh',
+  /** Scheduled scaling actions. */
+  SCHEDULED_ACTIONS = 'ScheduledActions',
 }
 
 /** Properties of a `ServerRollout`. At least one of `autoScalingGroups`, `ec2InstanceTags` and `onPremisesInstanceTags` is required. */
@@ -113,6 +126,19 @@ export interface ServerRolloutProps extends RolloutOptions {
    * @default OutdatedInstances.UPDATE
    */
   readonly outdatedInstances?: OutdatedInstances;
+
+  /**
+   * Auto Scaling processes CodeDeploy suspends while it deploys to the rollout's Auto Scaling
+   * groups, and resumes when the deployment ends, so that scale-in or rebalancing does not
+   * replace instances halfway through an update. Needs `autoScalingGroups`.
+   *
+   * The CloudFormation validator bundled with aws-cdk-lib 2.276.0 does not know this property yet
+   * (Ec2DeploymentOptions, in CloudFormation's reference) and reports it as unknown (F3002); the
+   * rollout acknowledges that one finding on its deployment group when the property is set.
+   *
+   * @default - no process is suspended
+   */
+  readonly autoScalingProcessesToSuspend?: AutoScalingProcess[];
 
   /**
    * Let CodeDeploy run the ApplicationStop, BeforeBlockTraffic and AfterBlockTraffic hooks on an
@@ -208,6 +234,14 @@ export class ServerRollout extends Construct {
       outdatedInstancesStrategy: props.outdatedInstances ?? OutdatedInstances.UPDATE,
       terminationHookEnabled: props.terminationHook ?? false,
     });
+    const processes = [...new Set(props.autoScalingProcessesToSuspend ?? [])];
+    if (processes.length > 0) {
+      this.cfnDeploymentGroup.ec2DeploymentOptions = { autoScalingGroupProcessesToSuspend: processes };
+      Validations.of(this.cfnDeploymentGroup).acknowledge({
+        id: 'CloudFormation-Validate::F3002',
+        reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',
+      });
+    }
     this.deploymentGroup = codedeploy.ServerDeploymentGroup.fromServerDeploymentGroupAttributes(this, 'DeploymentGroupRef', {
       application: this.application,
       deploymentGroupName: this.cfnDeploymentGroup.ref,
@@ -230,6 +264,8 @@ export class ServerRollout extends Construct {
     const statements: RolloutStatement[] = [
       SERVER_DISCOVERY,
       { actions: AUTO_SCALING_HOOK_ACTIONS, resources: groupArns },
+      // CodeDeploy suspends and resumes the chosen processes with the service role (API reference, EC2DeploymentOptions).
+      { actions: AUTO_SCALING_PROCESS_ACTIONS, resources: processes.length > 0 ? groupArns : [] },
       { actions: CLASSIC_LOAD_BALANCER_ACTIONS, resources: classicArns },
       { actions: TARGET_GROUP_ACTIONS, resources: targetGroupArns },
       publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
@@ -291,6 +327,9 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
   checkDeploymentGroup(problems, props, healthChecks.length, rollback);
+  if ((props.autoScalingProcessesToSuspend ?? []).length > 0 && groups.length === 0) {
+    problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
+  }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   if (healthChecks.some((check) => check._lambda)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');

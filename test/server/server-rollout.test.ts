@@ -3,9 +3,9 @@ import {
   aws_iam as iam, aws_s3 as s3, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { InstanceTagSet, LoadBalancer, LoadBalancerGeneration, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
+import { CfnDeploymentGroup, InstanceTagSet, LoadBalancer, LoadBalancerGeneration, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AgentInstallation, AgentOperatingSystem, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback,
+  AgentInstallation, AgentOperatingSystem, AutoScalingProcess, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback,
   ServerRollout, ServerRolloutProps,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
@@ -49,6 +49,7 @@ beforeAll(() => {
     terminationHook: true,
     // The tag set has more than one group, which a Systems Manager association cannot target.
     agent: AgentInstallation.userData(),
+    autoScalingProcessesToSuspend: [AutoScalingProcess.AZ_REBALANCE, AutoScalingProcess.TERMINATE, AutoScalingProcess.AZ_REBALANCE],
   });
 
   // Every default, EC2 instances by tag only.
@@ -92,6 +93,7 @@ describe('every target and option', () => {
       LoadBalancerInfo: { TargetGroupInfoList: [{ Name: { 'Fn::GetAtt': [logicalId(stack, 'WebTargets'), 'TargetGroupName'] } }] },
       OutdatedInstancesStrategy: 'IGNORE',
       TerminationHookEnabled: true,
+      Ec2DeploymentOptions: { AutoScalingGroupProcessesToSuspend: ['AZRebalance', 'Terminate'] },
       AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
       AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalId(stack, 'WebRollout/MetricAlarm1') } }, { Name: { Ref: logicalId(stack, 'WebRollout/MetricAlarm2') } }] },
       TriggerConfigurations: [{ TriggerName: 'notifications', TriggerEvents: ['DeploymentFailure', 'InstanceFailure'], TriggerTargetArn: Match.anyValue() }],
@@ -134,6 +136,11 @@ describe('every target and option', () => {
           },
           {
             Action: ['autoscaling:CompleteLifecycleAction', 'autoscaling:DeleteLifecycleHook', 'autoscaling:PutLifecycleHook', 'autoscaling:RecordLifecycleActionHeartbeat'],
+            Effect: 'Allow',
+            Resource: arn('autoscaling', ['autoScalingGroup:*:autoScalingGroupName/', { Ref: logicalId(stack, 'Web/ASG') }]),
+          },
+          {
+            Action: ['autoscaling:ResumeProcesses', 'autoscaling:SuspendProcesses'],
             Effect: 'Allow',
             Resource: arn('autoscaling', ['autoScalingGroup:*:autoScalingGroupName/', { Ref: logicalId(stack, 'Web/ASG') }]),
           },
@@ -230,6 +237,21 @@ describe('agent installation', () => {
   });
 });
 
+test('the acknowledgement of Ec2DeploymentOptions is needed: the bundled validator does not know the property yet', () => {
+  // When this test fails, the validator has learned the property: remove the acknowledgement.
+  const app = checkedApp();
+  const stack = new Stack(app, 'Raw');
+  new CfnDeploymentGroup(stack, 'Group', {
+    applicationName: 'app',
+    serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+    autoScalingGroups: ['web'],
+    ec2DeploymentOptions: { autoScalingGroupProcessesToSuspend: ['Terminate'] },
+  });
+  expect(checkedSynth(app).templateFindings).toEqual([expect.objectContaining({
+    rule: 'F3002', where: 'Raw/Group Properties.Ec2DeploymentOptions',
+  })]);
+});
+
 describe('defaults', () => {
   test('one host at a time, no traffic control, roll back on failure and stop, update late instances', () => {
     template('Defaults').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
@@ -239,6 +261,7 @@ describe('defaults', () => {
       AlarmConfiguration: Match.absent(),
       OutdatedInstancesStrategy: 'UPDATE',
       TerminationHookEnabled: false,
+      Ec2DeploymentOptions: Match.absent(),
       LoadBalancerInfo: Match.absent(),
       AutoScalingGroups: Match.absent(),
     });
@@ -338,6 +361,8 @@ describe('validation', () => {
     ['Systems Manager and a tag set of two groups', { ec2InstanceTags: new InstanceTagSet({ app: ['web'] }, { env: ['prod'] }) },
       'ServerRollout: agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
       + 'got ec2InstanceTags with other tag groups (use AgentInstallation.none() and install the agent on them yourself)'],
+    ['processes to suspend without Auto Scaling groups', { ec2InstanceTags: tags, autoScalingProcessesToSuspend: [AutoScalingProcess.TERMINATE] },
+      'ServerRollout: autoScalingProcessesToSuspend needs autoScalingGroups, got none'],
     ['rollback on alarm without a check', { ec2InstanceTags: tags, rollback: Rollback.onFailureAndAlarm() },
       'ServerRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
   ])('%s', (_name, props, message) => {
