@@ -10,8 +10,8 @@ import { AgentInstallation } from './agent-installation';
 import { checkAgentInstallation, installAgent } from './agent-installer';
 import { RevisionBucket } from './revision-bucket';
 import {
-  AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS, classicLoadBalancerArn, SERVER_DISCOVERY,
-  TARGET_GROUP_ACTIONS, targetGroupArn,
+  AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS,
+  classicLoadBalancerArn, SERVER_DISCOVERY, TARGET_GROUP_ACTIONS, targetGroupArn,
 } from './server-permissions';
 import { renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
