@@ -10,3 +10,4 @@ export * from './server/server-rollout';
 export * from './server/revision-bucket';
 export * from './server/on-premises-instance-role';
 export * from './server/agent-installation';
+export * from './guardrails/code-deploy-checks';

@@ -1,12 +1,12 @@
-import { Stack, StackProps, aws_iam as iam } from 'aws-cdk-lib';
+import { Stack, StackProps, aws_cloudwatch as cloudwatch, aws_iam as iam } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import { Construct } from 'constructs';
-import { HealthyHosts, Notifications, OnPremisesInstanceRole, ServerRollout } from 'cdk-codedeploy-rollouts';
+import { HealthCheck, HealthyHosts, Notifications, OnPremisesInstanceRole, ServerRollout } from 'cdk-codedeploy-rollouts';
 
 /**
- * On-premises servers tagged `app=billing` in the `dc-east` site, deployed two at a time at most
- * (at least 75% of them stay in service), with the IAM identity they register with and the
- * registration steps as stack outputs.
+ * On-premises servers tagged `app=billing` in the `dc-east` site, with at least 75% of them in
+ * service during a deployment, rolled back when the application reports a failed invoice, and the
+ * IAM identity they register with, with the registration steps as stack outputs.
  */
 export class OnPremisesStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -16,6 +16,9 @@ export class OnPremisesStack extends Stack {
       // A server must carry both tags: app=billing AND site=dc-east.
       onPremisesInstanceTags: new codedeploy.InstanceTagSet({ app: ['billing'] }, { site: ['dc-east'] }),
       healthyHosts: HealthyHosts.percent(75),
+      // A metric the billing application publishes from the servers: a failed invoice stops the
+      // deployment and rolls it back.
+      healthChecks: [HealthCheck.metric(new cloudwatch.Metric({ namespace: 'Billing', metricName: 'FailedInvoices', statistic: 'Sum' }), { threshold: 1 })],
       notifications: Notifications.toNewTopic(),
     });
 

@@ -1,6 +1,6 @@
 /**
  * Every app under examples/: synthesized once each, with zero unacknowledged findings in the five
- * cdk-nag packs and CloudFormation's validator, and a snapshot that only a deliberate
+ * cdk-nag packs, the CodeDeployChecks guardrails and CloudFormation's validator, and a snapshot that only a deliberate
  * `npx projen test:update` may change.
  */
 import { App, Stack } from 'aws-cdk-lib';
@@ -29,6 +29,10 @@ describe.each(EXAMPLES)('examples/%s', (_name, createStack) => {
 
   test('passes all five cdk-nag packs', () => {
     expect(result.nagFindings).toEqual([]);
+  });
+
+  test('passes the CodeDeployChecks guardrails', () => {
+    expect(result.guardrailFindings).toEqual([]);
   });
 
   test('passes CloudFormation validation', () => {

@@ -9,6 +9,7 @@ import { join } from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import { CodeDeployChecks } from '../../src';
 
 /** What CloudFormation's validator calls itself in the validation report. */
 export const TEMPLATE_VALIDATOR = 'CloudFormation Validate';
@@ -32,6 +33,8 @@ export interface Finding {
 export interface CheckedSynth {
   /** Unacknowledged findings of the five cdk-nag packs. */
   readonly nagFindings: Finding[];
+  /** Unacknowledged findings of this library's own rule pack, `CodeDeployChecks`. */
+  readonly guardrailFindings: Finding[];
   /** Findings of CloudFormation's validator, warnings included. */
   readonly templateFindings: Finding[];
   /** The synthesized template of a stack in the app. */
@@ -39,10 +42,11 @@ export interface CheckedSynth {
 }
 
 /**
- * An app whose synthesis runs the five cdk-nag packs and CloudFormation's validator in strict mode,
+ * An app whose synthesis runs the five cdk-nag packs, this library's `CodeDeployChecks` (with
+ * `guardrails` props) and CloudFormation's validator in strict mode,
  * and records their findings in the cloud assembly instead of throwing, so a test can read them all.
  */
-export function checkedApp(props: AppProps = {}): App {
+export function checkedApp(props: AppProps = {}, guardrails: CodeDeployChecks = new CodeDeployChecks()): App {
   const app = new App({
     ...props,
     context: {
@@ -60,6 +64,7 @@ export function checkedApp(props: AppProps = {}): App {
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     new ServerlessChecks(app),
+    guardrails,
   );
   return app;
 }
@@ -70,6 +75,7 @@ export function checkedSynth(app: App): CheckedSynth {
   const findings = readFindings(join(assembly.directory, 'validation-report.json'));
   return {
     nagFindings: findings.filter((f) => NAG_PACKS.includes(f.check)),
+    guardrailFindings: findings.filter((f) => f.check === 'CodeDeployChecks'),
     templateFindings: findings.filter((f) => f.check === TEMPLATE_VALIDATOR),
     template: (stack) => Template.fromJSON(assembly.getStackByName(stack.stackName).template),
   };
