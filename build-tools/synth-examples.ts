@@ -14,7 +14,10 @@ const EXAMPLES = join(ROOT, 'examples');
 const TSCONFIG = join(ROOT, 'test', 'tsconfig.json');
 
 interface Manifest {
-  readonly artifacts: Record<string, { readonly type: string; readonly properties?: { readonly templateFile?: string } }>;
+  readonly artifacts: Record<string, {
+    readonly type: string;
+    readonly properties?: { readonly templateFile?: string; readonly directoryName?: string };
+  }>;
 }
 
 function synth(example: string): string[] {
@@ -31,16 +34,25 @@ function synth(example: string): string[] {
       CDK_DISABLE_CLI_TELEMETRY: 'true',
     },
   });
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf-8')) as Manifest;
-  return Object.entries(manifest.artifacts)
-    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
-    .map(([stackName, artifact]) => {
-      const template = JSON.parse(readFileSync(join(outdir, artifact.properties!.templateFile!), 'utf-8'));
-      const types = Object.values<{ Type: string }>(template.Resources ?? {}).map((r) => r.Type);
-      const count = (type: string) => types.filter((t) => t === type).length;
-      return `${example}: ${stackName} - ${types.length} resources, `
-        + `${count('AWS::CodeDeploy::DeploymentGroup')} deployment groups, ${count('AWS::CodeDeploy::DeploymentConfig')} deployment configs`;
-    });
+  return summarize(example, outdir);
+}
+
+/** One line per stack of an assembly, and of its nested assemblies (the stages of a pipeline). */
+function summarize(example: string, directory: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf-8')) as Manifest;
+  return Object.entries(manifest.artifacts).flatMap(([name, artifact]) => {
+    if (artifact.type === 'cdk:cloud-assembly') {
+      return summarize(example, join(directory, artifact.properties!.directoryName!));
+    }
+    if (artifact.type !== 'aws:cloudformation:stack') {
+      return [];
+    }
+    const template = JSON.parse(readFileSync(join(directory, artifact.properties!.templateFile!), 'utf-8'));
+    const types = Object.values<{ Type: string }>(template.Resources ?? {}).map((r) => r.Type);
+    const count = (type: string) => types.filter((t) => t === type).length;
+    return [`${example}: ${name} - ${types.length} resources, `
+      + `${count('AWS::CodeDeploy::DeploymentGroup')} deployment groups, ${count('AWS::CodeDeploy::DeploymentConfig')} deployment configs`];
+  });
 }
 
 const examples = readdirSync(EXAMPLES).filter((name) => existsSync(join(EXAMPLES, name, 'main.ts'))).sort();

@@ -4,10 +4,12 @@
  * `npx projen test:update` may change.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { DeploymentConfigsStack } from '../../examples/deployment-configs/stack';
 import { Ec2FleetAlbStack } from '../../examples/ec2-fleet-alb/stack';
 import { LambdaCanaryStack } from '../../examples/lambda-canary/stack';
 import { OnPremisesStack } from '../../examples/on-premises/stack';
+import { PlatformPipelineStack, ReleaseStage } from '../../examples/platform-pipeline/stack';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 
 const EXAMPLES: Array<[string, (app: App) => Stack]> = [
@@ -15,6 +17,7 @@ const EXAMPLES: Array<[string, (app: App) => Stack]> = [
   ['ec2-fleet-alb', (app) => new Ec2FleetAlbStack(app, 'Ec2FleetAlbExample')],
   ['lambda-canary', (app) => new LambdaCanaryStack(app, 'LambdaCanaryExample')],
   ['on-premises', (app) => new OnPremisesStack(app, 'OnPremisesExample')],
+  ['platform-pipeline', (app) => new PlatformPipelineStack(app, 'PlatformPipeline', { env: { account: '111111111111', region: 'us-east-1' } })],
 ];
 
 describe.each(EXAMPLES)('examples/%s', (_name, createStack) => {
@@ -42,4 +45,18 @@ describe.each(EXAMPLES)('examples/%s', (_name, createStack) => {
   test('matches the snapshot', () => {
     expect(result.template(stack).toJSON()).toMatchSnapshot();
   });
+});
+
+// The stages of the pipeline are nested assemblies: the checks above cover their stacks (the
+// plugins run on every stack of the app), and each stage gets a snapshot of its own.
+test('examples/platform-pipeline: every stage matches its snapshot', () => {
+  const app = checkedApp();
+  const pipeline = new PlatformPipelineStack(app, 'PlatformPipeline', { env: { account: '111111111111', region: 'us-east-1' } });
+  checkedSynth(app);
+  const stages = pipeline.node.findAll().filter((c): c is ReleaseStage => c instanceof ReleaseStage);
+  expect(stages.map((stage) => stage.node.id)).toEqual(['Test', 'Production-us-east-1', 'Production-eu-west-1']);
+  const templates = Object.fromEntries(stages.map((stage) => [
+    stage.node.id, Template.fromJSON(stage.synth().getStackByName(stage.application.stackName).template).toJSON(),
+  ]));
+  expect(templates).toMatchSnapshot();
 });
