@@ -5,7 +5,6 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { DEFAULT_REVISION_BUCKET_REMOVAL_POLICY, DEFAULT_REVISION_NONCURRENT_VERSION_EXPIRATION } from '../private/defaults';
-import { grantRevisionRead } from '../private/grant-revision-read';
 import { Problems } from '../private/validation';
 
 /** Properties of a `RevisionBucket`. */
@@ -139,6 +138,14 @@ export class RevisionBucket extends Construct {
    * @param objectsKeyPattern the object keys to allow, e.g. `releases/*`; default `*`
    */
   public grantRead(grantee: iam.IGrantable, objectsKeyPattern?: string): iam.Grant {
-    return grantRevisionRead(this.bucket, grantee, objectsKeyPattern);
+    const grant = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      // The CodeDeploy agent downloads a revision by key and version; it never lists the bucket.
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resourceArns: [this.bucket.arnForObjects(objectsKeyPattern ?? '*')],
+      resource: this.bucket,
+    });
+    // Objects encrypted with a customer managed key cannot be read without kms:Decrypt on it.
+    return this.bucket.encryptionKey ? grant.combine(this.bucket.encryptionKey.grantDecrypt(grantee)) : grant;
   }
 }
