@@ -42,7 +42,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     'fast-check@^4.11.0',
     'tsconfig-paths@^4.2.0',
+    // Handlers: bundled by esbuild; the SDK clients come with the Lambda runtime and are mocked in tests.
+    'esbuild',
+    '@aws-sdk/client-codedeploy',
+    '@aws-sdk/client-lambda',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
   ],
+
+  // src/handlers/*.lambda.ts are bundled by esbuild into assets/ and wrapped in a generated Function.
+  lambdaAutoDiscover: true,
+  // The SDK v3 bundled with the runtime is used (not bundled); v2's connection-reuse switch does not apply.
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X, awsSdkConnectionReuse: false },
 
   // Tests: type-checked, never rewriting a snapshot, never passing on an empty run.
   typecheckTests: true,
