@@ -11,3 +11,4 @@ export * from './server/revision-bucket';
 export * from './server/on-premises-instance-role';
 export * from './server/agent-installation';
 export * from './guardrails/code-deploy-checks';
+export * from './revision/app-spec';

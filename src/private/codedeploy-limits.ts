@@ -116,3 +116,46 @@ export const SERVER_TARGETS = {
   maxClassicLoadBalancers: 10,
   maxTargetGroups: 10,
 } as const;
+
+/**
+ * AppSpec files of EC2/on-premises deployments (appspec.yml), as the CodeDeploy agent reads them.
+ *
+ * - `version`: CodeDeploy accepts only 0.0 (User Guide, "AppSpec File structure",
+ *   https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure.html);
+ *   the agent compares it with the number 0.0, so it is written unquoted
+ *   (https://github.com/aws/aws-codedeploy-agent/blob/master/lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb).
+ * - Script timeouts: whole seconds greater than 0, one hour by default; one hour is also the most a
+ *   lifecycle event may spend running its scripts, so the timeouts given in one event should add
+ *   up to at most 3600 (User Guide, "AppSpec 'hooks' section", structure of the section,
+ *   https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html#reference-appspec-file-structure-hooks-section-structure;
+ *   the agent rejects a timeout of 0 or less:
+ *   https://github.com/aws/aws-codedeploy-agent/blob/master/lib/instance_agent/plugins/codedeploy/application_specification/script_info.rb).
+ * - `mode`: chmod octal digits, without symbolic forms; the agent takes at most 4 digits, each 0 to 7
+ *   (https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-permissions.html;
+ *   https://github.com/aws/aws-codedeploy-agent/blob/master/lib/instance_agent/plugins/codedeploy/application_specification/mode_info.rb).
+ *   The library asks for 3 or 4, the forms the reference shows.
+ * - SELinux `range`: `s<n>[-s<n>][:c<n>[.c<n>][,...]]` with the high sensitivity not below the low
+ *   one and categories from 0 to 1023, low to high, none twice; a `context` must name a `type`
+ *   (https://github.com/aws/aws-codedeploy-agent/blob/master/lib/instance_agent/plugins/codedeploy/application_specification/range_info.rb,
+ *   .../context_info.rb).
+ * - User and group names (`runas`, `owner`, `group`): CodeDeploy documents no rule, so the rule of
+ *   Linux's own tools applies: shadow-utils' useradd/groupadd accept letters, digits, `.`, `_` and
+ *   `-` (not first) and a final `$`, at most 32 characters
+ *   (https://github.com/shadow-maint/shadow/blob/master/lib/chkname.c; the useradd(8) manual caps
+ *   names at 32 characters).
+ */
+export const SERVER_APPSPEC = {
+  version: '0.0',
+  scriptTimeout: { min: 1, max: 3600, unit: 'seconds' },
+  /** The most the script timeouts of one lifecycle event may add up to, in seconds. */
+  maxSecondsPerLifecycleEvent: 3600,
+  mode: /^[0-7]{3,4}$/,
+  selinuxRange: /^s(\d+)(?:-s(\d+))?(?::(c\d+(?:\.c\d+)?(?:,c\d+(?:\.c\d+)?)*))?$/,
+  maxSelinuxCategory: 1023,
+  userName: {
+    minLength: 1,
+    maxLength: 32,
+    pattern: /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/,
+    allowedCharacters: 'letters, digits, . and _, - after the first character, and a final $',
+  },
+} as const;
