@@ -1,0 +1,26 @@
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createResponseSender } from './revision-deployment/cfn-response';
+import { SYSTEM_CLOCK } from './revision-deployment/clock';
+import { createHandler } from './revision-deployment/handler';
+
+/**
+ * The `RevisionDeployment` custom resource handler (bundled by esbuild; the Node.js runtime
+ * provides the AWS SDK v3 clients). The logic lives in ./revision-deployment/.
+ *
+ * `maxAttempts: 1`: every call already goes through the handler's own retry helper
+ * (revision-deployment/retry.ts); the SDK's default retries would multiply its attempts and
+ * stretch calls past the margins the handler keeps before Lambda's and CloudFormation's deadlines.
+ * For the same reason no call may hang: the SDK sets no request timeout of its own.
+ */
+const clientConfig = {
+  maxAttempts: 1,
+  requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 },
+};
+
+export const handler = createHandler({
+  codedeploy: new CodeDeployClient(clientConfig),
+  lambda: new LambdaClient(clientConfig),
+  sendResponse: createResponseSender({ sleep: SYSTEM_CLOCK.sleep }),
+  clock: SYSTEM_CLOCK,
+});

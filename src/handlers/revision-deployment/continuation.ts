@@ -1,0 +1,74 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
+import { logEvent } from './log';
+import { RetryOptions, withRetry } from './retry';
+
+/**
+ * A Lambda invocation lasts at most 15 minutes, a deployment up to about an hour: before its time
+ * runs out, an invocation hands the watch to a new asynchronous invocation of the same function,
+ * passing the CloudFormation event and its own progress. The last invocation answers CloudFormation.
+ */
+
+/** A request that creates a deployment (Delete never needs more than one invocation). */
+export type DeployEvent = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
+
+/** Where the watch stands. */
+export type WatchPhase =
+  /** Waiting for CodeDeploy's verdict on the deployment. */
+  | 'deploying'
+  /** The deployment ran out of time and was stopped; waiting for the stop to finish. */
+  | 'stopping'
+  /** The deployment failed or was stopped and CodeDeploy is rolling back; waiting for the rollback. */
+  | 'rolling-back';
+
+/** The handler's progress on one CloudFormation request. */
+export interface WatchState {
+  readonly deploymentId: string;
+  /** When the request's first invocation started (epoch ms): every deadline counts from here. */
+  readonly startedAt: number;
+  readonly phase: WatchPhase;
+  /** The handler stopped the deployment because it ran past `TimeoutSeconds`. */
+  readonly stoppedOnTimeout?: boolean;
+  /** CodeDeploy's automatic rollback deployment, once there is one. */
+  readonly rollbackDeploymentId?: string;
+  /** 1 for the request's first invocation, then 2, 3, ... (for the logs). */
+  readonly invocation: number;
+}
+
+/**
+ * The key that marks a continuation payload. CloudFormation events never carry it (they carry
+ * `RequestType`, which a continuation does not), so the two cannot be confused.
+ */
+export const CONTINUATION_MARKER = 'cdkCodeDeployRolloutsContinuation';
+/** Bumped if the payload's shape ever changes, so an old in-flight payload is not misread. */
+export const CONTINUATION_VERSION = 1;
+
+export interface ContinuationPayload {
+  readonly [CONTINUATION_MARKER]: typeof CONTINUATION_VERSION;
+  readonly event: DeployEvent;
+  readonly state: WatchState;
+}
+
+/** Whether an invocation's payload is a continuation (rather than a CloudFormation event). */
+export function isContinuation(payload: unknown): payload is ContinuationPayload {
+  return typeof payload === 'object' && payload !== null
+    && (payload as Record<string, unknown>)[CONTINUATION_MARKER] === CONTINUATION_VERSION
+    && typeof (payload as { state?: unknown }).state === 'object'
+    && typeof (payload as { event?: unknown }).event === 'object';
+}
+
+/**
+ * Invokes this same function asynchronously (`InvocationType: Event`, which returns once Lambda
+ * has queued the event: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) with the
+ * event and the progress so far. The payload holds the ResponseURL: it goes to Lambda, never to the logs.
+ */
+export async function handOver(lambda: LambdaClient, functionArn: string, event: DeployEvent, state: WatchState, retry: RetryOptions): Promise<void> {
+  const next: WatchState = { ...state, invocation: state.invocation + 1 };
+  const payload: ContinuationPayload = { [CONTINUATION_MARKER]: CONTINUATION_VERSION, event, state: next };
+  await withRetry('Invoke', () => lambda.send(new InvokeCommand({
+    FunctionName: functionArn,
+    InvocationType: 'Event',
+    Payload: Buffer.from(JSON.stringify(payload), 'utf8'),
+  })), retry);
+  logEvent('handed-over', { deploymentId: state.deploymentId, phase: state.phase, nextInvocation: next.invocation });
+}

@@ -1,0 +1,18 @@
+import type { DeploymentStatus } from '@aws-sdk/client-codedeploy';
+
+/**
+ * CodeDeploy's deployment statuses (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_DeploymentInfo.html):
+ * Succeeded, Failed and Stopped are final; the others are steps on the way.
+ */
+const TERMINAL: ReadonlySet<string> = new Set<DeploymentStatus>(['Succeeded', 'Failed', 'Stopped']);
+const IN_PROGRESS: ReadonlySet<string> = new Set<DeploymentStatus>(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+
+/** Whether CodeDeploy has reached its verdict on a deployment. */
+export function isTerminal(status: string | undefined): boolean {
+  return status !== undefined && TERMINAL.has(status);
+}
+
+/** Whether a deployment is still running, so that StopDeployment applies to it. */
+export function isInProgress(status: string | undefined): boolean {
+  return status !== undefined && IN_PROGRESS.has(status);
+}

@@ -1,0 +1,42 @@
+import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
+import type { Answer } from './cfn-response';
+import { HandlerDependencies, retryOptions } from './dependencies';
+import { isDeploymentId } from './deployment-id';
+import { readRollbackOnStop } from './deployment-properties';
+import { isInProgress } from './deployment-status';
+import { getDeployment } from './deployment-watch';
+import { describeError, errorName } from './errors';
+import { logEvent } from './log';
+import { stopDeployment } from './stop-deployment';
+
+/**
+ * Delete: a finished deployment is history, there is nothing to delete. A deployment still in
+ * progress (CloudFormation gave up waiting, or the stack is rolled back or deleted meanwhile) is
+ * stopped, rolled back if `RollbackOnStop` says so.
+ *
+ * Always SUCCESS: failing a Delete would block the stack's deletion or rollback over a deployment
+ * that holds no resources; a stop that fails is logged instead.
+ */
+export async function handleDelete(deps: HandlerDependencies, event: CloudFormationCustomResourceDeleteEvent): Promise<Answer> {
+  const deploymentId = event.PhysicalResourceId;
+  const answer: Answer = { status: 'SUCCESS', physicalResourceId: deploymentId };
+  if (!isDeploymentId(deploymentId)) {
+    logEvent('delete-nothing', { physicalResourceId: deploymentId, reason: 'no deployment was created' });
+    return answer;
+  }
+  try {
+    const deployment = await getDeployment(deps, deploymentId);
+    if (!isInProgress(deployment.status)) {
+      logEvent('delete-nothing', { deploymentId, status: deployment.status });
+      return answer;
+    }
+    await stopDeployment(deps.codedeploy, deploymentId, readRollbackOnStop(event.ResourceProperties), retryOptions(deps));
+  } catch (err) {
+    if (errorName(err) === 'DeploymentDoesNotExistException') {
+      logEvent('delete-nothing', { deploymentId, reason: 'deployment does not exist' });
+    } else {
+      logEvent('delete-stop-failed', { deploymentId, error: describeError(err) });
+    }
+  }
+  return answer;
+}

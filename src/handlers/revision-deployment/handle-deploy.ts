@@ -1,0 +1,141 @@
+import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import type { Context } from 'aws-lambda';
+import type { Answer } from './cfn-response';
+import { DeployEvent, handOver, WatchState } from './continuation';
+import { HandlerDependencies, retryOptions } from './dependencies';
+import { isDeploymentId, notDeployedId } from './deployment-id';
+import { DeploymentSettings, InvalidPropertiesError, readSettings } from './deployment-properties';
+import { WatchOptions } from './deployment-watch';
+import { describeError } from './errors';
+import { DIAGNOSTICS_MAX_ATTEMPTS, findFirstFailure } from './failure-diagnostics';
+import {
+  deploymentFailedReason,
+  deploymentTimedOutReason,
+  lostTrackReason,
+  startFailedReason,
+  StopAttempt,
+} from './failure-reason';
+import { followDeployment } from './follow-deployment';
+import { logEvent } from './log';
+import { changesDeployment } from './property-changes';
+import { ReasonPart, trimmable } from './reason-fit';
+import { withRetry } from './retry';
+import { stopDeployment } from './stop-deployment';
+import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../private/revision-deployment-contract';
+
+/**
+ * Time an invocation needs to read the failure diagnostics and answer CloudFormation. With less
+ * left when the verdict comes, the invocation hands over and the next one (which finds the same
+ * verdict at once) answers.
+ */
+export const ANSWER_RESERVE_MS = 45_000;
+
+/**
+ * Create and Update: start a deployment of the revision and answer with CodeDeploy's verdict, or
+ * (`resumed`) carry on following one that an earlier invocation started. Returns `undefined`
+ * when the watch was handed over to a new invocation, which will answer.
+ *
+ * Stack rollbacks need nothing special: CloudFormation rolls a failed update back with an Update
+ * whose properties are the previous ones, which deploys the previous revision.
+ */
+export async function handleDeploy(
+  deps: HandlerDependencies, context: Context, event: DeployEvent, startedAt: number, resumed?: WatchState,
+): Promise<Answer | undefined> {
+  let settings: DeploymentSettings;
+  try {
+    settings = readSettings(event.ResourceProperties);
+  } catch (err) {
+    if (!(err instanceof InvalidPropertiesError)) throw err;
+    return failed(event, undefined, [trimmable(err.message)]);
+  }
+  const retry = retryOptions(deps);
+
+  let state = resumed;
+  if (!state) {
+    if (event.RequestType === 'Update' && isDeploymentId(event.PhysicalResourceId)
+      && !changesDeployment(event.OldResourceProperties, event.ResourceProperties)) {
+      logEvent('unchanged', { deploymentId: event.PhysicalResourceId });
+      return succeeded(event.PhysicalResourceId);
+    }
+    const input = settings.createDeployment;
+    try {
+      const output = await withRetry('CreateDeployment', () => deps.codedeploy.send(new CreateDeploymentCommand(input)), retry);
+      if (!output.deploymentId) throw new Error('CreateDeployment returned no deployment id');
+      state = { deploymentId: output.deploymentId, startedAt, phase: 'deploying', invocation: 1 };
+    } catch (err) {
+      logEvent('start-failed', { error: describeError(err) });
+      return failed(event, undefined, startFailedReason(input.applicationName ?? '', input.deploymentGroupName ?? '', err));
+    }
+    logEvent('deployment-created', { deploymentId: state.deploymentId, revisionType: input.revision?.revisionType });
+  }
+
+  const watch: WatchOptions = { ...deps, remainingTimeMs: () => context.getRemainingTimeInMillis() };
+  const outcome = await followDeployment(watch, settings, state);
+  switch (outcome.kind) {
+    case 'succeeded':
+      return succeeded(outcome.state.deploymentId);
+    case 'hand-over':
+      return handOverOrGiveUp(deps, context, event, settings, outcome.state);
+    case 'lost-track':
+      return lostTrack(deps, event, settings, outcome.state, outcome.error);
+    case 'failed': {
+      const { deployment, rollback, state: final } = outcome;
+      if (context.getRemainingTimeInMillis() < ANSWER_RESERVE_MS) return handOverOrGiveUp(deps, context, event, settings, final);
+      const failure = await findFirstFailure(deps.codedeploy, final.deploymentId, { ...retry, maxAttempts: DIAGNOSTICS_MAX_ATTEMPTS });
+      const reason = final.stoppedOnTimeout
+        ? deploymentTimedOutReason(deployment, settings.timeoutSeconds, settings.rollbackOnStop, failure, rollback, outcome.stopFinished)
+        : deploymentFailedReason(deployment, failure, rollback);
+      return failed(event, final.deploymentId, reason);
+    }
+  }
+}
+
+/** Hands the watch over to a new invocation; if even that fails, the deployment is lost track of. */
+async function handOverOrGiveUp(
+  deps: HandlerDependencies, context: Context, event: DeployEvent, settings: DeploymentSettings, state: WatchState,
+): Promise<Answer | undefined> {
+  try {
+    await handOver(deps.lambda, context.invokedFunctionArn, event, state, retryOptions(deps));
+    return undefined;
+  } catch (err) {
+    return lostTrack(deps, event, settings, state, err);
+  }
+}
+
+/** A deployment that can no longer be followed is stopped (unless it already was), so the stack's rollback finds the group free. */
+async function lostTrack(
+  deps: HandlerDependencies, event: DeployEvent, settings: DeploymentSettings, state: WatchState, error: unknown,
+): Promise<Answer> {
+  logEvent('lost-track', { deploymentId: state.deploymentId, phase: state.phase, error: describeError(error) });
+  let stop: StopAttempt;
+  if (state.phase === 'rolling-back' && state.rollbackDeploymentId) {
+    stop = { kind: 'rolling-back', rollbackDeploymentId: state.rollbackDeploymentId };
+  } else if (state.stoppedOnTimeout) {
+    stop = { kind: 'already-stopped' };
+  } else {
+    try {
+      const result = await stopDeployment(deps.codedeploy, state.deploymentId, settings.rollbackOnStop, retryOptions(deps));
+      stop = result === 'requested' ? { kind: 'requested', rollback: settings.rollbackOnStop } : { kind: 'already-completed' };
+    } catch (stopError) {
+      logEvent('stop-failed', { deploymentId: state.deploymentId, error: describeError(stopError) });
+      stop = { kind: 'failed', error: stopError };
+    }
+  }
+  return failed(event, state.deploymentId, lostTrackReason(state.deploymentId, error, stop));
+}
+
+function succeeded(deploymentId: string): Answer {
+  return { status: 'SUCCESS', physicalResourceId: deploymentId, data: { [REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID]: deploymentId } };
+}
+
+/**
+ * FAILED. The physical id: on Update, the resource's current one (a failed update replaces nothing);
+ * on Create, the deployment when there is one (so the Delete that follows stops it if it still
+ * runs), else an id that never looks like a deployment (so that Delete does nothing).
+ */
+function failed(event: DeployEvent, deploymentId: string | undefined, reason: readonly ReasonPart[]): Answer {
+  const physicalResourceId = event.RequestType === 'Update'
+    ? event.PhysicalResourceId
+    : deploymentId ?? notDeployedId(event.LogicalResourceId);
+  return { status: 'FAILED', physicalResourceId, reason };
+}
