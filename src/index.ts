@@ -12,3 +12,5 @@ export * from './server/on-premises-instance-role';
 export * from './server/agent-installation';
 export * from './guardrails/code-deploy-checks';
 export * from './revision/app-spec';
+export * from './revision/revision';
+export * from './revision/revision-deployment';

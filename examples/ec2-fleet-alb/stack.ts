@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -7,7 +8,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { AgentInstallation, HealthCheck, HealthyHosts, Notifications, ServerRollout } from 'cdk-codedeploy-rollouts';
+import {
+  AgentInstallation, AppSpec, AppSpecOs, FileExistsBehavior, HealthCheck, HealthyHosts, Notifications, Revision, ServerRollout,
+} from 'cdk-codedeploy-rollouts';
 
 /**
  * The Region the stack is synthesized for outside the CDK CLI (which sets `CDK_DEFAULT_REGION`),
@@ -146,12 +149,38 @@ export class Ec2FleetAlbStack extends Stack {
       agent: AgentInstallation.userData(),
     });
 
+    // The web application in ./web-app, deployed on every `cdk deploy` that changes it: the stack
+    // waits for CodeDeploy and fails with the failing instance's script output if it fails.
+    const release = rollout.deploy('Release', Revision.fromAsset(path.join(__dirname, 'web-app'), { appSpec: webAppSpec() }), {
+      timeout: Duration.minutes(20),
+    });
+
     new CfnOutput(this, 'Url', { value: `http://${loadBalancer.loadBalancerDnsName}`, description: 'The load balancer' });
     new CfnOutput(this, 'ApplicationName', { value: rollout.application.applicationName, description: 'CodeDeploy application' });
     new CfnOutput(this, 'DeploymentGroupName', { value: rollout.deploymentGroup.deploymentGroupName, description: 'CodeDeploy deployment group' });
     new CfnOutput(this, 'RevisionBucketName', { value: rollout.revisionBucket.bucketName, description: 'Upload revisions here' });
+    new CfnOutput(this, 'DeploymentId', { value: release.deploymentId, description: 'The CodeDeploy deployment of the web application' });
     new CfnOutput(this, 'NotificationTopicArn', { value: rollout.notificationTopic!.topicArn, description: 'Subscribe to deployment and scaling events' });
   }
+}
+
+/**
+ * How CodeDeploy installs ./web-app on an instance: the site's files into the web root, and the
+ * scripts that stop the old release, install the server, start it and check it answers.
+ */
+function webAppSpec(): AppSpec {
+  return AppSpec.server({
+    os: AppSpecOs.LINUX,
+    files: [{ source: 'site', destination: '/var/www/html' }],
+    // The first release replaces the placeholder page the instances wrote at launch.
+    fileExistsBehavior: FileExistsBehavior.OVERWRITE,
+    hooks: {
+      applicationStop: [{ location: 'scripts/stop-server.sh', timeout: Duration.minutes(1), runAs: 'root' }],
+      beforeInstall: [{ location: 'scripts/install-dependencies.sh', timeout: Duration.minutes(5), runAs: 'root' }],
+      applicationStart: [{ location: 'scripts/start-server.sh', timeout: Duration.minutes(1), runAs: 'root' }],
+      validateService: [{ location: 'scripts/validate-service.sh', timeout: Duration.minutes(1) }],
+    },
+  });
 }
 
 /** A private, TLS-only, versioned log bucket whose logs expire after a year. */

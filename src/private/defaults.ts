@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEPLOYMENT_GROUP } from './codedeploy-limits';
 
 /**
@@ -41,3 +42,9 @@ export const DEFAULT_REVISION_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
 
 /** `OnPremisesInstanceRoleProps.maxSessionDuration`: IAM's own default for a role, one hour. */
 export const DEFAULT_ON_PREMISES_MAX_SESSION_DURATION = Duration.hours(1);
+
+/** `RevisionDeploymentOptions.timeout`: long enough for a fleet of a few dozen instances one at a time. */
+export const DEFAULT_REVISION_DEPLOYMENT_TIMEOUT = Duration.minutes(30);
+
+/** The revision deployer's log group keeps a year of deployments (cdk-nag asks for a retention). */
+export const DEFAULT_REVISION_DEPLOYER_LOG_RETENTION = RetentionDays.ONE_YEAR;

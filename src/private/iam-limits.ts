@@ -1,3 +1,5 @@
+import { S3_NAMES } from './s3-limits';
+
 /** IAM limits checked or planned for at synth time. */
 
 /**
@@ -24,7 +26,9 @@ export const IAM_ROLE = {
  * Source: IAM User Guide, "IAM and AWS STS quotas": "Managed policy size: 6,144 characters"
  * (white space not counted). ARN bounds from the parts' documented maximums: partition
  * (`aws-us-gov`, 10), Region (14), account (12), Lambda function name (64, Lambda API reference,
- * CreateFunction) and SNS topic name (256, SNS API reference, CreateTopic).
+ * CreateFunction), SNS topic name (256, SNS API reference, CreateTopic), CodeDeploy application,
+ * deployment group and deployment config names (100 each, CodeDeploy API reference) and S3
+ * bucket names (`S3_NAMES`).
  */
 export const IAM_POLICY = {
   managedPolicyMaxCharacters: 6144,
@@ -34,4 +38,12 @@ export const IAM_POLICY = {
   maxFunctionArnLength: 4 + 10 + 8 + 14 + 1 + 12 + 10 + 64,
   /** `arn:<partition>:sns:<region>:<account>:<name>` at its longest. */
   maxTopicArnLength: 4 + 10 + 5 + 14 + 1 + 12 + 1 + 256,
+  /** `arn:<partition>:codedeploy:<region>:<account>:application:<name>` at its longest. */
+  maxApplicationArnLength: 4 + 10 + 12 + 14 + 1 + 12 + 13 + 100,
+  /** `arn:<partition>:codedeploy:<region>:<account>:deploymentgroup:<application>/<group>` at its longest. */
+  maxDeploymentGroupArnLength: 4 + 10 + 12 + 14 + 1 + 12 + 17 + 100 + 1 + 100,
+  /** `arn:<partition>:codedeploy:<region>:<account>:deploymentconfig:<name>` at its longest. */
+  maxDeploymentConfigArnLength: 4 + 10 + 12 + 14 + 1 + 12 + 18 + 100,
+  /** `arn:<partition>:s3:::<bucket>/` at its longest, without the key. */
+  maxBucketObjectsArnPrefixLength: 4 + 10 + 6 + S3_NAMES.maxBucketNameLength + 1,
 } as const;

@@ -43,6 +43,10 @@ export function topicArn(arn: string): BoundedArn {
   return { arn, maxLength: Token.isUnresolved(arn) ? IAM_POLICY.maxTopicArnLength : arn.length };
 }
 
+/** Why a rollout's service role policies hold statements on `*`. */
+const ROLLOUT_WILDCARD_REASON = 'Read-only discovery actions that support no resource-level permissions: cloudwatch:DescribeAlarms '
+  + '(composite alarms need *), and for server rollouts ec2, autoscaling and elasticloadbalancing Describe* and tag:GetResources';
+
 /**
  * The CodeDeploy service role shared by every rollout of one platform in a stack, with no
  * AWS managed policy: each rollout grants its own exact permissions through `RolloutPolicies`.
@@ -64,7 +68,7 @@ export class RolloutServiceRole extends Construct {
       assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
       description: 'CodeDeploy service role shared by the rollouts of this stack',
     });
-    this.policies = new RolloutPolicies(this, 'Permissions', this.role);
+    this.policies = new RolloutPolicies(this, 'Permissions', this.role, ROLLOUT_WILDCARD_REASON);
   }
 }
 
@@ -79,12 +83,16 @@ export class RolloutPolicies extends Construct {
   public static forRole(scope: IConstruct, role: iam.IRole): RolloutPolicies {
     const stack = Stack.of(scope);
     const id = `RolloutPermissions${Names.uniqueId(role)}`;
-    return (stack.node.tryFindChild(id) as RolloutPolicies | undefined) ?? new RolloutPolicies(stack, id, role);
+    return (stack.node.tryFindChild(id) as RolloutPolicies | undefined) ?? new RolloutPolicies(stack, id, role, ROLLOUT_WILDCARD_REASON);
   }
 
   private readonly policies: PolicyStatements[] = [];
 
-  constructor(scope: Construct, id: string, private readonly role: iam.IRole) {
+  /**
+   * @param wildcardReason why the statements on `*` these policies may hold are needed, for the
+   * `AwsSolutions-IAM5[Resource::*]` acknowledgement; none when they hold no statement on `*`
+   */
+  constructor(scope: Construct, id: string, private readonly role: iam.IRole, private readonly wildcardReason?: string) {
     super(scope, id);
   }
 
@@ -93,11 +101,9 @@ export class RolloutPolicies extends Construct {
     let current = this.policies[this.policies.length - 1];
     if (!current || current.maxLengthWith(permissions) > IAM_POLICY.managedPolicyMaxCharacters) {
       const policy = new iam.ManagedPolicy(this, `Policy${this.policies.length + 1}`, { roles: [this.role] });
-      Validations.of(policy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Read-only discovery actions that support no resource-level permissions: cloudwatch:DescribeAlarms (composite alarms need *), '
-          + 'and for server rollouts ec2, autoscaling and elasticloadbalancing Describe* and tag:GetResources',
-      });
+      if (this.wildcardReason) {
+        Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: this.wildcardReason });
+      }
       current = new PolicyStatements(policy);
       this.policies.push(current);
     }

@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -26,6 +27,8 @@ import { revisionReadPolicy } from '../private/revision-read-policy';
 import { publishTo, RolloutPolicies, RolloutServiceRole, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
+import { Revision } from '../revision/revision';
+import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revision-deployment';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
 export enum OutdatedInstances {
@@ -181,6 +184,15 @@ export class ServerRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
+  /** Whether instances are taken out of a load balancer while they are updated. @internal */
+  public readonly _withTrafficControl: boolean;
+  /** Whether a deployment stopped on request is rolled back. @internal */
+  public readonly _rollbackOnStop: boolean;
+  /** The revision deployment of this rollout, once there is one. @internal */
+  public _revisionDeployment?: RevisionDeployment;
+  /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
+  private revisionObjectsStatement?: iam.PolicyStatement;
+  private readonly revisionReadPolicy?: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ServerRolloutProps) {
     super(scope, id);
@@ -203,6 +215,8 @@ export class ServerRollout extends Construct {
 
     const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
+    this._withTrafficControl = loadBalancers.length > 0;
+    this._rollbackOnStop = rollback.stop;
     this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', {
       applicationName: this.application.applicationName,
       serviceRoleArn: this.serviceRole.roleArn,
@@ -252,7 +266,7 @@ export class ServerRollout extends Construct {
     // Only groups defined in this app have an instance role the rollout can grant to.
     const instanceRoles = autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
     if (instanceRoles.length > 0) {
-      revisionReadPolicy(this, this.revisionBucket, instanceRoles);
+      this.revisionReadPolicy = revisionReadPolicy(this, this.revisionBucket, instanceRoles);
     }
 
     installAgent(this, agent, { autoScalingGroups, ec2InstanceTags: props.ec2InstanceTags });
@@ -280,6 +294,34 @@ export class ServerRollout extends Construct {
     }
     // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
     this.cfnDeploymentGroup.node.addDependency(policy);
+  }
+
+  /**
+   * Deploys `revision` to the fleet during `cdk deploy`: the stack waits for the deployment and
+   * fails with CodeDeploy's verdict if it fails. One revision per rollout.
+   */
+  public deploy(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
+    return new RevisionDeployment(this, id, { ...options, rollout: this, revision });
+  }
+
+  /**
+   * Lets the instance roles of the rollout's Auto Scaling groups read one revision object (and its
+   * versions), in the rollout's revision read policy. Other instances' roles are granted with
+   * `RevisionDeployment.grantRead`.
+   * @internal
+   */
+  public _grantRevisionRead(objectArn: string, key?: kms.IKey): void {
+    if (!this.revisionReadPolicy) {
+      return;
+    }
+    if (!this.revisionObjectsStatement) {
+      this.revisionObjectsStatement = new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'] });
+      this.revisionReadPolicy.addStatements(this.revisionObjectsStatement);
+    }
+    this.revisionObjectsStatement.addResources(objectArn);
+    if (key) {
+      key.grantDecrypt(this.revisionReadPolicy);
+    }
   }
 }
 

@@ -39,6 +39,8 @@ export interface CheckedSynth {
   readonly templateFindings: Finding[];
   /** The synthesized template of a stack in the app. */
   template(stack: Stack): Template;
+  /** The cloud assembly's directory, e.g. to read a staged asset. */
+  readonly directory: string;
 }
 
 /**
@@ -78,6 +80,7 @@ export function checkedSynth(app: App): CheckedSynth {
     guardrailFindings: findings.filter((f) => f.check === 'CodeDeployChecks'),
     templateFindings: findings.filter((f) => f.check === TEMPLATE_VALIDATOR),
     template: (stack) => Template.fromJSON(assembly.getStackByName(stack.stackName).template),
+    directory: assembly.directory,
   };
 }
 

@@ -1,0 +1,204 @@
+import { Annotations, CustomResource, Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { FileExistsBehavior } from './app-spec';
+import { BundleType, Revision, RevisionLocation } from './revision';
+import { DEFAULT_REVISION_DEPLOYMENT_TIMEOUT } from '../private/defaults';
+import { IAM_POLICY } from '../private/iam-limits';
+import { RevisionDeployer } from '../private/revision-deployer';
+import {
+  MAX_SERVICE_TIMEOUT_SECONDS,
+  REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID,
+  REVISION_DEPLOYMENT_RESOURCE_TYPE,
+  RevisionDeploymentProperties,
+  RevisionLocationProperties,
+  ROLLBACK_ALLOWANCE_SECONDS,
+} from '../private/revision-deployment-contract';
+import { BoundedArn, RolloutStatement } from '../private/rollout-service-role';
+import { S3_NAMES } from '../private/s3-limits';
+import { Problems } from '../private/validation';
+import type { ServerRollout } from '../server/server-rollout';
+
+/** The longest deployment timeout: CloudFormation's wait for a custom resource, less the time to stop, roll back and answer. */
+const MAX_TIMEOUT_MINUTES = (MAX_SERVICE_TIMEOUT_SECONDS - ROLLBACK_ALLOWANCE_SECONDS) / 60;
+
+/** How a `RevisionDeployment` deploys its revision. */
+export interface RevisionDeploymentOptions {
+  /**
+   * How long the deployment may run. When it runs longer, the deployment is stopped (and rolled
+   * back if the rollout rolls back stopped deployments) and the stack fails. At most 50 minutes:
+   * CloudFormation waits an hour at most for a custom resource, and the rest is kept to stop the
+   * deployment and wait for its rollback.
+   *
+   * @default Duration.minutes(30)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Keep going when an instance's ApplicationStop scripts fail (e.g. the previous revision's
+   * scripts are broken and would block every later deployment).
+   *
+   * @default false
+   */
+  readonly ignoreApplicationStopFailures?: boolean;
+
+  /**
+   * What the agent does with a file at a destination that the previous deployment did not put
+   * there. An AppSpec's own `fileExistsBehavior` applies over this.
+   *
+   * @default - CodeDeploy's default, FileExistsBehavior.DISALLOW: the deployment fails
+   */
+  readonly fileExistsBehavior?: FileExistsBehavior;
+
+  /**
+   * A description of the deployment, shown in the CodeDeploy console.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/** Props of `RevisionDeployment`. */
+export interface RevisionDeploymentProps extends RevisionDeploymentOptions {
+  /** The rollout whose deployment group the revision is deployed to. */
+  readonly rollout: ServerRollout;
+
+  /** The revision to deploy. */
+  readonly revision: Revision;
+}
+
+/**
+ * Deploys one revision to a `ServerRollout`'s fleet during `cdk deploy` and succeeds or fails the
+ * stack with CodeDeploy's own verdict.
+ *
+ * - Create, or an update that changes the revision or how it is deployed: a CodeDeploy deployment
+ *   starts and CloudFormation waits for it. Success exposes the deployment id. A failed or stopped
+ *   deployment waits for CodeDeploy's automatic rollback, then fails the stack with the deployment
+ *   id, CodeDeploy's error, and the first failed instance's failing lifecycle event, script and
+ *   log tail. A deployment that outlives `timeout` is stopped before the stack fails.
+ * - An update that changes nothing deployed (only `timeout`) starts no deployment.
+ * - A stack rollback deploys the previous revision again.
+ * - Delete stops a deployment still in progress and otherwise does nothing: the fleet keeps running
+ *   what it last received.
+ *
+ * Every `RevisionDeployment` of a stack shares one provider (a function, its role, its log group
+ * and policies); each adds one custom resource.
+ */
+export class RevisionDeployment extends Construct {
+  /** The id of the CodeDeploy deployment that deployed the revision, e.g. `d-A1B2C3D4E`. */
+  public readonly deploymentId: string;
+  /** The custom resource. */
+  public readonly resource: CustomResource;
+  /** Where the revision is. */
+  public readonly revisionLocation: RevisionLocation;
+
+  constructor(scope: Construct, id: string, props: RevisionDeploymentProps) {
+    super(scope, id);
+    const rollout = props.rollout;
+    const timeout = props.timeout ?? DEFAULT_REVISION_DEPLOYMENT_TIMEOUT;
+    this.revisionLocation = props.revision.bind(this);
+    const problems = new Problems('RevisionDeployment');
+    const timeoutMinutes = problems.wholeDuration('timeout', timeout, Duration.minutes(1).toMilliseconds(), { min: 1, max: MAX_TIMEOUT_MINUTES, unit: 'minutes' });
+    const location = renderLocation(this.revisionLocation, problems);
+    if (rollout._revisionDeployment) {
+      // CodeDeploy runs one deployment per group at a time, and each revision replaces the last one.
+      problems.add(`rollout ${rollout.node.path} already deploys a revision with ${rollout._revisionDeployment.node.path}; deploy one revision per rollout`);
+    }
+    problems.throwIfAny();
+    rollout._revisionDeployment = this;
+    if (this.revisionLocation.appSpec?.hasTrafficHooks && !rollout._withTrafficControl) {
+      Annotations.of(this).addWarningV2('cdk-codedeploy-rollouts:trafficHooksWithoutLoadBalancer',
+        'The AppSpec scripts BeforeBlockTraffic, AfterBlockTraffic, BeforeAllowTraffic or AfterAllowTraffic, but the rollout has no '
+        + 'loadBalancers: CodeDeploy runs those hooks only for deployment groups with a load balancer');
+    }
+
+    const deployer = RevisionDeployer.of(this);
+    const objectArn = s3ObjectArn(this.revisionLocation);
+    const statements: RolloutStatement[] = [
+      {
+        actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment',
+          'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+        resources: [bounded(rollout.deploymentGroup.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength)],
+      },
+      { actions: ['codedeploy:GetDeploymentConfig'], resources: [bounded(rollout.deploymentConfig.deploymentConfigArn, IAM_POLICY.maxDeploymentConfigArnLength)] },
+      {
+        actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+        resources: [bounded(rollout.application.applicationArn, IAM_POLICY.maxApplicationArnLength)],
+      },
+      { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: objectArn ? [objectArn] : [] },
+    ];
+    const policy = deployer.policies.grant({ statements });
+    if (objectArn) {
+      rollout._grantRevisionRead(objectArn.arn, this.revisionLocation.bucket?.encryptionKey);
+    }
+
+    const properties: RevisionDeploymentProperties = {
+      ApplicationName: rollout.application.applicationName,
+      DeploymentGroupName: rollout.cfnDeploymentGroup.ref,
+      Revision: location!,
+      Description: props.description,
+      FileExistsBehavior: props.fileExistsBehavior,
+      IgnoreApplicationStopFailures: String(props.ignoreApplicationStopFailures ?? false),
+      TimeoutSeconds: String(timeout.toSeconds()),
+      RollbackOnStop: String(rollout._rollbackOnStop),
+    };
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: deployer.function.functionArn,
+      resourceType: REVISION_DEPLOYMENT_RESOURCE_TYPE,
+      properties: { ...properties },
+      serviceTimeout: timeoutMinutes === undefined ? undefined : Duration.seconds(timeoutMinutes * 60 + ROLLBACK_ALLOWANCE_SECONDS),
+    });
+    // Everything the deployment relies on exists first: the group, its alarms, the agent's
+    // installation, the instance roles' read access, and the deployer's own permissions.
+    // (The rollout's children, but not this deployment when it is one of them.)
+    this.resource.node.addDependency(...rollout.node.children.filter((child) => child !== this), deployer.basePolicy, policy);
+    this.deploymentId = this.resource.getAttString(REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID);
+  }
+
+  /**
+   * Lets `grantee` read the revision's object, e.g. the role on-premises servers or tagged EC2
+   * instances download revisions with (the rollout's Auto Scaling groups already can).
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const { bucket, key } = this.revisionLocation;
+    if (!bucket || key === undefined) {
+      throw new Error(`RevisionDeployment ${this.node.path}: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy`);
+    }
+    return bucket.grantRead(grantee, key);
+  }
+}
+
+/** A CodeDeploy ARN with the most characters it can resolve to. */
+function bounded(arn: string, maxLength: number): BoundedArn {
+  return { arn, maxLength: Token.isUnresolved(arn) ? maxLength : arn.length };
+}
+
+/** The exact object of an Amazon S3 revision, bounded for policy packing. */
+function s3ObjectArn(location: RevisionLocation): BoundedArn | undefined {
+  if (!location.bucket || location.key === undefined) {
+    return undefined;
+  }
+  const keyLength = Token.isUnresolved(location.key) ? S3_NAMES.maxObjectKeyLength : location.key.length;
+  return { arn: location.bucket.arnForObjects(location.key), maxLength: IAM_POLICY.maxBucketObjectsArnPrefixLength + keyLength };
+}
+
+/** The revision as CreateDeployment takes it; undefined (and a problem) when it locates nothing. */
+function renderLocation(location: RevisionLocation, problems: Problems): RevisionLocationProperties | undefined {
+  if (location.bucket && location.key !== undefined) {
+    return {
+      revisionType: 'S3',
+      s3Location: {
+        bucket: location.bucket.bucketName,
+        key: location.key,
+        bundleType: location.bundleType ?? BundleType.ZIP,
+        version: location.version,
+        eTag: location.eTag,
+      },
+    };
+  }
+  if (location.gitHubRepository && location.gitHubCommitId) {
+    return { revisionType: 'GitHub', gitHubLocation: { repository: location.gitHubRepository, commitId: location.gitHubCommitId } };
+  }
+  problems.add('revision must locate an Amazon S3 object (bucket and key) or a GitHub commit (gitHubRepository and gitHubCommitId), got neither');
+  return undefined;
+}

@@ -1,0 +1,340 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import {
+  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
+import {
+  AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, ServerRollout,
+} from '../../src';
+import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { logicalId } from '../support/logical-id';
+
+const SITE = join(__dirname, 'fixtures', 'site');
+const SITE_WITH_APPSPEC = join(__dirname, 'fixtures', 'site-with-appspec');
+
+const SITE_APPSPEC = AppSpec.server({
+  os: AppSpecOs.LINUX,
+  files: [{ source: 'index.html', destination: '/var/www/html' }],
+  hooks: {
+    afterInstall: [{ location: 'scripts/install.sh', timeout: Duration.minutes(5), runAs: 'root' }],
+    applicationStart: [{ location: 'scripts/start.sh' }],
+    validateService: [{ location: 'scripts/validate.sh', timeout: Duration.minutes(2) }],
+  },
+});
+
+let result: CheckedSynth;
+const stacks: Record<string, Stack> = {};
+const template = (name: string): Template => result.template(stacks[name]);
+
+/** An Auto Scaling group (with its own instance role) in a VPC without NAT. */
+function autoScalingGroup(stack: Stack): { vpc: ec2.Vpc; group: autoscaling.AutoScalingGroup } {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const group = new autoscaling.AutoScalingGroup(stack, 'Web', {
+    vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+  return { vpc, group };
+}
+
+beforeAll(() => {
+  const app = checkedApp();
+
+  // A folder with its AppSpec written in code, to an Auto Scaling group behind a load balancer;
+  // and a folder with its own appspec.yml to a second rollout in the same stack.
+  const fleet = stacks.Fleet = new Stack(app, 'Fleet');
+  const { vpc, group } = autoScalingGroup(fleet);
+  const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'WebTargets', { vpc, port: 80, targets: [group] });
+  new elbv2.ApplicationLoadBalancer(fleet, 'Alb', { vpc }).addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
+  const web = new ServerRollout(fleet, 'WebRollout', { autoScalingGroups: [group], loadBalancers: [LoadBalancer.application(targetGroup)] });
+  web.deploy('Release', Revision.fromAsset(SITE, { appSpec: SITE_APPSPEC }), {
+    timeout: Duration.minutes(20),
+    description: 'web release',
+    ignoreApplicationStopFailures: true,
+    fileExistsBehavior: FileExistsBehavior.OVERWRITE,
+  });
+  const workers = new ServerRollout(fleet, 'WorkerRollout', { ec2InstanceTags: new InstanceTagSet({ app: ['worker'] }) });
+  new RevisionDeployment(fleet, 'WorkerRelease', { rollout: workers, revision: Revision.fromAsset(SITE_WITH_APPSPEC) });
+
+  // An archive in a bucket of the app, read by on-premises servers' role too.
+  const bucketStack = stacks.Bucket = new Stack(app, 'Bucket');
+  const releases = new s3.Bucket(bucketStack, 'Releases', { enforceSSL: true, versioned: true });
+  const servers = new ServerRollout(bucketStack, 'Servers', { onPremisesInstanceTags: new InstanceTagSet({ site: ['plant'] }), revisionBucket: releases });
+  const release = servers.deploy('Release', Revision.fromBucket(releases, 'releases/app.tgz', { bundleType: BundleType.TGZ, version: 'v7', eTag: 'abc123' }));
+  release.grantRead(new iam.Role(bucketStack, 'OnPremisesRole', { assumedBy: new iam.AccountRootPrincipal() }));
+
+  // A GitHub commit: no Amazon S3 permission anywhere.
+  const gitHub = stacks.GitHub = new Stack(app, 'GitHub');
+  const fromGitHub = new ServerRollout(gitHub, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
+  fromGitHub.deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
+
+  result = checkedSynth(app);
+});
+
+describe('RevisionDeployment', () => {
+  test('passes the five cdk-nag packs, CodeDeployChecks and the template validator, provider included', () => {
+    // The fixtures' VPCs, Auto Scaling group and load balancer are kept bare; the library's resources are checked.
+    const library = /^[^/]+\/(RevisionDeployer|[^/]+Rollout|Servers|Rollout|WorkerRelease)\//;
+    expect(result.nagFindings.filter((finding) => library.test(finding.where))).toEqual([]);
+    // The fixture rollouts have no alarm or notification on purpose: nothing else is reported.
+    expect(result.guardrailFindings.filter((finding) => !finding.where.endsWith('/DeploymentGroup'))).toEqual([]);
+    expect(result.templateFindings).toEqual([]);
+  });
+
+  test('an asset revision deploys the zipped folder with the AppSpec written at its root', () => {
+    const fleet = stacks.Fleet;
+    template('Fleet').hasResource('Custom::CodeDeployRevisionDeployment', {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Function'), 'Arn'] },
+        ServiceTimeout: '1800',
+        ApplicationName: { Ref: logicalId(fleet, 'ServerRolloutsApplication') },
+        DeploymentGroupName: { Ref: logicalId(fleet, 'WebRollout/DeploymentGroup') },
+        Revision: {
+          revisionType: 'S3',
+          s3Location: {
+            bucket: { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' },
+            key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$'),
+            bundleType: 'zip',
+          },
+        },
+        Description: 'web release',
+        FileExistsBehavior: 'OVERWRITE',
+        IgnoreApplicationStopFailures: 'true',
+        TimeoutSeconds: '1200',
+        RollbackOnStop: 'true',
+      },
+    });
+    const [dependsOn] = Object.values(template('Fleet').findResources('Custom::CodeDeployRevisionDeployment'))
+      .filter((r) => JSON.stringify(r.Properties.DeploymentGroupName).includes('WebRollout')).map((r) => r.DependsOn);
+    expect(dependsOn).toEqual(expect.arrayContaining([
+      logicalId(fleet, 'WebRollout/DeploymentGroup'),
+      logicalId(fleet, 'WebRollout/AgentAssociationAutoScaling'),
+      logicalId(fleet, 'WebRollout/RevisionReadPolicy'),
+      logicalId(fleet, 'RevisionDeployer/BasePolicy'),
+      logicalId(fleet, 'RevisionDeployer/DeploymentPolicies/Policy1'),
+    ]));
+
+    const key = revisionKey(template('Fleet'), 'WebRollout');
+    const staged = join(result.directory, `asset.${key.replace(/\.zip$/, '')}`);
+    expect(readFileSync(join(staged, 'appspec.yml'), 'utf8')).toBe(SITE_APPSPEC.toYaml());
+    expect(readFileSync(join(staged, 'index.html'), 'utf8')).toBe('<p>revision fixture</p>\n');
+  });
+
+  test('a folder with its own appspec.yml is zipped as it is', () => {
+    const key = revisionKey(template('Fleet'), 'WorkerRollout');
+    const staged = join(result.directory, `asset.${key.replace(/\.zip$/, '')}`);
+    expect(readFileSync(join(staged, 'appspec.yml'), 'utf8')).toBe(readFileSync(join(SITE_WITH_APPSPEC, 'appspec.yml'), 'utf8'));
+  });
+
+  test('defaults: 30 minutes, the rollout\'s own stop rollback, no description, CodeDeploy\'s file-exists behaviour', () => {
+    const [properties] = revisionDeployments(template('Fleet')).filter((p) => JSON.stringify(p.DeploymentGroupName).includes('WorkerRollout'));
+    expect(properties).toEqual(expect.objectContaining({ TimeoutSeconds: '1800', ServiceTimeout: '2400', IgnoreApplicationStopFailures: 'false', RollbackOnStop: 'true' }));
+    expect(properties).not.toHaveProperty('Description');
+    expect(properties).not.toHaveProperty('FileExistsBehavior');
+  });
+
+  test('one provider per stack: a function, its role, its log group and its policies', () => {
+    const fleet = template('Fleet');
+    expect(revisionDeployments(fleet)).toHaveLength(2);
+    fleet.resourceCountIs('AWS::Lambda::Function', 1);
+    fleet.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      Timeout: 900,
+      MemorySize: 256,
+      LoggingConfig: { LogGroup: { Ref: logicalId(stacks.Fleet, 'RevisionDeployer/Logs') } },
+    });
+    fleet.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    // Both deployments' permissions share the first policy.
+    fleet.resourcePropertiesCountIs('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: logicalId(stacks.Fleet, 'RevisionDeployer/Role') }] }, 2);
+  });
+
+  test('cost: the first deployment of a stack adds 6 resources (the provider and its custom resource), each next one 1, plus a policy every 12', () => {
+    const added = (deployments: number): number => {
+      const [withDeployments, without] = [new Stack(new App(), 'Stack'), new Stack(new App(), 'Stack')];
+      for (let i = 0; i < deployments; i++) {
+        new ServerRollout(withDeployments, `Rollout${i}`, { ec2InstanceTags: new InstanceTagSet({ app: [`app${i}`] }) })
+          .deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
+        new ServerRollout(without, `Rollout${i}`, { ec2InstanceTags: new InstanceTagSet({ app: [`app${i}`] }) });
+      }
+      const count = (stack: Stack): number => Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+      return count(withDeployments) - count(without);
+    };
+    expect([added(1), added(2), added(12), added(13)]).toEqual([6, 7, 17, 19]);
+  });
+
+  test('the deployer may log, invoke itself, and deploy to exactly the rollouts\' groups, configs, application and objects', () => {
+    const fleet = stacks.Fleet;
+    template('Fleet').hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Logs'), 'Arn'] } },
+          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Function'), 'Arn'] } },
+        ],
+      },
+    });
+    const statements = deployerStatements(template('Fleet'));
+    expect(statements.map((s) => s.Action)).toEqual([
+      ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+      'codedeploy:GetDeploymentConfig',
+      ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+      ['s3:GetObject', 's3:GetObjectVersion'],
+    ]);
+    const [groups, configs, applications, objects] = statements.map((s) => JSON.stringify(s.Resource));
+    expect(groups).toContain(`":deploymentgroup:",{"Ref":"${logicalId(fleet, 'ServerRolloutsApplication')}"},"/",{"Ref":"${logicalId(fleet, 'WebRollout/DeploymentGroup')}"}`);
+    expect(groups).toContain(`{"Ref":"${logicalId(fleet, 'WorkerRollout/DeploymentGroup')}"}`);
+    expect(configs).toContain(':deploymentconfig:CodeDeployDefault.OneAtATime');
+    expect(applications).toContain(`":application:",{"Ref":"${logicalId(fleet, 'ServerRolloutsApplication')}"}`);
+    expect(objects).toContain(revisionKey(template('Fleet'), 'WebRollout'));
+    expect(objects).toContain(revisionKey(template('Fleet'), 'WorkerRollout'));
+    expect(objects).not.toContain('*');
+  });
+
+  test('the Auto Scaling group\'s instance role may read the asset revision\'s object, and no other object of the asset bucket', () => {
+    const fleet = stacks.Fleet;
+    const key = revisionKey(template('Fleet'), 'WebRollout');
+    template('Fleet').hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: logicalId(fleet, 'Web/InstanceRole') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(fleet, 'WebRollout/RevisionBucket/Bucket'), 'Arn'] }, '/*']] },
+          },
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, `/${key}`]],
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  test('a bucket revision names the version, ETag and archive format, and grantRead gives one object', () => {
+    const bucket = stacks.Bucket;
+    template('Bucket').hasResourceProperties('Custom::CodeDeployRevisionDeployment', {
+      Revision: {
+        revisionType: 'S3',
+        s3Location: { bucket: { Ref: logicalId(bucket, 'Releases') }, key: 'releases/app.tgz', bundleType: 'tgz', version: 'v7', eTag: 'abc123' },
+      },
+    });
+    template('Bucket').hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(bucket, 'OnPremisesRole') }],
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+          Resource: [
+            { 'Fn::GetAtt': [logicalId(bucket, 'Releases'), 'Arn'] },
+            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket, 'Releases'), 'Arn'] }, '/releases/app.tgz']] },
+          ],
+        }],
+      },
+    });
+  });
+
+  test('a GitHub revision names the commit and grants no Amazon S3 access to the deployer', () => {
+    template('GitHub').hasResourceProperties('Custom::CodeDeployRevisionDeployment', {
+      Revision: { revisionType: 'GitHub', gitHubLocation: { repository: 'example-org/api', commitId: 'a'.repeat(40) } },
+    });
+    expect(deployerStatements(template('GitHub')).flatMap((s) => [s.Action].flat())).not.toContain('s3:GetObject');
+  });
+
+  test('deployment id: the custom resource\'s DeploymentId attribute', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const rollout = new ServerRollout(stack, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
+    const deployment = rollout.deploy('Release', Revision.fromGitHub('example-org/api', 'b'.repeat(40)));
+    expect(stack.resolve(deployment.deploymentId)).toEqual({ 'Fn::GetAtt': [logicalId(stack, 'Rollout/Release/Resource'), 'DeploymentId'] });
+  });
+
+  test('traffic hooks on a rollout without a load balancer are a warning: CodeDeploy skips them', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const rollout = new ServerRollout(stack, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
+    rollout.deploy('Release', Revision.fromAsset(SITE, {
+      appSpec: AppSpec.server({ os: AppSpecOs.LINUX, hooks: { beforeAllowTraffic: [{ location: 'scripts/validate.sh' }] } }),
+    }));
+    Annotations.fromStack(stack).hasWarning('/Stack/Rollout/Release', Match.stringLikeRegexp('CodeDeploy runs those hooks only for deployment groups with a load balancer'));
+  });
+});
+
+describe('RevisionDeployment validation', () => {
+  const rollout = (): ServerRollout => new ServerRollout(new Stack(new App(), 'Stack'), 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
+  const gitHub = (): Revision => Revision.fromGitHub('example-org/api', 'c'.repeat(40));
+
+  test.each([
+    [Duration.seconds(0), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 0 minutes'],
+    [Duration.seconds(90), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 1.5 minutes'],
+    [Duration.minutes(51), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 51 minutes'],
+  ])('timeout %s', (timeout, message) => {
+    expect(() => rollout().deploy('Release', gitHub(), { timeout })).toThrow(message);
+  });
+
+  test('the longest timeout leaves CloudFormation\'s hour for the rollback', () => {
+    const r = rollout();
+    r.deploy('Release', gitHub(), { timeout: Duration.minutes(50) });
+    Template.fromStack(Stack.of(r)).hasResourceProperties('Custom::CodeDeployRevisionDeployment', { ServiceTimeout: '3600', TimeoutSeconds: '3000' });
+  });
+
+  test('one revision per rollout, reported with the first', () => {
+    const r = rollout();
+    r.deploy('Release', gitHub());
+    expect(() => r.deploy('Again', gitHub(), { timeout: Duration.seconds(5) })).toThrow([
+      'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 0.083 minutes',
+      'RevisionDeployment: rollout Stack/Rollout already deploys a revision with Stack/Rollout/Release; deploy one revision per rollout',
+    ].join('\n'));
+  });
+
+  test('grantRead needs an Amazon S3 revision', () => {
+    const deployment = rollout().deploy('Release', gitHub());
+    expect(() => deployment.grantRead(new iam.AccountRootPrincipal())).toThrow(
+      'RevisionDeployment Stack/Rollout/Release: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy');
+  });
+});
+
+describe('Revision validation', () => {
+  test.each([
+    ['a missing folder', () => Revision.fromAsset(join(SITE, 'missing')), `Revision.fromAsset: directory must be an existing folder, got ${join(SITE, 'missing')}`],
+    ['a folder without appspec.yml', () => Revision.fromAsset(SITE),
+      `Revision.fromAsset: ${SITE} holds no appspec.yml at its root: add one, or pass appSpec: AppSpec.server({ ... })`],
+    ['two AppSpecs', () => Revision.fromAsset(SITE_WITH_APPSPEC, { appSpec: AppSpec.server({ os: AppSpecOs.LINUX, hooks: { applicationStart: [{ location: 'scripts/start.sh' }] } }) }),
+      `Revision.fromAsset: ${SITE_WITH_APPSPEC} holds its own appspec.yml and appSpec was given: keep one of them`],
+    ['scripts and files missing from the folder', () => Revision.fromAsset(SITE, {
+      appSpec: AppSpec.server({
+        os: AppSpecOs.LINUX,
+        files: [{ source: 'dist', destination: '/srv/app' }],
+        hooks: { beforeInstall: [{ location: 'scripts/stop.sh' }], afterInstall: [{ location: 'scripts/install.sh' }] },
+      }),
+    }), [
+      `Revision.fromAsset: the appSpec's hook script scripts/stop.sh is not in ${SITE}`,
+      `Revision.fromAsset: the appSpec's file source dist is not in ${SITE}`,
+    ].join('\n')],
+    ['an empty key', () => Revision.fromBucket(s3.Bucket.fromBucketName(new Stack(), 'Bucket', 'releases-bucket'), ''), 'Revision.fromBucket: key must have 1 to 1024 characters, got 0'],
+    ['a repository URL and a branch', () => Revision.fromGitHub('https://github.com/example-org/api', 'main'), [
+      'Revision.fromGitHub: repository must be owner/repository, got "https://github.com/example-org/api"',
+      'Revision.fromGitHub: commitId must be a full commit SHA of 40 hexadecimal characters, got "main"',
+    ].join('\n')],
+  ])('%s', (_name, create, message) => {
+    expect(create).toThrow(message);
+  });
+});
+
+/** The properties of every revision deployment of a template. */
+function revisionDeployments(t: Template): Array<Record<string, any>> {
+  return Object.values(t.findResources('Custom::CodeDeployRevisionDeployment')).map((r) => r.Properties);
+}
+
+/** The asset key of the revision deployed to the rollout `rolloutId`. */
+function revisionKey(t: Template, rolloutId: string): string {
+  const [properties] = revisionDeployments(t).filter((p) => JSON.stringify(p.DeploymentGroupName).includes(rolloutId));
+  return properties.Revision.s3Location.key;
+}
+
+/** The statements of the deployer's first deployment policy. */
+function deployerStatements(t: Template): Array<Record<string, any>> {
+  const policies = Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('RevisionDeployerDeploymentPolicies'));
+  return policies[0][1].Properties.PolicyDocument.Statement;
+}
