@@ -37,10 +37,10 @@ export interface CheckedSynth {
   readonly guardrailFindings: Finding[];
   /** Findings of CloudFormation's validator, warnings included. */
   readonly templateFindings: Finding[];
-  /** The synthesized template of a stack in the app. */
-  template(stack: Stack): Template;
   /** The cloud assembly's directory, e.g. to read a staged asset. */
   readonly directory: string;
+  /** The synthesized template of a stack in the app. */
+  template(stack: Stack): Template;
 }
 
 /**
