@@ -108,7 +108,7 @@ export class RevisionDeployment extends Construct {
     rollout._revisionDeployment = this;
     if (this.revisionLocation.appSpec?.hasTrafficHooks && !rollout._withTrafficControl) {
       Annotations.of(this).addWarningV2('cdk-codedeploy-rollouts:trafficHooksWithoutLoadBalancer',
-        'The AppSpec scripts BeforeBlockTraffic, AfterBlockTraffic, BeforeAllowTraffic or AfterAllowTraffic, but the rollout has no '
+        'The AppSpec has BeforeBlockTraffic, AfterBlockTraffic, BeforeAllowTraffic or AfterAllowTraffic scripts, but the rollout has no '
         + 'loadBalancers: CodeDeploy runs those hooks only for deployment groups with a load balancer');
     }
 

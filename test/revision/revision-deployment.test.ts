@@ -237,6 +237,26 @@ describe('RevisionDeployment', () => {
     });
   });
 
+  test('a revision in a bucket with a KMS key: the Auto Scaling group\'s role may also decrypt with that key', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const { group } = autoScalingGroup(stack);
+    const releases = new s3.Bucket(stack, 'Releases', { encryption: s3.BucketEncryption.KMS });
+    new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group] }).deploy('Release', Revision.fromBucket(releases, 'app.zip'));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: logicalId(stack, 'Web/InstanceRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, 'Releases'), 'Arn'] }, '/app.zip']] },
+          },
+          { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [logicalId(stack, 'Releases/Key'), 'Arn'] } },
+        ]),
+      },
+    });
+  });
+
   test('a GitHub revision names the commit and grants no Amazon S3 access to the deployer', () => {
     template('GitHub').hasResourceProperties('Custom::CodeDeployRevisionDeployment', {
       Revision: { revisionType: 'GitHub', gitHubLocation: { repository: 'example-org/api', commitId: 'a'.repeat(40) } },
