@@ -1,6 +1,7 @@
 /**
  * Synthesizes every app under examples/ with the real aws-cdk CLI into cdk.out/<example>, and
- * prints one line per stack: its resources, deployment groups and deployment configs.
+ * prints one line per stack: its resources, deployment groups, deployment configs and revision
+ * deployments.
  *
  * Each example imports the library by its package name, as a copied app would; tsconfig-paths maps
  * that name to src/ here, so the examples always run against the code in this checkout.
@@ -8,6 +9,7 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { join, resolve } from 'path';
+import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../src/private/revision-deployment-contract';
 
 const ROOT = resolve(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
@@ -51,7 +53,8 @@ function summarize(example: string, directory: string): string[] {
     const types = Object.values<{ Type: string }>(template.Resources ?? {}).map((r) => r.Type);
     const count = (type: string) => types.filter((t) => t === type).length;
     return [`${example}: ${name} - ${types.length} resources, `
-      + `${count('AWS::CodeDeploy::DeploymentGroup')} deployment groups, ${count('AWS::CodeDeploy::DeploymentConfig')} deployment configs`];
+      + `${count('AWS::CodeDeploy::DeploymentGroup')} deployment groups, ${count('AWS::CodeDeploy::DeploymentConfig')} deployment configs, `
+      + `${count(REVISION_DEPLOYMENT_RESOURCE_TYPE)} revision deployments`];
   });
 }
 
