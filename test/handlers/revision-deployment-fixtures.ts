@@ -1,4 +1,4 @@
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type {
   CloudFormationCustomResourceCreateEvent,
@@ -113,4 +113,14 @@ export function harness(options: { sendResponse?: (url: string, body: string) =>
 /** An SDK-style service error. */
 export function serviceError(name: string, message: string, httpStatusCode = 400, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: { httpStatusCode }, ...extra });
+}
+
+/** The identifiers every response echoes from its request. */
+export function echoed(requestId: string): Record<string, string> {
+  return { StackId: STACK_ID, RequestId: requestId, LogicalResourceId: 'Release' };
+}
+
+/** A GetDeployment answer. */
+export function deployment(deploymentId: string, status: string, extra: Partial<DeploymentInfo> = {}): { deploymentInfo: DeploymentInfo } {
+  return { deploymentInfo: { deploymentId, status: status as DeploymentInfo['status'], ...extra } };
 }

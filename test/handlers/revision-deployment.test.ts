@@ -7,6 +7,7 @@ import {
   DeploymentGroupDoesNotExistException,
   DeploymentInfo,
   GetDeploymentCommand,
+  ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
   StopDeploymentCommand,
   ThrottlingException,
@@ -17,6 +18,8 @@ import 'aws-sdk-client-mock-jest';
 import {
   createEvent,
   deleteEvent,
+  deployment,
+  echoed,
   FUNCTION_ARN,
   harness,
   invocationContext,
@@ -25,7 +28,6 @@ import {
   properties,
   RESPONSE_URL,
   serviceError,
-  STACK_ID,
   updateEvent,
 } from './revision-deployment-fixtures';
 import { CONTINUATION_MARKER } from '../../src/handlers/revision-deployment/continuation';
@@ -37,6 +39,8 @@ let logs: string[];
 beforeEach(() => {
   codedeploy.reset();
   lambda.reset();
+  // The deployment group runs no other deployment (tests of a busy group: revision-deployment-start.test.ts).
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
   logs = [];
   jest.spyOn(console, 'log').mockImplementation((line: string) => {
     logs.push(line);
@@ -48,15 +52,6 @@ afterEach(() => {
   expect(logs.filter((line) => line.includes('SECRET'))).toEqual([]);
   jest.restoreAllMocks();
 });
-
-/** The identifiers every response echoes from its request. */
-function echoed(requestId: string) {
-  return { StackId: STACK_ID, RequestId: requestId, LogicalResourceId: 'Release' };
-}
-
-function deployment(deploymentId: string, status: string, extra: Partial<DeploymentInfo> = {}): { deploymentInfo: DeploymentInfo } {
-  return { deploymentInfo: { deploymentId, status: status as DeploymentInfo['status'], ...extra } };
-}
 
 /** The request ids of the calls made with a command, in order. */
 function deploymentIdsOf(command: typeof GetDeploymentCommand | typeof StopDeploymentCommand): Array<string | undefined> {
@@ -110,7 +105,8 @@ describe('Create', () => {
       deploymentGroupName: 'WebFleet',
       deploymentConfigName: 'CodeDeployDefault.OneAtATime',
       revision: NEW_REVISION,
-      description: 'web v2',
+      // The user's description, then the marker of the CloudFormation request (revision-deployment-start.test.ts).
+      description: 'web v2 [cfn:request-1]',
       fileExistsBehavior: 'OVERWRITE',
       ignoreApplicationStopFailures: true,
     });
@@ -124,7 +120,7 @@ describe('Create', () => {
     expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 0);
   });
 
-  test('leaves out the optional CreateDeployment fields the properties do not set', async () => {
+  test('leaves out the optional CreateDeployment fields the properties do not set; the description is the request\'s marker alone', async () => {
     const { invoke, responses } = harness();
     codedeploy.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-SUCCESS01' });
     codedeploy.on(GetDeploymentCommand).resolves(deployment('d-SUCCESS01', 'Succeeded'));
@@ -135,6 +131,7 @@ describe('Create', () => {
       applicationName: 'WebApp',
       deploymentGroupName: 'WebFleet',
       revision: { revisionType: 'GitHub', gitHubLocation: { repository: 'acme/web', commitId: 'abc123' } },
+      description: '[cfn:request-1]',
       ignoreApplicationStopFailures: false,
     });
     expect(responses[0].Status).toBe('SUCCESS');
@@ -328,18 +325,6 @@ describe('retries', () => {
       PhysicalResourceId: 'Release-not-deployed',
       ...echoed('request-1'),
     }]);
-  });
-
-  test('a deployment group busy with another deployment fails at once', async () => {
-    const { invoke, responses } = harness();
-    codedeploy.on(CreateDeploymentCommand).rejects(serviceError('DeploymentLimitExceededException',
-      'The Deployment Group \'WebFleet\' already has an active Deployment \'d-OTHER0001\''));
-
-    await invoke(createEvent());
-
-    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 1);
-    expect(responses[0].Reason).toBe('Could not start a CodeDeploy deployment of application WebApp to deployment group WebFleet:'
-      + ' DeploymentLimitExceededException: The Deployment Group \'WebFleet\' already has an active Deployment \'d-OTHER0001\'');
   });
 });
 
@@ -692,6 +677,7 @@ describe('Update', () => {
       applicationName: 'WebApp',
       deploymentGroupName: 'WebFleet',
       revision: OLD_REVISION,
+      description: '[cfn:request-2]',
       ignoreApplicationStopFailures: false,
     });
     expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-STACKRB01' });

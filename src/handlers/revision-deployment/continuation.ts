@@ -12,7 +12,7 @@ import { RetryOptions, withRetry } from './retry';
 /** A request that creates a deployment (Delete never needs more than one invocation). */
 export type DeployEvent = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
 
-/** Where the watch stands. */
+/** Where the watch of a deployment stands. */
 export type WatchPhase =
   /** Waiting for CodeDeploy's verdict on the deployment. */
   | 'deploying'
@@ -21,7 +21,22 @@ export type WatchPhase =
   /** The deployment failed or was stopped and CodeDeploy is rolling back; waiting for the rollback. */
   | 'rolling-back';
 
-/** The handler's progress on one CloudFormation request. */
+/**
+ * Before any deployment exists: CodeDeploy refused to start one because the deployment group (or
+ * the account) already runs as many deployments as it may (`DeploymentLimitExceededException`), and
+ * the handler tries again every poll interval until the deployment's timeout (start-deployment.ts).
+ */
+export interface WaitingToStartState {
+  readonly phase: 'waiting-to-start';
+  /** When the request's first invocation started (epoch ms): the wait counts from here. */
+  readonly startedAt: number;
+  /** 1 for the request's first invocation, then 2, 3, ... (for the logs). */
+  readonly invocation: number;
+  /** No deployment yet. */
+  readonly deploymentId?: undefined;
+}
+
+/** The handler's progress on one CloudFormation request, once its deployment exists. */
 export interface WatchState {
   readonly deploymentId: string;
   /** When the request's first invocation started (epoch ms): every deadline counts from here. */
@@ -35,18 +50,24 @@ export interface WatchState {
   readonly invocation: number;
 }
 
+/** The handler's progress on one CloudFormation request. */
+export type RequestState = WaitingToStartState | WatchState;
+
 /**
  * The key that marks a continuation payload. CloudFormation events never carry it (they carry
  * `RequestType`, which a continuation does not), so the two cannot be confused.
  */
 export const CONTINUATION_MARKER = 'cdkCodeDeployRolloutsContinuation';
-/** Bumped if the payload's shape ever changes, so an old in-flight payload is not misread. */
+/**
+ * Bumped if the payload's shape ever changes, so an old in-flight payload is not misread. (The
+ * `waiting-to-start` phase only added a state: payloads of the other phases read as before.)
+ */
 export const CONTINUATION_VERSION = 1;
 
 export interface ContinuationPayload {
   readonly [CONTINUATION_MARKER]: typeof CONTINUATION_VERSION;
   readonly event: DeployEvent;
-  readonly state: WatchState;
+  readonly state: RequestState;
 }
 
 /** Whether an invocation's payload is a continuation (rather than a CloudFormation event). */
@@ -62,8 +83,10 @@ export function isContinuation(payload: unknown): payload is ContinuationPayload
  * has queued the event: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) with the
  * event and the progress so far. The payload holds the ResponseURL: it goes to Lambda, never to the logs.
  */
-export async function handOver(lambda: LambdaClient, functionArn: string, event: DeployEvent, state: WatchState, retry: RetryOptions): Promise<void> {
-  const next: WatchState = { ...state, invocation: state.invocation + 1 };
+export async function handOver(
+  lambda: LambdaClient, functionArn: string, event: DeployEvent, state: RequestState, retry: RetryOptions,
+): Promise<void> {
+  const next: RequestState = { ...state, invocation: state.invocation + 1 };
   const payload: ContinuationPayload = { [CONTINUATION_MARKER]: CONTINUATION_VERSION, event, state: next };
   await withRetry('Invoke', () => lambda.send(new InvokeCommand({
     FunctionName: functionArn,

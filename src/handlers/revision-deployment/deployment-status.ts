@@ -5,7 +5,9 @@ import type { DeploymentStatus } from '@aws-sdk/client-codedeploy';
  * Succeeded, Failed and Stopped are final; the others are steps on the way.
  */
 const TERMINAL: ReadonlySet<string> = new Set<DeploymentStatus>(['Succeeded', 'Failed', 'Stopped']);
-const IN_PROGRESS: ReadonlySet<string> = new Set<DeploymentStatus>(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+/** The statuses of a deployment that is still running (CodeDeploy runs one at a time per deployment group). */
+export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+const IN_PROGRESS: ReadonlySet<string> = new Set<DeploymentStatus>(ACTIVE_STATUSES);
 
 /** Whether CodeDeploy has reached its verdict on a deployment. */
 export function isTerminal(status: string | undefined): boolean {

@@ -60,6 +60,25 @@ export function startFailedReason(applicationName: string, deploymentGroupName: 
   ];
 }
 
+/**
+ * The deployment group stayed busy until the timeout: `Could not start a CodeDeploy deployment of
+ * application A to deployment group G before the RevisionDeployment's timeout of 30 minutes passed:
+ * the group was still busy with deployment d-X. No deployment was created, so there is nothing to stop.`
+ * Without a known holder, CodeDeploy's last refusal takes its place.
+ */
+export function startTimedOutReason(
+  applicationName: string, deploymentGroupName: string, timeoutSeconds: number, heldBy: readonly string[], err: unknown,
+): ReasonPart[] {
+  const parts = [fixed(`Could not start a CodeDeploy deployment of application ${applicationName} to deployment group ${deploymentGroupName}`
+    + ` before the RevisionDeployment's timeout of ${formatDuration(timeoutSeconds)} passed: `)];
+  if (heldBy.length > 0) {
+    parts.push(fixed(`the group was still busy with ${heldBy.length === 1 ? 'deployment' : 'deployments'} ${heldBy.join(', ')}.`));
+  } else {
+    parts.push(fixed('CodeDeploy still answered '), ...errorParts(err), fixed('.'));
+  }
+  return [...parts, fixed(' No deployment was created, so there is nothing to stop.')];
+}
+
 /** What the handler did about a deployment it can no longer follow. */
 export type StopAttempt =
   | { readonly kind: 'requested'; readonly rollback: boolean }

@@ -33,18 +33,24 @@ export type FollowOutcome =
   | { readonly kind: 'lost-track'; readonly state: WatchState; readonly error: unknown };
 
 /**
- * Follows a deployment from `initial` until CodeDeploy's verdict (and, after a failure, its
- * automatic rollback), the deployment's timeout (then stops it and waits for the stop and any
- * rollback), or the end of this invocation's time.
- *
- * Deadlines count from `initial.startedAt`, the request's first invocation:
- * - the deployment may run `timeoutSeconds`;
- * - stops and rollbacks are waited for until `ANSWER_MARGIN_MS` before CloudFormation's
+ * The request's deadlines (epoch ms), counted from its first invocation (`startedAt`):
+ * - `deployment`: the deployment may run (and wait to start) until `TimeoutSeconds` after it;
+ * - `answer`: stops and rollbacks are waited for until `ANSWER_MARGIN_MS` before CloudFormation's
  *   `ServiceTimeout` (the deployment timeout plus `ROLLBACK_ALLOWANCE_SECONDS`).
  */
+export function requestDeadlines(settings: DeploymentSettings, startedAt: number): { readonly deployment: number; readonly answer: number } {
+  const answer = startedAt + settings.serviceTimeoutSeconds * 1000 - ANSWER_MARGIN_MS;
+  return { deployment: Math.min(startedAt + settings.timeoutSeconds * 1000, answer), answer };
+}
+
+/**
+ * Follows a deployment from `initial` until CodeDeploy's verdict (and, after a failure, its
+ * automatic rollback), the deployment's timeout (then stops it and waits for the stop and any
+ * rollback), or the end of this invocation's time. Deadlines count from `initial.startedAt`, the
+ * request's first invocation (`requestDeadlines`).
+ */
 export async function followDeployment(options: WatchOptions, settings: DeploymentSettings, initial: WatchState): Promise<FollowOutcome> {
-  const answerDeadline = initial.startedAt + settings.serviceTimeoutSeconds * 1000 - ANSWER_MARGIN_MS;
-  const deploymentDeadline = Math.min(initial.startedAt + settings.timeoutSeconds * 1000, answerDeadline);
+  const { deployment: deploymentDeadline, answer: answerDeadline } = requestDeadlines(settings, initial.startedAt);
   const retry = { sleep: options.clock.sleep, random: options.random };
   let state = initial;
   const enter = (next: WatchState): void => {

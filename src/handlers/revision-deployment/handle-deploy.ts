@@ -1,7 +1,6 @@
-import { CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import type { Context } from 'aws-lambda';
 import type { Answer } from './cfn-response';
-import { DeployEvent, handOver, WatchState } from './continuation';
+import { DeployEvent, handOver, RequestState, WatchState } from './continuation';
 import { HandlerDependencies, retryOptions } from './dependencies';
 import { isDeploymentId, notDeployedId } from './deployment-id';
 import { DeploymentSettings, InvalidPropertiesError, readSettings } from './deployment-properties';
@@ -13,13 +12,14 @@ import {
   deploymentTimedOutReason,
   lostTrackReason,
   startFailedReason,
+  startTimedOutReason,
   StopAttempt,
 } from './failure-reason';
 import { followDeployment } from './follow-deployment';
 import { logEvent } from './log';
 import { changesDeployment } from './property-changes';
 import { ReasonPart, trimmable } from './reason-fit';
-import { withRetry } from './retry';
+import { startDeployment, StartOutcome } from './start-deployment';
 import { stopDeployment } from './stop-deployment';
 import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../private/revision-deployment-contract';
 
@@ -31,15 +31,16 @@ import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../private/revis
 export const ANSWER_RESERVE_MS = 45_000;
 
 /**
- * Create and Update: start a deployment of the revision and answer with CodeDeploy's verdict, or
- * (`resumed`) carry on following one that an earlier invocation started. Returns `undefined`
- * when the watch was handed over to a new invocation, which will answer.
+ * Create and Update: start a deployment of the revision (idempotently, waiting while the group is
+ * busy: start-deployment.ts) and answer with CodeDeploy's verdict, or (`resumed`) carry on waiting
+ * to start, or following the deployment, where an earlier invocation left off. Returns `undefined`
+ * when the work was handed over to a new invocation, which will answer.
  *
  * Stack rollbacks need nothing special: CloudFormation rolls a failed update back with an Update
  * whose properties are the previous ones, which deploys the previous revision.
  */
 export async function handleDeploy(
-  deps: HandlerDependencies, context: Context, event: DeployEvent, startedAt: number, resumed?: WatchState,
+  deps: HandlerDependencies, context: Context, event: DeployEvent, startedAt: number, resumed?: RequestState,
 ): Promise<Answer | undefined> {
   let settings: DeploymentSettings;
   try {
@@ -49,27 +50,22 @@ export async function handleDeploy(
     return failed(event, undefined, [trimmable(err.message)]);
   }
   const retry = retryOptions(deps);
+  const watch: WatchOptions = { ...deps, remainingTimeMs: () => context.getRemainingTimeInMillis() };
 
-  let state = resumed;
-  if (!state) {
-    if (event.RequestType === 'Update' && isDeploymentId(event.PhysicalResourceId)
+  let state: WatchState;
+  if (resumed && resumed.phase !== 'waiting-to-start') {
+    state = resumed;
+  } else {
+    if (!resumed && event.RequestType === 'Update' && isDeploymentId(event.PhysicalResourceId)
       && !changesDeployment(event.OldResourceProperties, event.ResourceProperties)) {
       logEvent('unchanged', { deploymentId: event.PhysicalResourceId });
       return succeeded(event.PhysicalResourceId);
     }
-    const input = settings.createDeployment;
-    try {
-      const output = await withRetry('CreateDeployment', () => deps.codedeploy.send(new CreateDeploymentCommand(input)), retry);
-      if (!output.deploymentId) throw new Error('CreateDeployment returned no deployment id');
-      state = { deploymentId: output.deploymentId, startedAt, phase: 'deploying', invocation: 1 };
-    } catch (err) {
-      logEvent('start-failed', { error: describeError(err) });
-      return failed(event, undefined, startFailedReason(input.applicationName ?? '', input.deploymentGroupName ?? '', err));
-    }
-    logEvent('deployment-created', { deploymentId: state.deploymentId, revisionType: input.revision?.revisionType });
+    const started = await startDeployment(watch, settings, event.RequestId, resumed ?? { phase: 'waiting-to-start', startedAt, invocation: 1 });
+    if (started.kind !== 'started') return notStarted(deps, context, event, settings, started);
+    state = started.state;
   }
 
-  const watch: WatchOptions = { ...deps, remainingTimeMs: () => context.getRemainingTimeInMillis() };
   const outcome = await followDeployment(watch, settings, state);
   switch (outcome.kind) {
     case 'succeeded':
@@ -88,6 +84,37 @@ export async function handleDeploy(
       return failed(event, final.deploymentId, reason);
     }
   }
+}
+
+/**
+ * No deployment runs (yet): hand the wait over to a new invocation, or answer FAILED. The physical
+ * id stays what it was (`failed` with no deployment).
+ */
+async function notStarted(
+  deps: HandlerDependencies, context: Context, event: DeployEvent, settings: DeploymentSettings,
+  outcome: Exclude<StartOutcome, { kind: 'started' }>,
+): Promise<Answer | undefined> {
+  const { applicationName = '', deploymentGroupName = '' } = settings.createDeployment;
+  let error: unknown;
+  switch (outcome.kind) {
+    case 'timed-out': {
+      const reason = startTimedOutReason(applicationName, deploymentGroupName, settings.timeoutSeconds, outcome.heldBy, outcome.error);
+      return failed(event, undefined, reason);
+    }
+    case 'hand-over':
+      try {
+        await handOver(deps.lambda, context.invokedFunctionArn, event, outcome.state, retryOptions(deps));
+        return undefined;
+      } catch (err) {
+        error = err;
+      }
+      break;
+    case 'failed':
+      error = outcome.error;
+      break;
+  }
+  logEvent('start-failed', { error: describeError(error) });
+  return failed(event, undefined, startFailedReason(applicationName, deploymentGroupName, error));
 }
 
 /** Hands the watch over to a new invocation; if even that fails, the deployment is lost track of. */

@@ -40,8 +40,8 @@ const NETWORK_ERRORS = new Set([
  * Everything else fails at once, because repeating it cannot help: validation errors, missing
  * applications, groups or deployments, `InvalidRevisionException`, access denied, and
  * `DeploymentLimitExceededException` (the deployment group already has a deployment in progress;
- * it may run for many minutes, far longer than a backoff, and the user should learn about it
- * rather than wait behind it).
+ * it may run for many minutes, far longer than a backoff, so starting waits for it at the poll
+ * interval instead, up to the deployment's timeout: start-deployment.ts).
  */
 export function isRetryable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
