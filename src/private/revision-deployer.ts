@@ -7,6 +7,16 @@ import { DEFAULT_REVISION_DEPLOYER_LOG_RETENTION } from './defaults';
 import { RolloutPolicies } from './rollout-service-role';
 import { RevisionDeploymentFunction } from '../handlers/revision-deployment-function';
 
+/**
+ * CodeDeploy actions the deployer calls that may take no resource ARN: the archived Service
+ * Authorization Reference lists no resource type for StopDeployment (awsdocs/iam-user-guide,
+ * doc_source/list_awscodedeploy.md; https://github.com/awsdocs/aws-codedeploy-user-guide/issues/18
+ * reports the same) and predates the deployment-target reads, which published policies grant on `*`.
+ * Scoping them to the deployment group would deny them: a timed-out deployment would keep running,
+ * and a failure would lose its instance diagnostics.
+ */
+const UNSCOPED_DEPLOYMENT_ACTIONS = ['codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'];
+
 /** Construct id of the provider shared by every `RevisionDeployment` in a stack. */
 const REVISION_DEPLOYER_ID = 'RevisionDeployer';
 
@@ -55,12 +65,17 @@ export class RevisionDeployer extends Construct {
     // No statement may reference the function from the role's own default policy: the function
     // depends on that policy, so the ARN would make a cycle. The deployments depend on this one.
     this.basePolicy = new iam.ManagedPolicy(this, 'BasePolicy', {
-      description: 'Lets the revision deployer write its logs and continue a long deployment in a new invocation',
+      description: 'Lets the revision deployer write its logs, continue a long deployment in a new invocation, stop deployments and read their targets',
       roles: [this.role],
       statements: [
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
         new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+        new iam.PolicyStatement({ actions: UNSCOPED_DEPLOYMENT_ACTIONS, resources: ['*'] }),
       ],
+    });
+    Validations.of(this.basePolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${UNSCOPED_DEPLOYMENT_ACTIONS.join(', ')} support no resource-level permission; the deployer calls them only for the deployments it started`,
     });
     this.policies = new RolloutPolicies(this, 'DeploymentPolicies', this.role);
     acknowledgeWildcardResource(this.basePolicy, this.logGroup.logGroupArn,

@@ -69,3 +69,12 @@ export const ROLLBACK_ALLOWANCE_SECONDS = 600;
  * seconds), which bounds the deployment timeout.
  */
 export const MAX_SERVICE_TIMEOUT_SECONDS = 3600;
+
+/**
+ * The longest `description` a `RevisionDeployment` may be given. CodeDeploy takes at most 100
+ * characters (CodeDeploy user guide, quotas: "Maximum number of characters in a deployment
+ * description", https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html), and the
+ * handler appends a space and a marker of the CloudFormation request (`[cfn:<request id>]`, 42
+ * characters with CloudFormation's 36-character request ids) to start each request's deployment once.
+ */
+export const MAX_DESCRIPTION_LENGTH = 100 - 43;

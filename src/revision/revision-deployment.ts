@@ -7,6 +7,7 @@ import { DEFAULT_REVISION_DEPLOYMENT_TIMEOUT } from '../private/defaults';
 import { IAM_POLICY } from '../private/iam-limits';
 import { RevisionDeployer } from '../private/revision-deployer';
 import {
+  MAX_DESCRIPTION_LENGTH,
   MAX_SERVICE_TIMEOUT_SECONDS,
   REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID,
   REVISION_DEPLOYMENT_RESOURCE_TYPE,
@@ -51,7 +52,8 @@ export interface RevisionDeploymentOptions {
   readonly fileExistsBehavior?: FileExistsBehavior;
 
   /**
-   * A description of the deployment, shown in the CodeDeploy console.
+   * A description of the deployment, shown in the CodeDeploy console: at most 57 characters, as
+   * the deployment's description also carries a marker of the CloudFormation request.
    *
    * @default - none
    */
@@ -100,6 +102,9 @@ export class RevisionDeployment extends Construct {
     const problems = new Problems('RevisionDeployment');
     const timeoutMinutes = problems.wholeDuration('timeout', timeout, Duration.minutes(1).toMilliseconds(), { min: 1, max: MAX_TIMEOUT_MINUTES, unit: 'minutes' });
     const location = renderLocation(this.revisionLocation, problems);
+    if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > MAX_DESCRIPTION_LENGTH) {
+      problems.add(`description must have at most ${MAX_DESCRIPTION_LENGTH} characters, got ${props.description.length}`);
+    }
     if (rollout._revisionDeployment) {
       // CodeDeploy runs one deployment per group at a time, and each revision replaces the last one.
       problems.add(`rollout ${rollout.node.path} already deploys a revision with ${rollout._revisionDeployment.node.path}; deploy one revision per rollout`);
@@ -116,8 +121,8 @@ export class RevisionDeployment extends Construct {
     const objectArn = s3ObjectArn(this.revisionLocation);
     const statements: RolloutStatement[] = [
       {
-        actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment',
-          'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+        // StopDeployment and the target reads are in the deployer's base policy: see RevisionDeployer.
+        actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
         resources: [bounded(rollout.deploymentGroup.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength)],
       },
       { actions: ['codedeploy:GetDeploymentConfig'], resources: [bounded(rollout.deploymentConfig.deploymentConfigArn, IAM_POLICY.maxDeploymentConfigArnLength)] },

@@ -170,12 +170,18 @@ describe('RevisionDeployment', () => {
         Statement: [
           { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Logs'), 'Arn'] } },
           { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Function'), 'Arn'] } },
+          // No resource-level permission for these (see RevisionDeployer).
+          {
+            Effect: 'Allow',
+            Action: ['codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+            Resource: '*',
+          },
         ],
       },
     });
     const statements = deployerStatements(template('Fleet'));
     expect(statements.map((s) => s.Action)).toEqual([
-      ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+      ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
       'codedeploy:GetDeploymentConfig',
       ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
       ['s3:GetObject', 's3:GetObjectVersion'],
@@ -297,6 +303,12 @@ describe('RevisionDeployment validation', () => {
     const r = rollout();
     r.deploy('Release', gitHub(), { timeout: Duration.minutes(50) });
     Template.fromStack(Stack.of(r)).hasResourceProperties('Custom::CodeDeployRevisionDeployment', { ServiceTimeout: '3600', TimeoutSeconds: '3000' });
+  });
+
+  test('description: at most 57 characters, as the handler adds a 43-character marker of the request within CodeDeploy\'s 100', () => {
+    rollout().deploy('Release', gitHub(), { description: 'd'.repeat(57) });
+    expect(() => rollout().deploy('Release', gitHub(), { description: 'd'.repeat(58) }))
+      .toThrow('RevisionDeployment: description must have at most 57 characters, got 58');
   });
 
   test('one revision per rollout, reported with the first', () => {
