@@ -39,7 +39,7 @@ export class RevisionDeployer extends Construct {
   public readonly function: RevisionDeploymentFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
-  /** Logging and invoking itself: every deployment's custom resource waits for it. */
+  /** Logging, invoking itself, stopping deployments and reading their targets: every deployment waits for it. */
   public readonly basePolicy: iam.ManagedPolicy;
   /** Each deployment's CodeDeploy and Amazon S3 permissions, on exact ARNs. */
   public readonly policies: RolloutPolicies;
