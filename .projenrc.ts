@@ -44,6 +44,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tsconfig-paths@^4.2.0',
     // Handlers: bundled by esbuild; the SDK clients come with the Lambda runtime and are mocked in tests.
     'esbuild',
+    '@aws-sdk/client-auto-scaling',
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-lambda',
     '@types/aws-lambda',

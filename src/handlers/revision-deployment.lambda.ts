@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createResponseSender } from './revision-deployment/cfn-response';
@@ -5,8 +6,9 @@ import { SYSTEM_CLOCK } from './revision-deployment/clock';
 import { createHandler } from './revision-deployment/handler';
 
 /**
- * The `RevisionDeployment` custom resource handler (bundled by esbuild; the Node.js runtime
- * provides the AWS SDK v3 clients). The logic lives in ./revision-deployment/.
+ * The custom resource handler of the stack (bundled by esbuild; the Node.js runtime provides the
+ * AWS SDK v3 clients): `RevisionDeployment` (logic in ./revision-deployment/) and the blue/green
+ * deployment groups CloudFormation cannot create (./deployment-group/), told apart by resource type.
  *
  * `maxAttempts: 1`: every call already goes through the handler's own retry helper
  * (revision-deployment/retry.ts); the SDK's default retries would multiply its attempts and
@@ -21,6 +23,7 @@ const clientConfig = {
 export const handler = createHandler({
   codedeploy: new CodeDeployClient(clientConfig),
   lambda: new LambdaClient(clientConfig),
+  autoscaling: new AutoScalingClient(clientConfig),
   sendResponse: createResponseSender({ sleep: SYSTEM_CLOCK.sleep }),
   clock: SYSTEM_CLOCK,
 });

@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CodeDeployClient, DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type {
@@ -100,6 +101,7 @@ export function harness(options: { sendResponse?: (url: string, body: string) =>
   const handler = createHandler({
     codedeploy: new CodeDeployClient({ region: 'us-east-1', maxAttempts: 1 }),
     lambda: new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
+    autoscaling: new AutoScalingClient({ region: 'us-east-1', maxAttempts: 1 }),
     sendResponse: options.sendResponse ?? (async (url, body) => {
       rawResponses.push({ url, body });
       responses.push(JSON.parse(body));

@@ -1,3 +1,4 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ResponseSender } from './cfn-response';
@@ -10,6 +11,8 @@ export interface HandlerDependencies {
   readonly codedeploy: CodeDeployClient;
   /** Built with `maxAttempts: 1`; used to hand over to the next invocation. */
   readonly lambda: LambdaClient;
+  /** Built with `maxAttempts: 1`; deletes the Auto Scaling groups blue/green deployments copied (deployment-group/). */
+  readonly autoscaling: AutoScalingClient;
   readonly sendResponse: ResponseSender;
   readonly clock: Clock;
   /** Uniform in [0, 1), for retry jitter. Default: `Math.random`. */

@@ -8,12 +8,15 @@ import { internalErrorReason } from './failure-reason';
 import { handleDelete } from './handle-delete';
 import { handleDeploy } from './handle-deploy';
 import { logEvent } from './log';
+import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../private/deployment-group-contract';
+import { handleDeploymentGroup } from '../deployment-group/handle-group';
 
 /** The Lambda handler: invoked asynchronously by CloudFormation, or by itself to carry on watching. */
 export type RevisionDeploymentHandler = (payload: unknown, context: Context) => Promise<void>;
 
 /**
- * The `RevisionDeployment` custom resource handler.
+ * The custom resource handler: `RevisionDeployment` (below), and `Custom::CodeDeployServerDeploymentGroup`
+ * (dispatched on `ResourceType` to ../deployment-group/).
  *
  * CloudFormation invokes it asynchronously and waits for an answer PUT to the request's ResponseURL
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref.html), so the handler
@@ -27,6 +30,19 @@ export function createHandler(deps: HandlerDependencies): RevisionDeploymentHand
     const event = (continuation ? continuation.event : payload) as CloudFormationCustomResourceEvent;
     if (!isCloudFormationRequest(event)) {
       logEvent('ignored', { reason: 'neither a CloudFormation request nor a continuation' });
+      return;
+    }
+    if (!continuation && event.ResourceType === DEPLOYMENT_GROUP_RESOURCE_TYPE) {
+      // A deployment group request: a few short calls, answered in this invocation (deployment-group/).
+      logEvent('request', {
+        resourceType: event.ResourceType,
+        requestType: event.RequestType,
+        requestId: event.RequestId,
+        stackId: event.StackId,
+        logicalResourceId: event.LogicalResourceId,
+        physicalResourceId: event.RequestType === 'Create' ? undefined : event.PhysicalResourceId,
+      });
+      await answerCloudFormation(deps, event, await handleDeploymentGroup(deps, event));
       return;
     }
     logEvent('request', {
