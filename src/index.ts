@@ -14,3 +14,4 @@ export * from './guardrails/code-deploy-checks';
 export * from './revision/app-spec';
 export * from './revision/revision';
 export * from './revision/revision-deployment';
+export * from './server/blue-green-options';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { RULES } from './rule-metadata';
-import { RuleVerdict, TemplateResource } from './template';
+import { RuleVerdict, ruleResource, TemplateResource } from './template';
 
 /** Properties of `CodeDeployChecks`. */
 export interface CodeDeployChecksProps {
@@ -48,7 +48,7 @@ export class CodeDeployChecks implements IPolicyValidationPlugin {
     for (const templatePath of context.templatePaths) {
       const template = JSON.parse(readFileSync(templatePath, 'utf-8')) as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
       const resources = new Map<string, TemplateResource>(Object.entries(template.Resources ?? {}).map(([logicalId, r]) => [
-        logicalId, { logicalId, type: r.Type, properties: r.Properties ?? {} },
+        logicalId, ruleResource(logicalId, r),
       ]));
       for (const meta of RULES) {
         const failing = [...resources.values()].filter((resource) => meta.rule(resource, resources) === RuleVerdict.NON_COMPLIANT);

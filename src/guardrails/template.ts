@@ -1,3 +1,5 @@
+import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../private/deployment-group-contract';
+
 /** A resource of a synthesized CloudFormation template, as the guardrail rules read it. */
 export interface TemplateResource {
   readonly logicalId: string;
@@ -20,6 +22,18 @@ export type GuardrailRule = (resource: TemplateResource, template: TemplateResou
 
 export const DEPLOYMENT_GROUP = 'AWS::CodeDeploy::DeploymentGroup';
 export const DEPLOYMENT_CONFIG = 'AWS::CodeDeploy::DeploymentConfig';
+
+/**
+ * A template's resource as the rules read it. A deployment group the library manages through a
+ * custom resource (blue/green server rollouts) holds CloudFormation's deployment group properties
+ * under `DeploymentGroup`, and is read as the deployment group it is.
+ */
+export function ruleResource(logicalId: string, resource: { Type: string; Properties?: Record<string, any> }): TemplateResource {
+  if (resource.Type === DEPLOYMENT_GROUP_RESOURCE_TYPE) {
+    return { logicalId, type: DEPLOYMENT_GROUP, properties: resource.Properties?.DeploymentGroup ?? {} };
+  }
+  return { logicalId, type: resource.Type, properties: resource.Properties ?? {} };
+}
 
 /** The resource a `{ Ref }` or `{ Fn::GetAtt }` points at, if it is in the same template. */
 export function referenced(value: unknown, template: TemplateResources): TemplateResource | undefined {

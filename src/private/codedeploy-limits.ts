@@ -159,3 +159,19 @@ export const SERVER_APPSPEC = {
     allowedCharacters: 'letters, digits, . and _, - after the first character, and a final $',
   },
 } as const;
+
+/**
+ * Blue/green deployments of an EC2 Auto Scaling group.
+ *
+ * Sources: CodeDeploy API reference, BlueInstanceTerminationOption
+ * (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BlueInstanceTerminationOption.html):
+ * terminationWaitTimeInMinutes at most 2880 (2 days); DeploymentReadyOption
+ * (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_DeploymentReadyOption.html):
+ * waitTimeInMinutes, minutes to wait before the deployment stops if not continued (no maximum
+ * documented). CreateDeploymentGroup refuses a blue/green group that copies the Auto Scaling group
+ * with other than exactly one group (InvalidBlueGreenDeploymentConfigurationException).
+ */
+export const BLUE_GREEN = {
+  approvalTimeout: { min: 1, unit: 'minutes' },
+  terminationWait: { min: 0, max: 2880, unit: 'minutes' },
+} as const;

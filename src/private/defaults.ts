@@ -48,3 +48,9 @@ export const DEFAULT_REVISION_DEPLOYMENT_TIMEOUT = Duration.minutes(30);
 
 /** The revision deployer's log group keeps a year of deployments (cdk-nag asks for a retention). */
 export const DEFAULT_REVISION_DEPLOYER_LOG_RETENTION = RetentionDays.ONE_YEAR;
+
+/**
+ * `BlueGreenOptions.terminationWait`: the original instances stay 5 minutes after traffic moved, a
+ * window for a manual rollback that keeps `cdk deploy` (which waits for the deployment) short.
+ */
+export const DEFAULT_BLUE_GREEN_TERMINATION_WAIT = Duration.minutes(5);

@@ -44,6 +44,8 @@ export const IAM_POLICY = {
   maxDeploymentGroupArnLength: 4 + 10 + 12 + 14 + 1 + 12 + 17 + 100 + 1 + 100,
   /** `arn:<partition>:codedeploy:<region>:<account>:deploymentconfig:<name>` at its longest. */
   maxDeploymentConfigArnLength: 4 + 10 + 12 + 14 + 1 + 12 + 18 + 100,
+  /** `arn:<partition>:iam::<account>:role/<path><name>` at its longest (paths up to 512, names up to 64 characters). */
+  maxRoleArnLength: 4 + 10 + 6 + 12 + 5 + 512 + 64,
   /** `arn:<partition>:s3:::<bucket>/` at its longest, without the key. */
   maxBucketObjectsArnPrefixLength: 4 + 10 + 6 + S3_NAMES.maxBucketNameLength + 1,
 } as const;

@@ -105,6 +105,11 @@ export class RevisionDeployment extends Construct {
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > MAX_DESCRIPTION_LENGTH) {
       problems.add(`description must have at most ${MAX_DESCRIPTION_LENGTH} characters, got ${props.description.length}`);
     }
+    const waits = rollout._blueGreenWaitMinutes;
+    if (timeoutMinutes !== undefined && waits !== undefined && timeoutMinutes <= waits) {
+      // A blue/green deployment succeeds only once its approval and termination waits are over.
+      problems.add(`timeout must be longer than the rollout's blue/green approvalTimeout and terminationWait together (${waits} minutes), got ${timeoutMinutes} minutes`);
+    }
     if (rollout._revisionDeployment) {
       // CodeDeploy runs one deployment per group at a time, and each revision replaces the last one.
       problems.add(`rollout ${rollout.node.path} already deploys a revision with ${rollout._revisionDeployment.node.path}; deploy one revision per rollout`);
@@ -139,7 +144,7 @@ export class RevisionDeployment extends Construct {
 
     const properties: RevisionDeploymentProperties = {
       ApplicationName: rollout.application.applicationName,
-      DeploymentGroupName: rollout.cfnDeploymentGroup.ref,
+      DeploymentGroupName: rollout._deploymentGroupName,
       Revision: location!,
       Description: props.description,
       FileExistsBehavior: props.fileExistsBehavior,

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -9,6 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AgentInstallation } from './agent-installation';
 import { checkAgentInstallation, installAgent } from './agent-installer';
+import { blueGreenDeploymentGroup, blueGreenGroupName, blueGreenServicePolicy, checkBlueGreen, grantGroupManagement, renderBlueGreen } from './blue-green';
+import { BlueGreenOptions } from './blue-green-options';
 import { RevisionBucket } from './revision-bucket';
 import {
   AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS,
@@ -157,12 +159,24 @@ export interface ServerRolloutProps extends RolloutOptions {
    * @default - one server application shared by every server rollout in the stack
    */
   readonly application?: codedeploy.IServerApplication;
+
+  /**
+   * Deploy blue/green: each deployment copies the rollout's one Auto Scaling group (defined in this
+   * app) into a new group, moves the load balancer's traffic to the copy, and retires the original.
+   * CloudFormation creates no EC2 blue/green deployment group, so the rollout manages the group
+   * with a custom resource, and CloudFormation does not manage the copies: read the README's
+   * "Blue/green for Auto Scaling groups" before you use it.
+   *
+   * @default - in place: instances are updated where they run
+   */
+  readonly blueGreen?: BlueGreenOptions;
 }
 
 /**
- * A CodeDeploy in-place deployment group for a fleet of EC2 instances (in Auto Scaling groups or
- * found by tags) and on-premises servers: traffic control through load balancers, a healthy-hosts
- * threshold, alarm checks, rollback, notifications and a secure revision bucket.
+ * A CodeDeploy deployment group for a fleet of EC2 instances (in Auto Scaling groups or found by
+ * tags) and on-premises servers, in place or blue/green (`blueGreen`): traffic control through
+ * load balancers, a healthy-hosts threshold, alarm checks, rollback, notifications and a secure
+ * revision bucket.
  *
  * The CodeDeploy agent is installed on the EC2 instances through AWS Systems Manager unless you
  * choose otherwise (`agent`).
@@ -170,8 +184,13 @@ export interface ServerRolloutProps extends RolloutOptions {
 export class ServerRollout extends Construct {
   /** The CodeDeploy deployment group, e.g. for a CodePipeline `CodeDeployServerDeployAction`. */
   public readonly deploymentGroup: codedeploy.IServerDeploymentGroup;
-  /** The deployment group's CloudFormation resource: the escape hatch for properties the rollout does not set. */
-  public readonly cfnDeploymentGroup: codedeploy.CfnDeploymentGroup;
+  /**
+   * The deployment group's CloudFormation resource: the escape hatch for properties the rollout
+   * does not set. Absent for blue/green rollouts (see `blueGreenDeploymentGroup`).
+   */
+  public readonly cfnDeploymentGroup?: codedeploy.CfnDeploymentGroup;
+  /** The custom resource that manages the deployment group of a blue/green rollout. */
+  public readonly blueGreenDeploymentGroup?: CustomResource;
   /** The deployment config of the healthy-hosts threshold. */
   public readonly deploymentConfig: codedeploy.IServerDeploymentConfig;
   /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
@@ -188,6 +207,10 @@ export class ServerRollout extends Construct {
   public readonly _withTrafficControl: boolean;
   /** Whether a deployment stopped on request is rolled back. @internal */
   public readonly _rollbackOnStop: boolean;
+  /** The deployment group's name (a token unless given or blue/green). @internal */
+  public readonly _deploymentGroupName: string;
+  /** Minutes a blue/green deployment waits on its own (approval and termination), for blue/green rollouts. @internal */
+  public readonly _blueGreenWaitMinutes?: number;
   /** The revision deployment of this rollout, once there is one. @internal */
   public _revisionDeployment?: RevisionDeployment;
   /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
@@ -199,7 +222,7 @@ export class ServerRollout extends Construct {
     const healthChecks = props.healthChecks ?? [];
     const rollback = props.rollback ?? (healthChecks.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
     const agent = props.agent ?? AgentInstallation.systemsManager();
-    validate(props, healthChecks, rollback, agent);
+    this._blueGreenWaitMinutes = validate(props, healthChecks, rollback, agent);
 
     this.deploymentConfig = (props.healthyHosts ?? HealthyHosts.oneAtATime()).bind(this);
     this.application = props.application ?? sharedServerApplication(this);
@@ -217,7 +240,7 @@ export class ServerRollout extends Construct {
     const loadBalancers = props.loadBalancers ?? [];
     this._withTrafficControl = loadBalancers.length > 0;
     this._rollbackOnStop = rollback.stop;
-    this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', {
+    const groupProps: codedeploy.CfnDeploymentGroupProps = {
       applicationName: this.application.applicationName,
       serviceRoleArn: this.serviceRole.roleArn,
       deploymentGroupName: props.deploymentGroupName,
@@ -247,18 +270,37 @@ export class ServerRollout extends Construct {
       }] : undefined,
       outdatedInstancesStrategy: props.outdatedInstances ?? OutdatedInstances.UPDATE,
       terminationHookEnabled: props.terminationHook ?? false,
-    });
+    };
     const processes = [...new Set(props.autoScalingProcessesToSuspend ?? [])];
-    if (processes.length > 0) {
-      this.cfnDeploymentGroup.ec2DeploymentOptions = { autoScalingGroupProcessesToSuspend: processes };
-      Validations.of(this.cfnDeploymentGroup).acknowledge({
-        id: 'CloudFormation-Validate::F3002',
-        reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',
+    let groupResource: CfnResource | CustomResource;
+    if (props.blueGreen) {
+      // CloudFormation creates EC2 blue/green groups for no platform: a custom resource does, under a name known at synth.
+      const name = props.deploymentGroupName ?? blueGreenGroupName(this);
+      groupResource = this.blueGreenDeploymentGroup = blueGreenDeploymentGroup(this, 'DeploymentGroup', {
+        ...groupProps,
+        deploymentGroupName: name,
+        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+        blueGreenDeploymentConfiguration: renderBlueGreen(props.blueGreen),
       });
+      this._deploymentGroupName = name;
+      groupResource.node.addDependency(
+        blueGreenServicePolicy(this, this.serviceRole, autoScalingGroups[0] as autoscaling.AutoScalingGroup, name),
+        grantGroupManagement(this, this.application.applicationName, name, this.serviceRole),
+      );
+    } else {
+      const cfnGroup = groupResource = this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', groupProps);
+      if (processes.length > 0) {
+        cfnGroup.ec2DeploymentOptions = { autoScalingGroupProcessesToSuspend: processes };
+        Validations.of(cfnGroup).acknowledge({
+          id: 'CloudFormation-Validate::F3002',
+          reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',
+        });
+      }
+      this._deploymentGroupName = cfnGroup.ref;
     }
     this.deploymentGroup = codedeploy.ServerDeploymentGroup.fromServerDeploymentGroupAttributes(this, 'DeploymentGroupRef', {
       application: this.application,
-      deploymentGroupName: this.cfnDeploymentGroup.ref,
+      deploymentGroupName: this._deploymentGroupName,
       deploymentConfig: this.deploymentConfig,
     });
 
@@ -293,7 +335,7 @@ export class ServerRollout extends Construct {
       acknowledgeWildcardResource(policy, arn.arn, 'A target group ARN ends in an id not known from its name; the name before it pins the group');
     }
     // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
-    this.cfnDeploymentGroup.node.addDependency(policy);
+    groupResource.node.addDependency(policy);
   }
 
   /**
@@ -343,7 +385,8 @@ function autoRollbackConfiguration(rollback: Rollback): codedeploy.CfnDeployment
   return events.length > 0 ? { enabled: true, events } : { enabled: false };
 }
 
-function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation): void {
+/** Checks every prop; returns the minutes a blue/green deployment waits on its own, for blue/green rollouts. */
+function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation): number | undefined {
   const problems = new Problems('ServerRollout');
   const groups = props.autoScalingGroups ?? [];
   if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
@@ -376,5 +419,12 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
   if (healthChecks.some((check) => check._lambda)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');
   }
+  const blueGreenWait = props.blueGreen ? checkBlueGreen(problems, props.blueGreen, {
+    autoScalingGroups: groups,
+    loadBalancers,
+    hasTagSets: props.ec2InstanceTags !== undefined || props.onPremisesInstanceTags !== undefined,
+    suspendsProcesses: (props.autoScalingProcessesToSuspend ?? []).length > 0,
+  }) : undefined;
   problems.throwIfAny();
+  return blueGreenWait;
 }
