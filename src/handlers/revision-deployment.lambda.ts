@@ -1,9 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createResponseSender } from './revision-deployment/cfn-response';
-import { SYSTEM_CLOCK } from './revision-deployment/clock';
 import { createHandler } from './revision-deployment/handler';
+import { createResponseSender } from './shared/cfn-response';
+import { SYSTEM_CLOCK } from './shared/clock';
 
 /**
  * The custom resource handler of the stack (bundled by esbuild; the Node.js runtime provides the

@@ -7,8 +7,8 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
   Context,
 } from 'aws-lambda';
-import { Clock } from '../../src/handlers/revision-deployment/clock';
 import { createHandler, RevisionDeploymentHandler } from '../../src/handlers/revision-deployment/handler';
+import { Clock } from '../../src/handlers/shared/clock';
 
 /** A presigned URL is a secret: the tests check it never reaches the logs. */
 export const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/SECRET-PRESIGNED-PATH?X-Amz-Signature=SECRET';

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../src/handlers/revision-deployment/failure-reason';
-import { CUT_MARK, cut, fitReason, fixed, jsonBytes, tail, trimmable } from '../../src/handlers/revision-deployment/reason-fit';
+import { CUT_MARK, cut, fitReason, fixed, jsonBytes, tail, trimmable } from '../../src/handlers/shared/reason-fit';
 
 describe('fitReason', () => {
   test('leaves a Reason that fits alone', () => {

@@ -1,9 +1,9 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { createEvent } from './revision-deployment-fixtures';
-import { createResponseSender, putResponse, responseBody } from '../../src/handlers/revision-deployment/cfn-response';
-import { fixed, tail, trimmable } from '../../src/handlers/revision-deployment/reason-fit';
 import { handler } from '../../src/handlers/revision-deployment.lambda';
+import { createResponseSender, putResponse, responseBody } from '../../src/handlers/shared/cfn-response';
+import { fixed, tail, trimmable } from '../../src/handlers/shared/reason-fit';
 
 beforeEach(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

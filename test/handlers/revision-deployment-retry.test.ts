@@ -1,8 +1,8 @@
 import { ThrottlingException } from '@aws-sdk/client-codedeploy';
 import { TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { serviceError } from './revision-deployment-fixtures';
-import { describeError, RetriesExhaustedError } from '../../src/handlers/revision-deployment/errors';
-import { isRetryable, RETRY_MAX_ATTEMPTS, withRetry } from '../../src/handlers/revision-deployment/retry';
+import { describeError, RetriesExhaustedError } from '../../src/handlers/shared/errors';
+import { isRetryable, RETRY_MAX_ATTEMPTS, withRetry } from '../../src/handlers/shared/retry';
 
 beforeEach(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

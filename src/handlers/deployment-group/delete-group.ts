@@ -5,11 +5,11 @@ import { copiedAutoScalingGroups, liveAutoScalingGroups } from './copied-groups'
 import { mayNameCreatedGroup } from './group-id';
 import { rawAutoScalingGroups, rawGroupField } from './group-input';
 import { groupFailedReason } from './group-reasons';
-import type { Answer } from '../revision-deployment/cfn-response';
-import { HandlerDependencies, retryOptions } from '../revision-deployment/dependencies';
-import { describeError, errorMessage, errorName } from '../revision-deployment/errors';
-import { logEvent } from '../revision-deployment/log';
-import { withRetry } from '../revision-deployment/retry';
+import type { Answer } from '../shared/cfn-response';
+import { HandlerDependencies, retryOptions } from '../shared/dependencies';
+import { describeError, errorMessage, errorName } from '../shared/errors';
+import { logEvent } from '../shared/log';
+import { withRetry } from '../shared/retry';
 
 /** CodeDeploy's answers for a group (or its application) that no longer exists: nothing to delete. */
 const GROUP_GONE = new Set(['DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException']);

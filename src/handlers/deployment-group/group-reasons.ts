@@ -1,5 +1,4 @@
-import { errorParts } from '../revision-deployment/failure-reason';
-import { fixed, ReasonPart, trimmable } from '../revision-deployment/reason-fit';
+import { errorParts, fixed, ReasonPart, trimmable } from '../shared/reason-fit';
 
 /** The FAILED Reasons of the deployment group custom resource; names are fixed parts, messages trimmable. */
 

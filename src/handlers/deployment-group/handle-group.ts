@@ -15,11 +15,11 @@ import { GroupInput, rawAutoScalingGroups, rawGroupField, readGroupInput } from 
 import { applicationChangedReason, groupFailedReason, groupInternalErrorReason, invalidPropertiesReason } from './group-reasons';
 import { updateInput } from './update-input';
 import { DEPLOYMENT_GROUP_ATTRIBUTE_ID } from '../../private/deployment-group-contract';
-import type { Answer } from '../revision-deployment/cfn-response';
-import { HandlerDependencies, retryOptions } from '../revision-deployment/dependencies';
-import { describeError } from '../revision-deployment/errors';
-import { logEvent } from '../revision-deployment/log';
-import { withRetry } from '../revision-deployment/retry';
+import type { Answer } from '../shared/cfn-response';
+import { HandlerDependencies, retryOptions } from '../shared/dependencies';
+import { describeError } from '../shared/errors';
+import { logEvent } from '../shared/log';
+import { withRetry } from '../shared/retry';
 
 /**
  * The `Custom::CodeDeployServerDeploymentGroup` resource: an EC2 blue/green deployment group, which

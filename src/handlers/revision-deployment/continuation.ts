@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { logEvent } from './log';
-import { RetryOptions, withRetry } from './retry';
+import { logEvent } from '../shared/log';
+import { RetryOptions, withRetry } from '../shared/retry';
 
 /**
  * A Lambda invocation lasts at most 15 minutes, a deployment up to about an hour: before its time

@@ -1,8 +1,8 @@
 import { CodeDeployClient, DeploymentInfo, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { Clock } from './clock';
 import { isTerminal } from './deployment-status';
-import { logEvent } from './log';
-import { withRetry } from './retry';
+import { Clock } from '../shared/clock';
+import { logEvent } from '../shared/log';
+import { withRetry } from '../shared/retry';
 
 /** How often CodeDeploy is asked for the deployment's status. */
 export const POLL_INTERVAL_MS = 15_000;

@@ -1,7 +1,6 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { errorMessage, errorName, RetriesExhaustedError } from './errors';
 import { InstanceFailure } from './failure-diagnostics';
-import { fixed, ReasonPart, tail, trimmable } from './reason-fit';
+import { errorParts, fixed, ReasonPart, sentence, tail, trimmable } from '../shared/reason-fit';
 
 /**
  * The Reasons users read in their terminal when `cdk deploy` fails on a revision deployment.
@@ -109,15 +108,6 @@ export function internalErrorReason(err: unknown): ReasonPart[] {
   return [fixed('Internal error in the RevisionDeployment handler: '), ...errorParts(err)];
 }
 
-/** `ThrottlingException: Rate exceeded (gave up after 6 attempts)`: the name is fixed, the message trimmable. */
-export function errorParts(err: unknown): ReasonPart[] {
-  if (err instanceof RetriesExhaustedError) {
-    return [...errorParts(err.lastError), fixed(` (gave up after ${err.attempts} attempts)`)];
-  }
-  const name = errorName(err);
-  const message = errorMessage(err);
-  return message && message !== name ? [fixed(`${name}: `), trimmable(sentence(message))] : [fixed(name)];
-}
 
 /** `30 minutes`, `1 minute`, `45 seconds`, `2 minutes 30 seconds`. */
 export function formatDuration(totalSeconds: number): string {
@@ -163,7 +153,3 @@ function logTailParts(failure: InstanceFailure | undefined): ReasonPart[] {
   return logTail ? [fixed('\nLog tail:\n'), tail(logTail)] : [];
 }
 
-/** Text without surrounding blanks or a final period (the Reason adds its own punctuation). */
-function sentence(text: string): string {
-  return text.trim().replace(/\.+$/, '');
-}

@@ -3,8 +3,8 @@ import type { WatchState } from './continuation';
 import type { DeploymentSettings } from './deployment-properties';
 import { getDeployment, watchDeployment, WatchOptions } from './deployment-watch';
 import type { RollbackOutcome } from './failure-reason';
-import { logEvent } from './log';
 import { stopDeployment } from './stop-deployment';
+import { logEvent } from '../shared/log';
 
 /**
  * Time kept before CloudFormation's own deadline (`ServiceTimeout`, counted from the request) to

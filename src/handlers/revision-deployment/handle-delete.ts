@@ -1,13 +1,13 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
-import type { Answer } from './cfn-response';
-import { HandlerDependencies, retryOptions } from './dependencies';
 import { isDeploymentId } from './deployment-id';
 import { readRollbackOnStop } from './deployment-properties';
 import { isInProgress } from './deployment-status';
 import { getDeployment } from './deployment-watch';
-import { describeError, errorName } from './errors';
-import { logEvent } from './log';
 import { stopDeployment } from './stop-deployment';
+import type { Answer } from '../shared/cfn-response';
+import { HandlerDependencies, retryOptions } from '../shared/dependencies';
+import { describeError, errorName } from '../shared/errors';
+import { logEvent } from '../shared/log';
 
 /**
  * Delete: a finished deployment is history, there is nothing to delete. A deployment still in

@@ -1,11 +1,8 @@
 import type { Context } from 'aws-lambda';
-import type { Answer } from './cfn-response';
 import { DeployEvent, handOver, RequestState, WatchState } from './continuation';
-import { HandlerDependencies, retryOptions } from './dependencies';
 import { isDeploymentId, notDeployedId } from './deployment-id';
 import { DeploymentSettings, InvalidPropertiesError, readSettings } from './deployment-properties';
 import { WatchOptions } from './deployment-watch';
-import { describeError } from './errors';
 import { DIAGNOSTICS_MAX_ATTEMPTS, findFirstFailure } from './failure-diagnostics';
 import {
   deploymentFailedReason,
@@ -16,12 +13,15 @@ import {
   StopAttempt,
 } from './failure-reason';
 import { followDeployment } from './follow-deployment';
-import { logEvent } from './log';
 import { changesDeployment } from './property-changes';
-import { ReasonPart, trimmable } from './reason-fit';
 import { startDeployment, StartOutcome } from './start-deployment';
 import { stopDeployment } from './stop-deployment';
 import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../private/revision-deployment-contract';
+import type { Answer } from '../shared/cfn-response';
+import { HandlerDependencies, retryOptions } from '../shared/dependencies';
+import { describeError } from '../shared/errors';
+import { logEvent } from '../shared/log';
+import { ReasonPart, trimmable } from '../shared/reason-fit';
 
 /**
  * Time an invocation needs to read the failure diagnostics and answer CloudFormation. With less

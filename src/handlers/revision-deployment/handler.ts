@@ -1,15 +1,15 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { Answer, responseBody } from './cfn-response';
 import { isContinuation } from './continuation';
-import type { HandlerDependencies } from './dependencies';
 import { notDeployedId } from './deployment-id';
-import { describeError } from './errors';
 import { internalErrorReason } from './failure-reason';
 import { handleDelete } from './handle-delete';
 import { handleDeploy } from './handle-deploy';
-import { logEvent } from './log';
 import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../private/deployment-group-contract';
 import { handleDeploymentGroup } from '../deployment-group/handle-group';
+import { Answer, responseBody } from '../shared/cfn-response';
+import type { HandlerDependencies } from '../shared/dependencies';
+import { describeError } from '../shared/errors';
+import { logEvent } from '../shared/log';
 
 /** The Lambda handler: invoked asynchronously by CloudFormation, or by itself to carry on watching. */
 export type RevisionDeploymentHandler = (payload: unknown, context: Context) => Promise<void>;

@@ -3,11 +3,11 @@ import type { WaitingToStartState, WatchState } from './continuation';
 import type { DeploymentSettings } from './deployment-properties';
 import { ACTIVE_STATUSES } from './deployment-status';
 import { getDeployment, POLL_INTERVAL_MS, WatchOptions } from './deployment-watch';
-import { describeError, errorName } from './errors';
 import { requestDeadlines } from './follow-deployment';
-import { logEvent } from './log';
 import { carriesMarker, markedDescription } from './request-marker';
-import { RetryOptions, withRetry } from './retry';
+import { describeError, errorName } from '../shared/errors';
+import { logEvent } from '../shared/log';
+import { RetryOptions, withRetry } from '../shared/retry';
 
 /**
  * Time kept at the end of an invocation that waits to start: one more attempt makes up to three

@@ -1,3 +1,5 @@
+import { errorMessage, errorName, RetriesExhaustedError } from './errors';
+
 /**
  * Fits a failure Reason into CloudFormation's response limit: the whole response body may be at
  * most 4096 bytes (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html),
@@ -93,4 +95,19 @@ export function cut(text: string, maxJsonBytes: number, keep: 'start' | 'end'): 
   }
   if (keep === 'end') return CUT_MARK + kept.reverse().join('');
   return kept.join('') + CUT_MARK;
+}
+
+/** `ThrottlingException: Rate exceeded (gave up after 6 attempts)`: the name is fixed, the message trimmable. */
+export function errorParts(err: unknown): ReasonPart[] {
+  if (err instanceof RetriesExhaustedError) {
+    return [...errorParts(err.lastError), fixed(` (gave up after ${err.attempts} attempts)`)];
+  }
+  const name = errorName(err);
+  const message = errorMessage(err);
+  return message && message !== name ? [fixed(`${name}: `), trimmable(sentence(message))] : [fixed(name)];
+}
+
+/** Text without surrounding blanks or a final period (the Reason adds its own punctuation). */
+export function sentence(text: string): string {
+  return text.trim().replace(/\.+$/, '');
 }
