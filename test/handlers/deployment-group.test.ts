@@ -16,26 +16,16 @@ import type {
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { harness, RESPONSE_URL, SERVICE_TOKEN, serviceError, STACK_ID } from './revision-deployment-fixtures';
+import { capturedLogs, harness, RESPONSE_URL, SERVICE_TOKEN, serviceError, STACK_ID } from './revision-deployment-fixtures';
 import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/private/deployment-group-contract';
 
 const codedeploy = mockClient(CodeDeployClient);
 const autoscaling = mockClient(AutoScalingClient);
-let logs: string[];
+const logs = capturedLogs();
 
 beforeEach(() => {
   codedeploy.reset();
   autoscaling.reset();
-  logs = [];
-  jest.spyOn(console, 'log').mockImplementation((line: string) => {
-    logs.push(line);
-  });
-});
-
-afterEach(() => {
-  // The presigned ResponseURL is a credential: it never reaches CloudWatch Logs.
-  expect(logs.filter((line) => line.includes('SECRET'))).toEqual([]);
-  jest.restoreAllMocks();
 });
 
 const LOGICAL_ID = 'WebFleetDeploymentGroup';

@@ -126,3 +126,22 @@ export function echoed(requestId: string): Record<string, string> {
 export function deployment(deploymentId: string, status: string, extra: Partial<DeploymentInfo> = {}): { deploymentInfo: DeploymentInfo } {
   return { deploymentInfo: { deploymentId, status: status as DeploymentInfo['status'], ...extra } };
 }
+
+/**
+ * The console.log lines of each test (the handlers log one JSON line per event), checked after
+ * every test: the presigned ResponseURL is a credential and never reaches CloudWatch Logs.
+ */
+export function capturedLogs(): string[] {
+  const lines: string[] = [];
+  beforeEach(() => {
+    lines.length = 0;
+    jest.spyOn(console, 'log').mockImplementation((line: string) => {
+      lines.push(line);
+    });
+  });
+  afterEach(() => {
+    expect(lines.filter((line) => line.includes('SECRET'))).toEqual([]);
+    jest.restoreAllMocks();
+  });
+  return lines;
+}

@@ -9,6 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
+  capturedLogs,
   createEvent,
   deployment,
   echoed,
@@ -26,21 +27,11 @@ import { carriesMarker, markedDescription, MAX_DESCRIPTION_LENGTH } from '../../
 
 const codedeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
-let logs: string[];
+const logs = capturedLogs();
 
 beforeEach(() => {
   codedeploy.reset();
   lambda.reset();
-  logs = [];
-  jest.spyOn(console, 'log').mockImplementation((line: string) => {
-    logs.push(line);
-  });
-});
-
-afterEach(() => {
-  // The presigned ResponseURL is a credential: it never reaches CloudWatch Logs.
-  expect(logs.filter((line) => line.includes('SECRET'))).toEqual([]);
-  jest.restoreAllMocks();
 });
 
 /** CloudFormation's request ids are UUIDs. */

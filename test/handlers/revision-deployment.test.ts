@@ -16,6 +16,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
+  capturedLogs,
   createEvent,
   deleteEvent,
   deployment,
@@ -34,23 +35,13 @@ import { CONTINUATION_MARKER } from '../../src/handlers/revision-deployment/cont
 
 const codedeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
-let logs: string[];
+const logs = capturedLogs();
 
 beforeEach(() => {
   codedeploy.reset();
   lambda.reset();
   // The deployment group runs no other deployment (tests of a busy group: revision-deployment-start.test.ts).
   codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
-  logs = [];
-  jest.spyOn(console, 'log').mockImplementation((line: string) => {
-    logs.push(line);
-  });
-});
-
-afterEach(() => {
-  // The presigned ResponseURL is a credential: it never reaches CloudWatch Logs.
-  expect(logs.filter((line) => line.includes('SECRET'))).toEqual([]);
-  jest.restoreAllMocks();
 });
 
 /** The request ids of the calls made with a command, in order. */
