@@ -1,12 +1,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
+  App, Duration, Lazy, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, ServerRollout,
+  AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, RevisionLocation, ServerRollout,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -320,6 +320,16 @@ describe('RevisionDeployment validation', () => {
     ].join('\n'));
   });
 
+  test('a revision that locates nothing', () => {
+    class Nowhere extends Revision {
+      public bind(): RevisionLocation {
+        return {};
+      }
+    }
+    expect(() => rollout().deploy('Release', new Nowhere())).toThrow(
+      'RevisionDeployment: revision must locate an Amazon S3 object (bucket and key) or a GitHub commit (gitHubRepository and gitHubCommitId), got neither');
+  });
+
   test('grantRead needs an Amazon S3 revision', () => {
     const deployment = rollout().deploy('Release', gitHub());
     expect(() => deployment.grantRead(new iam.AccountRootPrincipal())).toThrow(
@@ -344,6 +354,12 @@ describe('Revision validation', () => {
       `Revision.fromAsset: the appSpec's hook script scripts/stop.sh is not in ${SITE}`,
       `Revision.fromAsset: the appSpec's file source dist is not in ${SITE}`,
     ].join('\n')],
+    ['an AppSpec holding a token', () => Revision.fromAsset(SITE, {
+      appSpec: AppSpec.server({ os: AppSpecOs.LINUX, files: [{ source: 'index.html', destination: Lazy.string({ produce: () => '/srv/www' }) }] }),
+    }), 'Revision.fromAsset: appSpec must hold no token (e.g. a parameter or another resource\'s attribute): it is written into the bundle at synth'],
+    ['a Windows AppSpec naming a missing script with backslashes', () => Revision.fromAsset(SITE, {
+      appSpec: AppSpec.server({ os: AppSpecOs.WINDOWS, hooks: { afterInstall: [{ location: 'scripts\\install.sh' }, { location: 'scripts\\missing.ps1' }] } }),
+    }), `Revision.fromAsset: the appSpec's hook script scripts\\missing.ps1 is not in ${SITE}`],
     ['an empty key', () => Revision.fromBucket(s3.Bucket.fromBucketName(new Stack(), 'Bucket', 'releases-bucket'), ''), 'Revision.fromBucket: key must have 1 to 1024 characters, got 0'],
     ['a repository URL and a branch', () => Revision.fromGitHub('https://github.com/example-org/api', 'main'), [
       'Revision.fromGitHub: repository must be owner/repository, got "https://github.com/example-org/api"',
