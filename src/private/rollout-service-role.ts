@@ -32,15 +32,20 @@ export function publishTo(topics: BoundedArn[]): RolloutStatement {
   return { actions: ['sns:Publish'], resources: topics };
 }
 
+/** An ARN bounded for policy packing: its own length once known, else the longest it may resolve to. */
+export function boundedArn(arn: string, maxLength: number): BoundedArn {
+  return { arn, maxLength: Token.isUnresolved(arn) ? maxLength : arn.length };
+}
+
 /** A Lambda function ARN (or a qualifier on it), bounded for policy packing. */
 export function functionArn(arn: string, qualifier?: string): BoundedArn {
   const suffix = qualifier === undefined ? '' : `:${qualifier}`;
-  return { arn: `${arn}${suffix}`, maxLength: (Token.isUnresolved(arn) ? IAM_POLICY.maxFunctionArnLength : arn.length) + suffix.length };
+  return { arn: `${arn}${suffix}`, maxLength: boundedArn(arn, IAM_POLICY.maxFunctionArnLength).maxLength + suffix.length };
 }
 
 /** An SNS topic ARN, bounded for policy packing. */
 export function topicArn(arn: string): BoundedArn {
-  return { arn, maxLength: Token.isUnresolved(arn) ? IAM_POLICY.maxTopicArnLength : arn.length };
+  return boundedArn(arn, IAM_POLICY.maxTopicArnLength);
 }
 
 /** Why a rollout's service role policies hold statements on `*`. */

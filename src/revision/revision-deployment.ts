@@ -15,7 +15,7 @@ import {
   RevisionLocationProperties,
   ROLLBACK_ALLOWANCE_SECONDS,
 } from '../private/revision-deployment-contract';
-import { BoundedArn, RolloutStatement } from '../private/rollout-service-role';
+import { BoundedArn, boundedArn, RolloutStatement } from '../private/rollout-service-role';
 import { S3_NAMES } from '../private/s3-limits';
 import { Problems } from '../private/validation';
 import type { ServerRollout } from '../server/server-rollout';
@@ -128,12 +128,12 @@ export class RevisionDeployment extends Construct {
       {
         // StopDeployment and the target reads are in the deployer's base policy: see RevisionDeployer.
         actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
-        resources: [bounded(rollout.deploymentGroup.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength)],
+        resources: [boundedArn(rollout.deploymentGroup.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength)],
       },
-      { actions: ['codedeploy:GetDeploymentConfig'], resources: [bounded(rollout.deploymentConfig.deploymentConfigArn, IAM_POLICY.maxDeploymentConfigArnLength)] },
+      { actions: ['codedeploy:GetDeploymentConfig'], resources: [boundedArn(rollout.deploymentConfig.deploymentConfigArn, IAM_POLICY.maxDeploymentConfigArnLength)] },
       {
         actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
-        resources: [bounded(rollout.application.applicationArn, IAM_POLICY.maxApplicationArnLength)],
+        resources: [boundedArn(rollout.application.applicationArn, IAM_POLICY.maxApplicationArnLength)],
       },
       { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: objectArn ? [objectArn] : [] },
     ];
@@ -176,11 +176,6 @@ export class RevisionDeployment extends Construct {
     }
     return bucket.grantRead(grantee, key);
   }
-}
-
-/** A CodeDeploy ARN with the most characters it can resolve to. */
-function bounded(arn: string, maxLength: number): BoundedArn {
-  return { arn, maxLength: Token.isUnresolved(arn) ? maxLength : arn.length };
 }
 
 /** The exact object of an Amazon S3 revision, bounded for policy packing. */

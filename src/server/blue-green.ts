@@ -11,6 +11,7 @@ import { DEFAULT_BLUE_GREEN_TERMINATION_WAIT } from '../private/defaults';
 import { copiedAutoScalingGroupPrefix, DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../private/deployment-group-contract';
 import { IAM_POLICY } from '../private/iam-limits';
 import { RevisionDeployer } from '../private/revision-deployer';
+import { boundedArn } from '../private/rollout-service-role';
 import { Problems } from '../private/validation';
 
 /** What a rollout needs to know to validate and render its blue/green options. */
@@ -100,10 +101,10 @@ export function grantGroupManagement(scope: Construct, applicationName: string, 
     statements: [
       {
         actions: ['codedeploy:CreateDeploymentGroup', 'codedeploy:GetDeploymentGroup', 'codedeploy:UpdateDeploymentGroup', 'codedeploy:DeleteDeploymentGroup'],
-        resources: [{ arn: groupArn, maxLength: IAM_POLICY.maxDeploymentGroupArnLength }],
+        resources: [boundedArn(groupArn, IAM_POLICY.maxDeploymentGroupArnLength)],
       },
       // CreateDeploymentGroup and UpdateDeploymentGroup hand the service role to CodeDeploy.
-      { actions: ['iam:PassRole'], resources: [{ arn: serviceRole.roleArn, maxLength: IAM_POLICY.maxRoleArnLength }] },
+      { actions: ['iam:PassRole'], resources: [boundedArn(serviceRole.roleArn, IAM_POLICY.maxRoleArnLength)] },
       { actions: ['autoscaling:DeleteAutoScalingGroup'], resources: [copies] },
     ],
   });

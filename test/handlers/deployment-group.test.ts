@@ -16,7 +16,8 @@ import type {
 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { capturedLogs, harness, RESPONSE_URL, SERVICE_TOKEN, serviceError, STACK_ID } from './revision-deployment-fixtures';
+import * as fixtures from './revision-deployment-fixtures';
+import { capturedLogs, harness, SERVICE_TOKEN, serviceError, TestResource } from './revision-deployment-fixtures';
 import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/private/deployment-group-contract';
 
 const codedeploy = mockClient(CodeDeployClient);
@@ -88,35 +89,23 @@ function props(deploymentGroup: Record<string, unknown> = group()): Record<strin
   return { ServiceToken: SERVICE_TOKEN, DeploymentGroup: deploymentGroup };
 }
 
+/** The blue/green deployment group's custom resource; the events come from the shared fixtures. */
+const GROUP: TestResource = { logicalId: LOGICAL_ID, type: DEPLOYMENT_GROUP_RESOURCE_TYPE };
+
 function createEvent(properties: Record<string, unknown> = props()): CloudFormationCustomResourceCreateEvent {
-  return {
-    RequestType: 'Create',
-    ServiceToken: SERVICE_TOKEN,
-    ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
-    RequestId: 'request-1',
-    LogicalResourceId: LOGICAL_ID,
-    ResourceType: DEPLOYMENT_GROUP_RESOURCE_TYPE,
-    ResourceProperties: properties as CloudFormationCustomResourceCreateEvent['ResourceProperties'],
-  };
+  return fixtures.createEvent(properties, GROUP);
 }
 
 function updateEvent(properties: Record<string, unknown>, oldProperties: Record<string, unknown> = props(), physicalId = 'WebFleet'): CloudFormationCustomResourceUpdateEvent {
-  return {
-    ...createEvent(properties),
-    RequestType: 'Update',
-    RequestId: 'request-2',
-    PhysicalResourceId: physicalId,
-    OldResourceProperties: oldProperties as CloudFormationCustomResourceUpdateEvent['OldResourceProperties'],
-  };
+  return fixtures.updateEvent(physicalId, properties, oldProperties, GROUP);
 }
 
 function deleteEvent(physicalId = 'WebFleet', properties: Record<string, unknown> = props()): CloudFormationCustomResourceDeleteEvent {
-  return { ...createEvent(properties), RequestType: 'Delete', RequestId: 'request-3', PhysicalResourceId: physicalId };
+  return fixtures.deleteEvent(physicalId, properties, GROUP);
 }
 
 function echoed(requestId: string): Record<string, string> {
-  return { StackId: STACK_ID, RequestId: requestId, LogicalResourceId: LOGICAL_ID };
+  return fixtures.echoed(requestId, GROUP);
 }
 
 function liveGroup(autoScalingGroups: string[], extra: Partial<DeploymentGroupInfo> = {}): { deploymentGroupInfo: DeploymentGroupInfo } {

@@ -9,6 +9,7 @@ import type {
 } from 'aws-lambda';
 import { createHandler, RevisionDeploymentHandler } from '../../src/handlers/revision-deployment/handler';
 import { Clock } from '../../src/handlers/shared/clock';
+import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/private/revision-deployment-contract';
 
 /** A presigned URL is a secret: the tests check it never reaches the logs. */
 export const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/SECRET-PRESIGNED-PATH?X-Amz-Signature=SECRET';
@@ -35,24 +36,35 @@ export function properties(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-export function createEvent(props: Record<string, unknown> = properties()): CloudFormationCustomResourceCreateEvent {
+/** The custom resource a test's events are for. */
+export interface TestResource {
+  readonly logicalId: string;
+  readonly type: string;
+}
+
+/** A `RevisionDeployment`'s custom resource. */
+export const REVISION_DEPLOYMENT: TestResource = { logicalId: 'Release', type: REVISION_DEPLOYMENT_RESOURCE_TYPE };
+
+export function createEvent(
+  props: Record<string, unknown> = properties(), resource: TestResource = REVISION_DEPLOYMENT,
+): CloudFormationCustomResourceCreateEvent {
   return {
     RequestType: 'Create',
     ServiceToken: SERVICE_TOKEN,
     ResponseURL: RESPONSE_URL,
     StackId: STACK_ID,
     RequestId: 'request-1',
-    LogicalResourceId: 'Release',
-    ResourceType: 'Custom::CodeDeployRevisionDeployment',
+    LogicalResourceId: resource.logicalId,
+    ResourceType: resource.type,
     ResourceProperties: props as CloudFormationCustomResourceCreateEvent['ResourceProperties'],
   };
 }
 
 export function updateEvent(
-  physicalResourceId: string, props: Record<string, unknown>, oldProps: Record<string, unknown>,
+  physicalResourceId: string, props: Record<string, unknown>, oldProps: Record<string, unknown>, resource: TestResource = REVISION_DEPLOYMENT,
 ): CloudFormationCustomResourceUpdateEvent {
   return {
-    ...createEvent(props),
+    ...createEvent(props, resource),
     RequestType: 'Update',
     RequestId: 'request-2',
     PhysicalResourceId: physicalResourceId,
@@ -60,8 +72,10 @@ export function updateEvent(
   };
 }
 
-export function deleteEvent(physicalResourceId: string, props: Record<string, unknown> = properties()): CloudFormationCustomResourceDeleteEvent {
-  return { ...createEvent(props), RequestType: 'Delete', RequestId: 'request-3', PhysicalResourceId: physicalResourceId };
+export function deleteEvent(
+  physicalResourceId: string, props: Record<string, unknown> = properties(), resource: TestResource = REVISION_DEPLOYMENT,
+): CloudFormationCustomResourceDeleteEvent {
+  return { ...createEvent(props, resource), RequestType: 'Delete', RequestId: 'request-3', PhysicalResourceId: physicalResourceId };
 }
 
 /** A clock whose sleeps return at once and move time forward. */
@@ -118,8 +132,8 @@ export function serviceError(name: string, message: string, httpStatusCode = 400
 }
 
 /** The identifiers every response echoes from its request. */
-export function echoed(requestId: string): Record<string, string> {
-  return { StackId: STACK_ID, RequestId: requestId, LogicalResourceId: 'Release' };
+export function echoed(requestId: string, resource: TestResource = REVISION_DEPLOYMENT): Record<string, string> {
+  return { StackId: STACK_ID, RequestId: requestId, LogicalResourceId: resource.logicalId };
 }
 
 /** A GetDeployment answer. */
