@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { aliasPermissions } from './alias-permissions';
 import { newVersionAlarms } from './new-version-alarms';
 import { TrafficShift } from '../config/traffic-shift';
 import { metricCheckAlarm } from '../health/deployment-alarm';
@@ -156,14 +157,10 @@ export class LambdaRollout extends Construct {
       }];
     }
 
-    // Permissions, scoped to this rollout: the alias (by ARN, so the policy does not wait for
-    // the alias), the hooks and the topic.
+    // Permissions, scoped to this rollout: the function and its alias, the hooks and the topic.
     const permissions: RolloutPermissions = {
       statements: [
-        {
-          actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'],
-          resources: [functionArn(props.function.functionArn, aliasName)],
-        },
+        ...aliasPermissions(props.function.functionArn, aliasName),
         ...(this.alarms.length > 0 ? [DESCRIBE_ALARMS] : []),
         { actions: ['lambda:InvokeFunction'], resources: hooks.map((hook) => functionArn(hook.functionArn)) },
         publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),

@@ -154,12 +154,15 @@ describe('defaults', () => {
       AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'codedeploy.amazonaws.com' } }] },
       ManagedPolicyArns: Match.absent(),
     });
-    const aliasArn = (fn: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stacks.Defaults, fn), 'Arn'] }, ':live']] });
+    const functionArn = (fn: string) => ({ 'Fn::GetAtt': [logicalId(stacks.Defaults, fn), 'Arn'] });
+    const aliasArn = (fn: string) => ({ 'Fn::Join': ['', [functionArn(fn), ':live']] });
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: logicalId(stacks.Defaults, 'LambdaRolloutsServiceRole/Role') }],
       PolicyDocument: {
         Statement: [
-          { Action: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], Effect: 'Allow', Resource: [aliasArn('ApiFn'), aliasArn('WorkerFn')] },
+          // Alias management authorizes against the unqualified function ARN; provisioned concurrency against the alias.
+          { Action: ['lambda:GetAlias', 'lambda:UpdateAlias'], Effect: 'Allow', Resource: [functionArn('ApiFn'), functionArn('WorkerFn')] },
+          { Action: 'lambda:GetProvisionedConcurrencyConfig', Effect: 'Allow', Resource: [aliasArn('ApiFn'), aliasArn('WorkerFn')] },
           { Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: '*' },
         ],
       },
@@ -283,7 +286,8 @@ describe('passed-in application and service role', () => {
       Roles: [{ Ref: logicalId(stacks.PassedIn, 'TeamRole') }],
       PolicyDocument: {
         Statement: [
-          { Action: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], Effect: 'Allow', Resource: Match.anyValue() },
+          { Action: ['lambda:GetAlias', 'lambda:UpdateAlias'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(stacks.PassedIn, 'ApiFn'), 'Arn'] } },
+          { Action: 'lambda:GetProvisionedConcurrencyConfig', Effect: 'Allow', Resource: Match.anyValue() },
           { Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: '*' },
           { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(stacks.PassedIn, 'PreHook'), 'Arn'] } },
         ],
