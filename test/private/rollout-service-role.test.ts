@@ -1,9 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { aliasPermissions } from '../../src/lambda/alias-permissions';
 import { IAM_POLICY } from '../../src/private/iam-limits';
 import {
-  DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, RolloutStatement, topicArn,
+  DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, topicArn,
 } from '../../src/private/rollout-service-role';
+import { statementProblems } from '../iam/statement-rules';
 
 /** A literal ARN of exactly the longest length its kind can resolve to. */
 function longest(kind: 'function' | 'topic', i: number): string {
@@ -14,9 +16,6 @@ function longest(kind: 'function' | 'topic', i: number): string {
   return prefix.padEnd(max, 'x');
 }
 
-function aliasActions(arn: string): RolloutStatement {
-  return { actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:GetProvisionedConcurrencyConfig'], resources: [functionArn(arn, 'live')] };
-}
 
 function policiesOf(stack: Stack): iam.ManagedPolicy[] {
   return stack.node.findAll().filter((c): c is iam.ManagedPolicy => c instanceof iam.ManagedPolicy);
@@ -29,17 +28,17 @@ function size(stack: Stack, policy: iam.ManagedPolicy): number {
 
 test.each([
   ['an alias each', (i: number): RolloutPermissions => ({
-    statements: [aliasActions(longest('function', i)), DESCRIBE_ALARMS],
+    statements: [...aliasPermissions(longest('function', i), 'live'), DESCRIBE_ALARMS],
   })],
   ['an alias, two hooks and a topic each', (i: number): RolloutPermissions => ({
     statements: [
-      aliasActions(longest('function', i)),
+      ...aliasPermissions(longest('function', i), 'live'),
       DESCRIBE_ALARMS,
       { actions: ['lambda:InvokeFunction'], resources: [functionArn(longest('function', 1000 + i)), functionArn(longest('function', 2000 + i))] },
       publishTo([topicArn(longest('topic', i))]),
     ],
   })],
-])('with the longest ARNs (%s), every policy stays within 6,144 characters, and no policy could take one more rollout', (_name, permissions) => {
+])('with the longest ARNs (%s), every policy stays within 6,144 characters, no policy could take one more rollout, and IAM accepts every statement', async (_name, permissions) => {
   const stack = new Stack(new App(), 'Stack');
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') });
   const policies = RolloutPolicies.forRole(stack, role);
@@ -51,6 +50,9 @@ test.each([
   expect(managed.length).toBeGreaterThan(1);
   const sizes = managed.map((policy) => size(stack, policy));
   expect(Math.max(...sizes)).toBeLessThanOrEqual(IAM_POLICY.managedPolicyMaxCharacters);
+  for (const statement of managed.flatMap((policy) => stack.resolve(policy.document).Statement)) {
+    expect(await statementProblems(statement)).toEqual([]);
+  }
 
   // Tight packing: what one more rollout of this shape adds would not have fitted in a full policy.
   const sizeWith = (count: number): number => {

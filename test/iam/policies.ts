@@ -1,0 +1,113 @@
+/**
+ * The policy documents of an app's templates, resolved to concrete ARNs: every statement (for the
+ * statement rules), and the identity policies of each role (for the simulated calls).
+ */
+import { AppWorld, StackWorld } from './template-world';
+
+export interface Statement {
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action?: string | string[];
+  readonly NotAction?: string | string[];
+  readonly Resource?: string | string[];
+  readonly NotResource?: string | string[];
+  readonly Principal?: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+  readonly Sid?: string;
+}
+
+export interface PolicyDocument {
+  readonly Version?: string;
+  readonly Statement: Statement[];
+}
+
+/** One policy document of a template, where it comes from, resolved. */
+export interface LocatedPolicy {
+  /** `<stack>/<logical id>` of the resource that holds the document, plus the inline policy's name. */
+  readonly source: string;
+  /** Construct path (aws:cdk:path metadata), where the template has it. */
+  readonly constructPath?: string;
+  /** Identity policy (of roles) or resource policy (of a bucket, topic, key). */
+  readonly kind: 'identity' | 'resource';
+  readonly document: PolicyDocument;
+}
+
+/** A role of the app with the identity policies the templates attach to it. */
+export interface RoleWithPolicies {
+  readonly stack: StackWorld;
+  readonly logicalId: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly policies: LocatedPolicy[];
+  /** AWS managed policies attached by ARN, which this suite cannot read offline. */
+  readonly managedPolicyArns: string[];
+}
+
+const RESOURCE_POLICIES: Record<string, string> = {
+  'AWS::S3::BucketPolicy': 'PolicyDocument',
+  'AWS::SNS::TopicPolicy': 'PolicyDocument',
+  'AWS::KMS::Key': 'KeyPolicy',
+  'AWS::SQS::QueuePolicy': 'PolicyDocument',
+};
+
+/** Every policy document of every stack of the app: identity and resource policies. */
+export function allPolicies(app: AppWorld): LocatedPolicy[] {
+  return app.stacks.flatMap((stack) => Object.entries(stack.resources).flatMap(([logicalId, resource]) => {
+    const at = (suffix = '') => ({ source: `${stack.stackName}/${logicalId}${suffix}`, constructPath: resource.Metadata?.['aws:cdk:path'] });
+    const props = resource.Properties ?? {};
+    switch (resource.Type) {
+      case 'AWS::IAM::Policy':
+      case 'AWS::IAM::ManagedPolicy':
+        return [{ ...at(), kind: 'identity' as const, document: resolveDocument(stack, props.PolicyDocument) }];
+      case 'AWS::IAM::Role':
+        return (props.Policies ?? []).map((policy: any) => ({
+          ...at(`#${stack.resolve(policy.PolicyName)}`), kind: 'identity' as const, document: resolveDocument(stack, policy.PolicyDocument),
+        }));
+      default: {
+        const property = RESOURCE_POLICIES[resource.Type];
+        return property && props[property]
+          ? [{ ...at(), kind: 'resource' as const, document: resolveDocument(stack, props[property]) }]
+          : [];
+      }
+    }
+  }));
+}
+
+/** Every role of the app, with the policies attached to it in any stack. */
+export function rolesWithPolicies(app: AppWorld): RoleWithPolicies[] {
+  const roles = app.stacks.flatMap((stack) => Object.entries(stack.resources)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+    .map(([logicalId, resource]) => ({ stack, logicalId, resource, name: stack.nameOf(logicalId), arn: stack.getAtt(logicalId, 'Arn') })));
+  return roles.map(({ stack, logicalId, resource, name, arn }) => {
+    const props = resource.Properties ?? {};
+    const inline = (props.Policies ?? []).map((policy: any) => ({
+      source: `${stack.stackName}/${logicalId}#${stack.resolve(policy.PolicyName)}`,
+      kind: 'identity' as const,
+      document: resolveDocument(stack, policy.PolicyDocument),
+    }));
+    const attached = app.stacks.flatMap((other) => Object.entries(other.resources)
+      .filter(([, policy]) => (policy.Type === 'AWS::IAM::Policy' || policy.Type === 'AWS::IAM::ManagedPolicy')
+        && (other.resolveAny(policy.Properties?.Roles ?? []) as string[]).includes(name))
+      .map(([policyId, policy]) => ({
+        source: `${other.stackName}/${policyId}`, kind: 'identity' as const, document: resolveDocument(other, policy.Properties!.PolicyDocument),
+      })));
+    const byArn = (stack.resolveAny(props.ManagedPolicyArns ?? []) as string[]);
+    const inTemplates = app.stacks.flatMap((other) => Object.entries(other.resources)
+      .filter(([policyId, policy]) => policy.Type === 'AWS::IAM::ManagedPolicy' && byArn.includes(other.ref(policyId)))
+      .map(([policyId, policy]) => ({
+        source: `${other.stackName}/${policyId}`, kind: 'identity' as const, document: resolveDocument(other, policy.Properties!.PolicyDocument),
+      })));
+    const known = new Set(inTemplates.map((policy) => policy.source));
+    const managedPolicyArns = byArn.filter((policyArn) => !app.stacks.some((other) => Object.keys(other.resources)
+      .some((id) => other.resources[id].Type === 'AWS::IAM::ManagedPolicy' && other.ref(id) === policyArn && known.has(`${other.stackName}/${id}`))));
+    return { stack, logicalId, arn, name, policies: [...inline, ...attached, ...inTemplates], managedPolicyArns };
+  });
+}
+
+function resolveDocument(stack: StackWorld, document: unknown): PolicyDocument {
+  return stack.resolveAny(document) as PolicyDocument;
+}
+
+/** A statement's field as a list. */
+export function list(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}

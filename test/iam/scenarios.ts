@@ -1,0 +1,150 @@
+/**
+ * The IAM suite's scenario matrix: one stack per construct and option the library offers, so that
+ * every grant it can generate is checked and every call it enables is simulated. Each stack is
+ * built the way a user would write it.
+ */
+import { join } from 'path';
+import {
+  App, Duration, Stack, Stage, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancing as elb,
+  aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_s3 as s3,
+} from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import {
+  AutoScalingProcess, BundleType, HealthCheck, HealthyHosts, LambdaRollout, Notifications, OnPremisesInstanceRole, Revision, RevisionBucket,
+  Rollback, ServerRollout, TrafficShift,
+} from '../../src';
+
+const SITE_WITH_APPSPEC = join(__dirname, '..', 'revision', 'fixtures', 'site-with-appspec');
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+
+function fn(scope: Stack, id: string): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline(`exports.handler = async () => '${id}';`),
+  });
+}
+
+function vpc(scope: Stack): ec2.Vpc {
+  return new ec2.Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+}
+
+function group(scope: Stack, network: ec2.IVpc, id = 'Web'): autoscaling.AutoScalingGroup {
+  return new autoscaling.AutoScalingGroup(scope, id, {
+    vpc: network, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+}
+
+/** Builds every scenario into `app`; returns the scenario names. */
+export function buildScenarios(app: App): string[] {
+  const scenarios: Array<[string, (stack: Stack) => void, boolean]> = [
+    // Lambda: every default, in an environment-agnostic stack.
+    ['LambdaDefaults', (stack) => { new LambdaRollout(stack, 'Api', { function: fn(stack, 'Fn') }); }, false],
+    // Lambda: both hooks, notifications, a custom shift and every check.
+    ['LambdaEveryOption', (stack) => {
+      new LambdaRollout(stack, 'Api', {
+        function: fn(stack, 'Fn'),
+        aliasName: 'prod',
+        trafficShift: TrafficShift.linear({ percentage: 20, interval: Duration.minutes(2) }),
+        healthChecks: [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles(), HealthCheck.lambdaLatency({ threshold: Duration.seconds(2) })],
+        preTrafficHook: fn(stack, 'PreHook'),
+        postTrafficHook: fn(stack, 'PostHook'),
+        notifications: Notifications.toNewTopic(),
+        deploymentGroupName: 'api-prod',
+      });
+      new LambdaRollout(stack, 'Worker', { function: fn(stack, 'WorkerFn'), rollback: Rollback.on({ failure: true }), healthChecks: [] });
+    }, true],
+    // Lambda: the application and the service role passed in.
+    ['LambdaImported', (stack) => {
+      const role = new iam.Role(stack, 'TeamRole', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') });
+      new LambdaRollout(stack, 'Api', {
+        function: fn(stack, 'Fn'),
+        application: codedeploy.LambdaApplication.fromLambdaApplicationName(stack, 'App', 'team-app'),
+        serviceRole: role,
+      });
+    }, true],
+    // Servers: an Auto Scaling group behind an ALB, checks, notifications, suspended processes, the
+    // termination hook, and a revision from an asset.
+    ['ServerAlb', (stack) => {
+      const network = vpc(stack);
+      const web = group(stack, network);
+      const targets = new elbv2.ApplicationTargetGroup(stack, 'WebTargets', { vpc: network, port: 80, targets: [web] });
+      new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc: network }).addListener('Http', { port: 80, defaultTargetGroups: [targets] });
+      const rollout = new ServerRollout(stack, 'WebRollout', {
+        autoScalingGroups: [web],
+        loadBalancers: [codedeploy.LoadBalancer.application(targets)],
+        healthyHosts: HealthyHosts.percent(75),
+        healthChecks: [HealthCheck.targetGroup5xx(targets), HealthCheck.unhealthyHosts(targets)],
+        notifications: Notifications.toNewTopic(),
+        terminationHook: true,
+        autoScalingProcessesToSuspend: [AutoScalingProcess.AZ_REBALANCE],
+      });
+      rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
+    }, true],
+    // Servers: a Network Load Balancer's target group, an imported Auto Scaling group beside one of the app's.
+    ['ServerNlb', (stack) => {
+      const network = vpc(stack);
+      const web = group(stack, network);
+      const targets = new elbv2.NetworkTargetGroup(stack, 'TcpTargets', { vpc: network, port: 443, targets: [web] });
+      new elbv2.NetworkLoadBalancer(stack, 'Nlb', { vpc: network }).addListener('Tcp', { port: 443, defaultTargetGroups: [targets] });
+      new ServerRollout(stack, 'TcpRollout', {
+        autoScalingGroups: [web, autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Legacy', 'legacy-fleet')],
+        loadBalancers: [codedeploy.LoadBalancer.network(targets)],
+      });
+    }, true],
+    // Servers: a Classic Load Balancer.
+    ['ServerClassic', (stack) => {
+      const network = vpc(stack);
+      const web = group(stack, network);
+      const classic = new elb.LoadBalancer(stack, 'Classic', {
+        vpc: network, internetFacing: false, subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, listeners: [{ externalPort: 80 }],
+      });
+      classic.addTarget(web);
+      new ServerRollout(stack, 'ClassicRollout', { autoScalingGroups: [web], loadBalancers: [codedeploy.LoadBalancer.classic(classic)] });
+    }, true],
+    // Servers: EC2 and on-premises tag sets, their identity, a KMS-encrypted revision bucket, a bucket revision.
+    ['ServerTags', (stack) => {
+      const revisionBucket = new RevisionBucket(stack, 'Releases', { encryptionKey: new kms.Key(stack, 'ReleasesKey', { enableKeyRotation: true }) });
+      const rollout = new ServerRollout(stack, 'Billing', {
+        ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['billing'] }),
+        onPremisesInstanceTags: new codedeploy.InstanceTagSet({ site: ['dc1'] }),
+        revisionBucket: revisionBucket.bucket,
+      });
+      new OnPremisesInstanceRole(stack, 'Servers', { assumedBy: new iam.AccountRootPrincipal(), revisionBucket: revisionBucket.bucket });
+      const release = rollout.deploy('Release', Revision.fromBucket(revisionBucket.bucket, 'billing/app.tgz', { bundleType: BundleType.TGZ }));
+      release.grantRead(new iam.Role(stack, 'TaggedInstances', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
+    }, true],
+    // Servers: a revision from GitHub to a tagged fleet.
+    ['ServerGitHub', (stack) => {
+      new ServerRollout(stack, 'Api', { ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['api'] }) })
+        .deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
+    }, true],
+    // Servers: blue/green copies of one Auto Scaling group, with a release.
+    ['ServerBlueGreen', (stack) => {
+      const network = vpc(stack);
+      const web = group(stack, network);
+      const targets = new elbv2.ApplicationTargetGroup(stack, 'WebTargets', { vpc: network, port: 80, targets: [web] });
+      new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc: network }).addListener('Http', { port: 80, defaultTargetGroups: [targets] });
+      const rollout = new ServerRollout(stack, 'WebRollout', {
+        autoScalingGroups: [web],
+        loadBalancers: [codedeploy.LoadBalancer.application(targets)],
+        healthChecks: [HealthCheck.targetGroup5xx(targets)],
+        blueGreen: { approvalTimeout: Duration.minutes(20) },
+      });
+      rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
+    }, true],
+  ];
+  for (const [name, build, withEnv] of scenarios) {
+    build(new Stack(app, name, withEnv ? { env: ENV } : {}));
+  }
+  // A stage, as CDK Pipelines deploys it: both rollouts in one stack of a nested assembly.
+  const stage = new Stage(app, 'Production', { env: { account: '222222222222', region: 'us-east-1' } });
+  const release = new Stack(stage, 'Release');
+  new LambdaRollout(release, 'Api', { function: fn(release, 'Fn') });
+  new ServerRollout(release, 'Batch', { ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['batch'] }) });
+  // A bucket passed in from another stack.
+  const shared = new Stack(app, 'SharedBucket', { env: ENV });
+  const bucket = new s3.Bucket(shared, 'Releases', { enforceSSL: true });
+  const consumer = new Stack(app, 'CrossStackBucket', { env: ENV });
+  new ServerRollout(consumer, 'Api', { ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['api'] }) })
+    .deploy('Release', Revision.fromBucket(bucket, 'api.zip'));
+  return [...scenarios.map(([name]) => name), 'Production/Release', 'SharedBucket+CrossStackBucket'];
+}
