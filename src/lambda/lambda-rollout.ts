@@ -143,6 +143,12 @@ export class LambdaRollout extends Construct {
       alarms: this.alarms,
       autoRollback: rollback.toAutoRollbackConfig(),
       ignoreAlarmConfiguration: props.ignoreAlarms ?? false,
+      // The group grants each hook codedeploy:PutLifecycleEventHookExecutionStatus on this deployment
+      // group. The Service Authorization Reference data lists no resource type for that action, but
+      // CodeDeploy authorizes it against the deployment group: its AccessDeniedException names the
+      // group's ARN (davidgf/serverless-plugin-canary-deployments#58), and the CodeDeploy User Guide's
+      // permissions reference, SAM and that plugin (#110) scope it the same way. The IAM suite holds
+      // this as a documented exception (test/iam/documented-exceptions.ts).
       preHook: props.preTrafficHook,
       postHook: props.postTrafficHook,
     });
