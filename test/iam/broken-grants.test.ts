@@ -108,4 +108,31 @@ describe('simulated calls', () => {
       `CodeDeploy for Stack/Group: lambda:UpdateAlias on ${FUNCTION} with role Stack/Role: ImplicitlyDenied`,
     ]);
   });
+
+  test('a KMS key is usable only when its key policy lets IAM policies grant it', async () => {
+    const key = 'arn:aws:kms:us-east-1:111111111111:key/1234';
+    const identity = { Statement: [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: key }] };
+    const delegating = { Statement: [{ Effect: 'Allow' as const, Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] };
+    expect(await evaluate(call('kms:Decrypt', key), [identity])).toBe('ImplicitlyDenied');
+    expect(await evaluate(call('kms:Decrypt', key), [identity], delegating)).toBe('Allowed');
+  });
+
+  test('an AWS managed policy other than CodeDeploy\'s hides no denied call', async () => {
+    const app = new AppWorld([{
+      stackName: 'Stack',
+      template: {
+        Resources: {
+          Role: {
+            Type: 'AWS::IAM::Role',
+            Properties: { ManagedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore', 'arn:aws:iam::aws:policy/service-role/AWSCodeDeployRole'] },
+          },
+        },
+      },
+    }]);
+    const agent: Call = { ...call('s3:GetObject', 'arn:aws:s3:::releases/app.zip'), actor: 'the CodeDeploy agent on Stack/Fleet' };
+    const codeDeploy = call('autoscaling:PutLifecycleHook', 'arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:1:autoScalingGroupName/fleet');
+    const result = await simulateCalls([agent, codeDeploy], rolesWithPolicies(app));
+    expect(result.denied.map((d) => `${d.call.actor}: ${d.call.action}`)).toEqual(['the CodeDeploy agent on Stack/Fleet: s3:GetObject']);
+    expect(result.notEvaluated).toBe(1);
+  });
 });

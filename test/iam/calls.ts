@@ -18,6 +18,8 @@
  *   list below against the handlers' source), plus what CreateDeployment asks of the caller (the
  *   permissions reference's footnote 1: GetDeploymentConfig on the config and GetApplicationRevision or
  *   RegisterApplicationRevision on the application), and writing its own logs.
+ * - The CodeDeploy agent, with the instance role of each Auto Scaling group a revision is deployed to:
+ *   reading the revision object (and decrypting it with the bucket's own key).
  */
 import { AppWorld, Resource, StackWorld } from './template-world';
 import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/private/deployment-group-contract';
@@ -205,8 +207,37 @@ function revisionDeploymentCalls(stack: StackWorld, logicalId: string, resource:
   if (s3.s3Location) {
     const object = `arn:aws:s3:::${s3.s3Location.bucket}/${s3.s3Location.key}`;
     calls.push(call('s3:GetObject', object), call('s3:GetObjectVersion', object));
+    calls.push(...fleetReads(stack, applicationName, groupName, object, s3.s3Location.bucket));
   }
   return calls;
+}
+
+/**
+ * The CodeDeploy agent on the instances of the group's Auto Scaling groups downloads the revision
+ * with the instance role's credentials (CodeDeploy User Guide, "Step 4: Create an IAM instance
+ * profile for your Amazon EC2 instances"), and decrypts it with the bucket's key when the bucket has a
+ * key of its own in the app (the AWS managed key aws/s3 needs no grant: its key policy lets the
+ * account's principals use it through S3).
+ */
+function fleetReads(stack: StackWorld, applicationName: string, groupName: string, object: string, bucketName: string): Call[] {
+  const group = deploymentGroupOf(stack, applicationName, groupName);
+  const keyArn = bucketKeyArn(stack, bucketName);
+  return (stack.resolveAny(group.AutoScalingGroups ?? []) as string[]).flatMap((name) => {
+    const roleArn = instanceRoleArn(stack, name);
+    const actor = `the CodeDeploy agent on ${stack.stackName}/${name}`;
+    return roleArn ? [
+      { actor, roleArn, action: 's3:GetObject', resource: object },
+      { actor, roleArn, action: 's3:GetObjectVersion', resource: object },
+      ...(keyArn ? [{ actor, roleArn, action: 'kms:Decrypt', resource: keyArn, context: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } }] : []),
+    ] : [];
+  });
+}
+
+/** The ARN of a bucket's own KMS key, when the bucket and the key are in the stack. */
+function bucketKeyArn(stack: StackWorld, bucketName: string): string | undefined {
+  const bucket = Object.entries(stack.resources).find(([id, resource]) => resource.Type === 'AWS::S3::Bucket' && stack.nameOf(id) === bucketName)?.[1];
+  const key = bucket?.Properties?.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
+  return key === undefined ? undefined : stack.resolve(key);
 }
 
 /** The deployer invoking itself to hand a long wait over, and writing its logs. */
@@ -223,16 +254,21 @@ function deployerOwnCalls(stack: StackWorld, resource: Resource, actor: string, 
   ];
 }
 
-function deploymentConfigOf(stack: StackWorld, applicationName: string, groupName: string): string {
+function deploymentGroupOf(stack: StackWorld, applicationName: string, groupName: string): Record<string, any> {
   for (const [logicalId, resource] of Object.entries(stack.resources)) {
     const custom = resource.Type === DEPLOYMENT_GROUP_RESOURCE_TYPE;
     const group = resource.Type === 'AWS::CodeDeploy::DeploymentGroup' ? resource.Properties : custom ? resource.Properties!.DeploymentGroup : undefined;
     const name = custom ? stack.resolve(group?.DeploymentGroupName) : stack.nameOf(logicalId);
     if (group && stack.resolve(group.ApplicationName) === applicationName && name === groupName) {
-      return group.DeploymentConfigName ? stack.resolve(group.DeploymentConfigName) : 'CodeDeployDefault.OneAtATime';
+      return group;
     }
   }
   throw new Error(`${stack.stackName}: no deployment group ${applicationName}/${groupName}`);
+}
+
+function deploymentConfigOf(stack: StackWorld, applicationName: string, groupName: string): string {
+  const group = deploymentGroupOf(stack, applicationName, groupName);
+  return group.DeploymentConfigName ? stack.resolve(group.DeploymentConfigName) : 'CodeDeployDefault.OneAtATime';
 }
 
 function logicalIdOfFunction(stack: StackWorld, functionArn: string): string {

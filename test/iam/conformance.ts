@@ -5,7 +5,7 @@
  */
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { appCalls, Call } from './calls';
-import { allPolicies, rolesWithPolicies } from './policies';
+import { allPolicies, resourcePolicies, rolesWithPolicies } from './policies';
 import { simulateCalls } from './simulate';
 import { checkStatements } from './statement-rules';
 import { AppWorld, StackTemplate } from './template-world';
@@ -49,7 +49,7 @@ export async function checkConformance(stacks: StackTemplate[]): Promise<Conform
   const app = new AppWorld(stacks);
   const { findings, statements } = await checkStatements(allPolicies(app));
   const calls = appCalls(app);
-  const { denied, simulated, notEvaluated } = await simulateCalls(calls, rolesWithPolicies(app));
+  const { denied, simulated, notEvaluated } = await simulateCalls(calls, rolesWithPolicies(app), resourcePolicies(app));
   return {
     statements,
     calls: simulated,

@@ -60,7 +60,7 @@ test('the scenario matrix covers every construct and option it names', () => {
   const app = new App();
   expect(buildScenarios(app)).toEqual([
     'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
-    'ServerGitHub', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
+    'ServerKmsBucket', 'ServerGitHub', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
   ]);
   expect(Stack.isStack(app.node.findChild('LambdaDefaults'))).toBe(true);
 });
@@ -105,4 +105,5 @@ test('the matrix simulates the calls of every actor: CodeDeploy for Lambda, serv
   ]));
   expect([...actions(/^CodeDeploy for ServerClassic\//)]).toEqual(expect.arrayContaining(['elasticloadbalancing:RegisterInstancesWithLoadBalancer']));
   expect([...actions(/^the deployer managing ServerBlueGreen\//)]).toEqual(expect.arrayContaining(['codedeploy:CreateDeploymentGroup', 'iam:PassRole']));
+  expect([...actions(/^the CodeDeploy agent on ServerKmsBucket\//)]).toEqual(['s3:GetObject', 's3:GetObjectVersion', 'kms:Decrypt']);
 });

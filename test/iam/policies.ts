@@ -111,3 +111,29 @@ function resolveDocument(stack: StackWorld, document: unknown): PolicyDocument {
 export function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
+
+/** A resource policy of the app and the ARNs it governs. */
+export interface ResourcePolicy {
+  /** ARN patterns (`arn:aws:s3:::bucket/*`) of the resources the policy is attached to. */
+  readonly governs: string[];
+  readonly document: PolicyDocument;
+}
+
+/** The key policies, bucket policies and topic policies of the app. */
+export function resourcePolicies(app: AppWorld): ResourcePolicy[] {
+  return app.stacks.flatMap((stack) => Object.entries(stack.resources).flatMap(([logicalId, resource]) => {
+    const props = resource.Properties ?? {};
+    switch (resource.Type) {
+      case 'AWS::KMS::Key':
+        return [{ governs: [stack.getAtt(logicalId, 'Arn')], document: resolveDocument(stack, props.KeyPolicy) }];
+      case 'AWS::S3::BucketPolicy': {
+        const bucket = stack.resolve(props.Bucket);
+        return [{ governs: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], document: resolveDocument(stack, props.PolicyDocument) }];
+      }
+      case 'AWS::SNS::TopicPolicy':
+        return [{ governs: stack.resolveAny(props.Topics) as string[], document: resolveDocument(stack, props.PolicyDocument) }];
+      default:
+        return [];
+    }
+  }));
+}

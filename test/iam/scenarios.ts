@@ -112,10 +112,18 @@ export function buildScenarios(app: App): string[] {
       const release = rollout.deploy('Release', Revision.fromBucket(revisionBucket.bucket, 'billing/app.tgz', { bundleType: BundleType.TGZ }));
       release.grantRead(new iam.Role(stack, 'TaggedInstances', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
     }, true],
-    // Servers: a revision from GitHub to a tagged fleet.
+    // Servers: an Auto Scaling group reading a release from a KMS-encrypted revision bucket.
+    ['ServerKmsBucket', (stack) => {
+      const revisionBucket = new RevisionBucket(stack, 'Releases', { encryptionKey: new kms.Key(stack, 'ReleasesKey', { enableKeyRotation: true }) });
+      new ServerRollout(stack, 'WebRollout', { autoScalingGroups: [group(stack, vpc(stack))], revisionBucket: revisionBucket.bucket })
+        .deploy('Release', Revision.fromBucket(revisionBucket.bucket, 'web/app.zip'));
+    }, true],
+    // Servers: a revision from GitHub to a tagged fleet, in an application passed in by name.
     ['ServerGitHub', (stack) => {
-      new ServerRollout(stack, 'Api', { ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['api'] }) })
-        .deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
+      new ServerRollout(stack, 'Api', {
+        ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['api'] }),
+        application: codedeploy.ServerApplication.fromServerApplicationName(stack, 'App', 'team-api'),
+      }).deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
     }, true],
     // Servers: blue/green copies of one Auto Scaling group, with a release.
     ['ServerBlueGreen', (stack) => {
