@@ -1,6 +1,7 @@
 import { CodeDeployClient, DeploymentInfo, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { isTerminal } from './deployment-status';
 import { Clock } from '../shared/clock';
+import { retryOptions } from '../shared/dependencies';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
 
@@ -20,6 +21,8 @@ export interface WatchOptions {
   readonly random?: () => number;
   /** The current Lambda invocation's remaining time (`context.getRemainingTimeInMillis`). */
   readonly remainingTimeMs: () => number;
+  /** The longest one attempt of a call may take (ms). Default: `CALL_TIMEOUT_MS`. */
+  readonly callTimeoutMs?: number;
 }
 
 /** Why watching stopped. */
@@ -32,10 +35,10 @@ export type WatchResult =
   | { readonly kind: 'hand-over'; readonly info: DeploymentInfo };
 
 /** GetDeployment, with retries. */
-export async function getDeployment(options: Pick<WatchOptions, 'codedeploy' | 'clock' | 'random'>, deploymentId: string): Promise<DeploymentInfo> {
-  const output = await withRetry('GetDeployment', () => options.codedeploy.send(new GetDeploymentCommand({ deploymentId })), {
-    sleep: options.clock.sleep, random: options.random,
-  });
+export async function getDeployment(
+  options: Pick<WatchOptions, 'codedeploy' | 'clock' | 'random' | 'callTimeoutMs'> & { readonly remainingTimeMs?: () => number }, deploymentId: string,
+): Promise<DeploymentInfo> {
+  const output = await withRetry('GetDeployment', (abortSignal) => options.codedeploy.send(new GetDeploymentCommand({ deploymentId }), { abortSignal }), retryOptions(options));
   if (!output.deploymentInfo) throw new Error(`GetDeployment returned no information about ${deploymentId}`);
   return output.deploymentInfo;
 }
