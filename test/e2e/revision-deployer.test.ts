@@ -370,15 +370,18 @@ describe('RevisionDeployment', () => {
 
   scenario('hand-over near 15 minutes with a throttled Invoke: the next invocation carries on and answers once', async () => {
     const group = newGroup();
-    emulator.world.scripts.push({ statuses: ['InProgress', 'InProgress', 'InProgress', 'InProgress', 'Succeeded'] });
+    // A 16-minute deployment (a poll every 15 s): longer than one invocation.
+    emulator.world.scripts.push({ statuses: [...Array<'InProgress'>(64).fill('InProgress'), 'Succeeded'] });
     throttle('lambda', 'Invoke', 2);
 
-    // The first invocation has 100 s left: one poll, then it must hand over.
-    const invocations = await deliver(createEvent(properties(group)), 100_000);
+    const invocations = await deliver(createEvent(properties(group)));
 
-    expect(invocations).toBeGreaterThanOrEqual(2);
-    expect(logged('retry').filter((entry) => entry.operation === 'Invoke')).toHaveLength(2);
-    expect(emulator.calls('Invoke').map((call) => call.input.InvocationType)).toEqual(Array(invocations + 1).fill('Event'));
+    expect(invocations).toBe(2);
+    const [handedOver] = logged('handed-over');
+    expect(handedOver).toMatchObject({ phase: 'deploying', nextInvocation: 2 });
+    expect(logged('retry').filter((entry) => entry.operation === 'Invoke').map((entry) => entry.error)).toEqual(['TooManyRequestsException', 'TooManyRequestsException']);
+    expect(emulator.calls('Invoke').map((call) => call.input.InvocationType)).toEqual(['Event', 'Event', 'Event']);
+    expect(emulator.calls('Invoke')[2].input.FunctionName).toBe(FUNCTION_ARN);
     expect(emulator.calls('CreateDeployment')).toHaveLength(1);
     expect(expectAnswers(1)[0].Status).toBe('SUCCESS');
   });
@@ -469,6 +472,17 @@ describe('the blue/green deployment group', () => {
     expect(emulator.calls('UpdateDeploymentGroup')[0].input).toMatchObject({ currentDeploymentGroupName: 'BlueGreen2', autoScalingGroups: [copy] });
     expect(logged('kept-copied-auto-scaling-groups')).toHaveLength(1);
     expect(expectAnswers(1)).toEqual([expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 'BlueGreen2' })]);
+  });
+
+  scenario('a stalled create: CodeDeploy made the group but its answer never came; the group is found and adopted', async () => {
+    emulator.faults.push({ service: 'codedeploy', operation: 'CreateDeploymentGroup', hold: true, handleThenHold: true });
+
+    await deliver(createEvent(groupProperties('BlueGreen5', ['Web-Asg-5']), GROUP_TYPE));
+
+    expect(emulator.abandoned).toEqual(['codedeploy.CreateDeploymentGroup']);
+    expect(emulator.calls('CreateDeploymentGroup')).toHaveLength(1);
+    expect(logged('deployment-group-adopted')).toHaveLength(1);
+    expect(expectAnswers(1)).toEqual([expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 'BlueGreen5' })]);
   });
 
   scenario('delete: the group, then the Auto Scaling group CodeDeploy copied (query protocol, ForceDelete)', async () => {

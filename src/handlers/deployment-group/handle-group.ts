@@ -1,5 +1,4 @@
 import {
-  CreateDeploymentGroupCommand,
   GetDeploymentGroupCommand,
   UpdateDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -13,6 +12,7 @@ import { deleteGroup } from './delete-group';
 import { notCreatedId } from './group-id';
 import { GroupInput, rawAutoScalingGroups, rawGroupField, readGroupInput } from './group-input';
 import { applicationChangedReason, groupFailedReason, groupInternalErrorReason, invalidPropertiesReason } from './group-reasons';
+import { createDeploymentGroup } from './unanswered-create';
 import { updateInput } from './update-input';
 import { DEPLOYMENT_GROUP_ATTRIBUTE_ID } from '../../private/deployment-group-contract';
 import type { Answer } from '../shared/cfn-response';
@@ -54,7 +54,7 @@ async function createGroup(
   if (!read.ok) return { status: 'FAILED', physicalResourceId: failedId, reason: invalidPropertiesReason(read.problems) };
   const input = read.input;
   try {
-    const output = await withRetry('CreateDeploymentGroup', (abortSignal) => deps.codedeploy.send(new CreateDeploymentGroupCommand(input), { abortSignal }), retryOptions(deps));
+    const output = await createDeploymentGroup(deps, input);
     logEvent('deployment-group-created', { ...names(input), deploymentGroupId: output.deploymentGroupId });
     return success(input.deploymentGroupName, output.deploymentGroupId);
   } catch (err) {

@@ -8,12 +8,13 @@ import { carriesMarker, markedDescription } from './request-marker';
 import { retryOptions } from '../shared/dependencies';
 import { describeError, errorName, RetriesExhaustedError } from '../shared/errors';
 import { logEvent } from '../shared/log';
-import { isRetryable, isThrottling, RETRY_BASE_DELAY_MS, RetryOptions, withRetry } from '../shared/retry';
+import { isAmbiguous, isThrottling, RETRY_BASE_DELAY_MS, RetryOptions, withRetry } from '../shared/retry';
 
 /**
  * Time kept at the end of an invocation that waits to start: one more attempt makes up to three
  * CodeDeploy calls (ListDeployments, GetDeployment of a deployment not read before, CreateDeployment),
- * each with up to 31 s of backoff, before it hands over to the next invocation or answers.
+ * each with up to 31 s of backoff, before it hands over to the next invocation or answers. (A call
+ * that would run past the invocation's time gives up early, shared/retry.ts, and the wait is handed over.)
  */
 export const START_MARGIN_MS = 120_000;
 
@@ -170,14 +171,9 @@ async function attemptStart(
       const heldBy = listed.ids.filter((id) => isInProgress(seen.notOurs.get(id)));
       return { kind: 'busy', heldBy, error };
     }
-    if (!(error instanceof RetriesExhaustedError) && isAmbiguous(error)) return { kind: 'unanswered', error };
+    if (isAmbiguous(error)) return { kind: 'unanswered', error };
     throw error;
   }
-}
-
-/** A retryable failure that is not throttling (a timeout, a network error, a 5xx): the request may have been carried out. */
-function isAmbiguous(error: unknown): boolean {
-  return !isThrottling(error) && isRetryable(error);
 }
 
 /**

@@ -63,6 +63,14 @@ export function isThrottling(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (THROTTLING_ERRORS.has(errorName(err)) || httpStatusOf(err) === 429);
 }
 
+/**
+ * A retryable failure that is not throttling (a timeout, a network error, a 5xx): the request may
+ * have been carried out although no answer came, so repeating a create blindly could make two.
+ */
+export function isAmbiguous(err: unknown): boolean {
+  return isRetryable(err) && !isThrottling(err) && !(err instanceof RetriesExhaustedError);
+}
+
 export interface RetryOptions {
   readonly sleep: (ms: number) => Promise<void>;
   /** Uniform in [0, 1); injectable for tests. */
