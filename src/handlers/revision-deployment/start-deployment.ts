@@ -37,7 +37,9 @@ export type StartOutcome =
  * `ServiceTimeout`: a delivery of the request after its answer (CloudFormation sending it again,
  * Lambda retrying an invocation that crashed after answering: at most 2 retries, 1 and 2 minutes
  * apart, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html) comes
- * within one invocation (15 minutes) and those delays of the request's end.
+ * within one invocation (15 minutes) and those delays of the request's end. Not covered: the same
+ * page says Lambda's queue may also deliver an event twice at any time, and retries throttled
+ * events for up to 6 hours; a duplicate later than this window deploys the revision again.
  */
 export const REDELIVERY_SLACK_MS = 30 * 60_000;
 /**
@@ -62,7 +64,7 @@ interface Seen {
   reads: number;
 }
 
-/** CreateDeployment answers with no answer at most this many times in a row before the start fails. */
+/** CreateDeployment may go unanswered at most this many times in a row before the start fails. */
 const MAX_UNANSWERED = 3;
 
 /**
