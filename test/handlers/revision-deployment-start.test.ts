@@ -556,3 +556,42 @@ describe('a CreateDeployment that gets no answer', () => {
     expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01' });
   });
 });
+
+describe('starting near the end of an invocation', () => {
+  test('a look that runs out of the invocation\'s time (throttled) hands the start over before creating anything', async () => {
+    const { handler, responses, clock } = harness();
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    codedeploy.on(ListDeploymentsCommand).rejects(serviceError('ThrottlingException', 'Rate exceeded'));
+
+    // 25 s left, 15 s of them kept for the hand-over: the retries of ListDeployments stop early.
+    await handler(createEvent(), invocationContext(clock, 25_000));
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 0);
+    expect(logged('retry-out-of-time')).toHaveLength(1);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    const payload = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
+    expect(payload.state).toMatchObject({ phase: 'waiting-to-start', invocation: 2 });
+    expect(responses).toEqual([]);
+  });
+
+  test('an unanswered CreateDeployment with little time left hands over: the next invocation finds the deployment and follows it', async () => {
+    const { handler, responses, clock } = harness({ callTimeoutMs: 20 });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const created: string[] = [];
+    codedeploy.on(ListDeploymentsCommand).callsFake(async () => ({ deployments: [...created] }));
+    codedeploy.on(CreateDeploymentCommand).callsFake(() => {
+      created.push('d-SUCCESS01');
+      return new Promise(() => undefined);
+    });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment('d-SUCCESS01', 'Succeeded', { description: '[cfn:request-1]' }));
+
+    await handler(createEvent(), invocationContext(clock, 100_000));
+    expect(responses).toEqual([]);
+    const payload = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
+    await handler(payload, invocationContext(clock));
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 1);
+    expect(logs).toContain(JSON.stringify({ event: 'adopted', deploymentId: 'd-SUCCESS01', status: 'Succeeded' }));
+    expect(responses).toEqual([{ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01', ...echoed('request-1'), Data: { DeploymentId: 'd-SUCCESS01' } }]);
+  });
+});
