@@ -2,6 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createHandler } from './revision-deployment/handler';
+import { CALL_TIMEOUT_MS } from './shared/call-timeout';
 import { createResponseSender } from './shared/cfn-response';
 import { SYSTEM_CLOCK } from './shared/clock';
 
@@ -13,11 +14,14 @@ import { SYSTEM_CLOCK } from './shared/clock';
  * `maxAttempts: 1`: every call already goes through the handler's own retry helper
  * (revision-deployment/retry.ts); the SDK's default retries would multiply its attempts and
  * stretch calls past the margins the handler keeps before Lambda's and CloudFormation's deadlines.
- * For the same reason no call may hang: the SDK sets no request timeout of its own.
+ * For the same reason no call may hang: each attempt is abandoned after `CALL_TIMEOUT_MS` by the
+ * handler's own timer and abort signal (shared/call-timeout.ts). The SDK's request timeout is set
+ * too, with `throwOnRequestTimeout` (without it, @smithy/node-http-handler 4.x only logs a warning);
+ * a runtime SDK too old to know that option ignores it, and the handler's timer still applies.
  */
 const clientConfig = {
   maxAttempts: 1,
-  requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 },
+  requestHandler: { connectionTimeout: 5_000, requestTimeout: CALL_TIMEOUT_MS, throwOnRequestTimeout: true },
 };
 
 export const handler = createHandler({

@@ -205,19 +205,79 @@ describe('Create', () => {
     }]);
   });
 
-  test('retries a throttled call with backoff', async () => {
+  test('retries a throttled call with backoff; after a 5xx (the group may exist) it looks before creating again', async () => {
     codedeploy.on(CreateDeploymentGroupCommand)
       .rejectsOnce(serviceError('ThrottlingException', 'Rate exceeded'))
       .rejectsOnce(serviceError('InternalFailure', 'oops', 500))
       .resolves({ deploymentGroupId: 'dg-1111-2222' });
+    codedeploy.on(GetDeploymentGroupCommand).rejects(serviceError('DeploymentGroupDoesNotExistException', 'No Deployment Group found for name: WebFleet'));
     const h = harness();
 
     await h.invoke(createEvent());
 
     expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentGroupCommand, 3);
-    expect(h.clock.sleeps).toEqual([500, 1000]);
-    expect(logged('retry').map((entry) => entry.error)).toEqual(['ThrottlingException', 'InternalFailure']);
+    expect(codedeploy).toHaveReceivedCommandTimes(GetDeploymentGroupCommand, 1);
+    expect(h.clock.sleeps).toEqual([500]);
+    expect(logged('retry').map((entry) => entry.error)).toEqual(['ThrottlingException']);
+    expect(logged('create-group-unanswered')).toEqual([{
+      event: 'create-group-unanswered', applicationName: 'WebApp', deploymentGroupName: 'WebFleet', error: 'InternalFailure: oops', attempt: 1,
+    }]);
     expect(h.responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'WebFleet' });
+  });
+
+  test('a create that got no answer but made the group: the group (with this template\'s role) is adopted, not created twice', async () => {
+    codedeploy.on(CreateDeploymentGroupCommand).callsFake(() => new Promise(() => undefined));
+    codedeploy.on(GetDeploymentGroupCommand).resolves({
+      deploymentGroupInfo: { applicationName: 'WebApp', deploymentGroupName: 'WebFleet', deploymentGroupId: 'dg-1111-2222', serviceRoleArn: ROLE_ARN },
+    });
+    const h = harness({ callTimeoutMs: 20 });
+
+    await h.invoke(createEvent());
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentGroupCommand, 1);
+    expect(logged('deployment-group-adopted')).toEqual([{
+      event: 'deployment-group-adopted', applicationName: 'WebApp', deploymentGroupName: 'WebFleet', deploymentGroupId: 'dg-1111-2222',
+    }]);
+    expect(h.responses).toEqual([{
+      Status: 'SUCCESS', PhysicalResourceId: 'WebFleet', ...echoed('request-1'), Data: { DeploymentGroupId: 'dg-1111-2222' },
+    }]);
+  });
+
+  test('a group found under the name with another role is not this template\'s: the create is made, and CodeDeploy\'s refusal answered', async () => {
+    codedeploy.on(CreateDeploymentGroupCommand)
+      .rejectsOnce(serviceError('InternalFailure', 'oops', 500))
+      .rejects(serviceError('DeploymentGroupAlreadyExistsException', 'A deployment group with this name already exists.'));
+    codedeploy.on(GetDeploymentGroupCommand).resolves({
+      deploymentGroupInfo: { deploymentGroupName: 'WebFleet', serviceRoleArn: 'arn:aws:iam::123456789012:role/SomeoneElses' },
+    });
+    const h = harness();
+
+    await h.invoke(createEvent());
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentGroupCommand, 2);
+    expect(h.responses).toEqual([{
+      Status: 'FAILED',
+      PhysicalResourceId: 'WebFleetDeploymentGroup-not-created',
+      ...echoed('request-1'),
+      Reason: 'Could not create CodeDeploy deployment group WebFleet of application WebApp: '
+        + 'DeploymentGroupAlreadyExistsException: A deployment group with this name already exists',
+    }]);
+  });
+
+  test('creates that never get an answer fail the create, naming the timeout, after three looks', async () => {
+    codedeploy.on(CreateDeploymentGroupCommand).callsFake(() => new Promise(() => undefined));
+    codedeploy.on(GetDeploymentGroupCommand).rejects(serviceError('DeploymentGroupDoesNotExistException', 'No Deployment Group found for name: WebFleet'));
+    const h = harness({ callTimeoutMs: 20 });
+
+    await h.invoke(createEvent());
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentGroupCommand, 4);
+    expect(codedeploy).toHaveReceivedCommandTimes(GetDeploymentGroupCommand, 3);
+    expect(h.responses[0]).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'Could not create CodeDeploy deployment group WebFleet of application WebApp: '
+        + 'TimeoutError: CreateDeploymentGroup got no answer within 20 ms and was abandoned',
+    });
   });
 
   test('a call throttled until the retries run out fails the create with the attempts counted', async () => {

@@ -108,7 +108,7 @@ export interface Harness {
   invoke(payload: unknown): Promise<void>;
 }
 
-export function harness(options: { sendResponse?: (url: string, body: string) => Promise<void> } = {}): Harness {
+export function harness(options: { sendResponse?: (url: string, body: string) => Promise<void>; callTimeoutMs?: number } = {}): Harness {
   const clock = new FakeClock();
   const responses: Array<Record<string, unknown>> = [];
   const rawResponses: Array<{ url: string; body: string }> = [];
@@ -122,6 +122,7 @@ export function harness(options: { sendResponse?: (url: string, body: string) =>
     }),
     clock,
     random: () => 0.5,
+    ...(options.callTimeoutMs !== undefined ? { callTimeoutMs: options.callTimeoutMs } : {}),
   });
   return { handler, clock, responses, rawResponses, invoke: (payload) => handler(payload, invocationContext(clock)) };
 }

@@ -24,6 +24,7 @@ import {
 } from './revision-deployment-fixtures';
 import { CONTINUATION_MARKER } from '../../src/handlers/revision-deployment/continuation';
 import { carriesMarker, markedDescription, MAX_DESCRIPTION_LENGTH } from '../../src/handlers/revision-deployment/request-marker';
+import { MAX_DEPLOYMENTS_READ, MAX_LIST_PAGES } from '../../src/handlers/revision-deployment/start-deployment';
 
 const codedeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
@@ -36,7 +37,6 @@ beforeEach(() => {
 
 /** CloudFormation's request ids are UUIDs. */
 const UUID = '7f3c6a52-1b7e-4d2a-9c1f-5e8b0a4d6c21';
-const ACTIVE = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 const GROUP_BUSY = 'The Deployment Group \'WebFleet\' already has an active Deployment \'d-OTHER0001\'';
 
 function groupBusy(message = GROUP_BUSY): Error {
@@ -89,8 +89,9 @@ describe('idempotent start', () => {
 
     expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 0);
     expect(codedeploy).toHaveReceivedCommandTimes(ListDeploymentsCommand, 1);
+    // Every status, since the request could have started: the ServiceTimeout (40 minutes) and 30 minutes before the clock's 12:00.
     expect(codedeploy.commandCalls(ListDeploymentsCommand)[0].args[0].input).toEqual({
-      applicationName: 'WebApp', deploymentGroupName: 'WebFleet', includeOnlyStatuses: ACTIVE,
+      applicationName: 'WebApp', deploymentGroupName: 'WebFleet', createTimeRange: { start: new Date('2025-01-01T10:50:00.000Z') },
     });
     expect(logs).toContain(JSON.stringify({ event: 'adopted', deploymentId: 'd-SUCCESS01', status: 'InProgress' }));
     expect(clock.sleeps).toEqual([15_000]);
@@ -114,7 +115,7 @@ describe('idempotent start', () => {
     expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01' });
   });
 
-  test('reads every page of the group\'s active deployments', async () => {
+  test('reads every page of the group\'s recent deployments', async () => {
     const { invoke, responses } = harness();
     codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-OTHER0001'], nextToken: 'page-2' });
     codedeploy.on(ListDeploymentsCommand, { nextToken: 'page-2' }).resolves({ deployments: ['d-SUCCESS01'] });
@@ -383,5 +384,214 @@ describe('errors other than a busy group', () => {
       PhysicalResourceId: 'Release-not-deployed',
       ...echoed('request-1'),
     }]);
+  });
+});
+
+describe('a request delivered again after its answer', () => {
+  /**
+   * A group whose history is what the handler made of it: CreateDeployment adds a deployment,
+   * ListDeployments lists every one created in the asked range, GetDeployment gives `final`.
+   */
+  function groupWithHistory(final: (id: string) => string, extra: Record<string, object> = {}): { created: string[] } {
+    const created: string[] = [];
+    const descriptions = new Map<string, string | undefined>();
+    codedeploy.on(CreateDeploymentCommand).callsFake(async (input: { description?: string }) => {
+      const deploymentId = `d-CREATED${created.length + 1}`.padEnd(11, '0');
+      created.push(deploymentId);
+      descriptions.set(deploymentId, input.description);
+      return { deploymentId };
+    });
+    codedeploy.on(ListDeploymentsCommand).callsFake(async () => ({ deployments: [...created] }));
+    codedeploy.on(GetDeploymentCommand).callsFake(async ({ deploymentId }: { deploymentId: string }) => extra[deploymentId]
+      ?? deployment(deploymentId, final(deploymentId), { description: descriptions.get(deploymentId) }));
+    return { created };
+  }
+
+  test('a Create that succeeded is answered again with the same deployment, and nothing is deployed twice', async () => {
+    const { invoke, responses } = harness();
+    const { created } = groupWithHistory(() => 'Succeeded');
+
+    await invoke(createEvent(properties({ Description: 'web v2' })));
+    await invoke(createEvent(properties({ Description: 'web v2' })));
+
+    expect(created).toEqual(['d-CREATED10']);
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 1);
+    expect(logs).toContain(JSON.stringify({ event: 'adopted', deploymentId: 'd-CREATED10', status: 'Succeeded' }));
+    const answer = { Status: 'SUCCESS', PhysicalResourceId: 'd-CREATED10', ...echoed('request-1'), Data: { DeploymentId: 'd-CREATED10' } };
+    expect(responses).toEqual([answer, answer]);
+  });
+
+  test('a Create whose deployment failed and rolled back is answered FAILED again, with the same physical id and Reason', async () => {
+    const { invoke, responses } = harness();
+    const rollback = deployment('d-ROLLBACK1', 'Succeeded', { rollbackInfo: { rollbackTriggeringDeploymentId: 'd-CREATED10' } });
+    const { created } = groupWithHistory(() => 'Failed', { 'd-ROLLBACK1': rollback });
+    codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-CREATED10' }).callsFake(async () => deployment('d-CREATED10', 'Failed', {
+      description: '[cfn:request-1]',
+      errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
+      rollbackInfo: { rollbackDeploymentId: 'd-ROLLBACK1' },
+    }));
+
+    await invoke(createEvent());
+    await invoke(createEvent());
+
+    expect(created).toEqual(['d-CREATED10']);
+    expect(responses).toHaveLength(2);
+    expect(responses[1]).toEqual(responses[0]);
+    expect(responses[1]).toEqual({
+      Status: 'FAILED',
+      PhysicalResourceId: 'd-CREATED10',
+      Reason: 'CodeDeploy deployment d-CREATED10 Failed with HEALTH_CONSTRAINTS: The overall deployment failed because too many individual instances'
+        + ' failed deployment. Rollback: CodeDeploy rolled back with deployment d-ROLLBACK1, which Succeeded.',
+      ...echoed('request-1'),
+    });
+  });
+
+  test('an Update delivered again keeps its answer too', async () => {
+    const { invoke, responses } = harness();
+    const { created } = groupWithHistory(() => 'Succeeded');
+    const event = updateEvent('d-PREVIOUS1', properties({ Revision: NEW_REVISION }), properties({ Revision: OLD_REVISION }));
+
+    await invoke(event);
+    await invoke(event);
+
+    expect(created).toHaveLength(1);
+    expect(responses[1]).toEqual(responses[0]);
+    expect(responses[1]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created[0] });
+  });
+
+  test('another request\'s finished deployment is history, not an answer: the new request deploys', async () => {
+    const { invoke, responses } = harness();
+    const { created } = groupWithHistory(() => 'Succeeded');
+
+    await invoke(createEvent());
+    await invoke({ ...createEvent(), RequestId: 'request-9' });
+
+    expect(created).toEqual(['d-CREATED10', 'd-CREATED20']);
+    expect(responses.map((response) => response.PhysicalResourceId)).toEqual(['d-CREATED10', 'd-CREATED20']);
+  });
+
+  test(`the look is bounded: at most ${MAX_LIST_PAGES} pages, then the start goes on and says the search was incomplete`, async () => {
+    const { invoke, responses } = harness();
+    let page = 0;
+    codedeploy.on(ListDeploymentsCommand).callsFake(async () => ({ deployments: [], nextToken: `page-${++page}` }));
+    codedeploy.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-SUCCESS01' });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment('d-SUCCESS01', 'Succeeded'));
+
+    await invoke(createEvent());
+
+    expect(codedeploy).toHaveReceivedCommandTimes(ListDeploymentsCommand, MAX_LIST_PAGES);
+    expect(logged('marker-search-incomplete')).toEqual([{ event: 'marker-search-incomplete', listed: 0, truncated: true, unread: 0 }]);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01' });
+  });
+
+  test(`at most ${MAX_DEPLOYMENTS_READ} deployments are read per invocation`, async () => {
+    const { invoke, responses } = harness();
+    const ids = Array.from({ length: 60 }, (_, i) => `d-OLD${String(i).padStart(6, '0')}`);
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ids });
+    codedeploy.on(GetDeploymentCommand).callsFake(async ({ deploymentId }: { deploymentId: string }) => deployment(deploymentId, 'Succeeded'));
+    codedeploy.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-SUCCESS01' });
+
+    await invoke(createEvent());
+
+    // 50 old ones, then the new deployment's own polls.
+    expect(codedeploy.commandCalls(GetDeploymentCommand).filter((call) => call.args[0].input.deploymentId?.startsWith('d-OLD'))).toHaveLength(MAX_DEPLOYMENTS_READ);
+    expect(logged('marker-search-incomplete')).toEqual([{ event: 'marker-search-incomplete', listed: 60, truncated: false, unread: 10 }]);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01' });
+  });
+});
+
+describe('a CreateDeployment that gets no answer', () => {
+  test('is not repeated blindly: the next look finds the deployment it created, which is adopted', async () => {
+    const { invoke, responses } = harness({ callTimeoutMs: 20 });
+    const created: string[] = [];
+    codedeploy.on(ListDeploymentsCommand).callsFake(async () => ({ deployments: [...created] }));
+    // CodeDeploy creates the deployment, and the response never arrives.
+    codedeploy.on(CreateDeploymentCommand).callsFake(() => {
+      created.push('d-SUCCESS01');
+      return new Promise(() => undefined);
+    });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment('d-SUCCESS01', 'Succeeded', { description: '[cfn:request-1]' }));
+
+    await invoke(createEvent());
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 1);
+    expect(logged('create-unanswered')).toEqual([{
+      event: 'create-unanswered',
+      applicationName: 'WebApp',
+      deploymentGroupName: 'WebFleet',
+      error: 'TimeoutError: CreateDeployment got no answer within 20 ms and was abandoned',
+      attempt: 1,
+    }]);
+    expect(logs).toContain(JSON.stringify({ event: 'adopted', deploymentId: 'd-SUCCESS01', status: 'Succeeded' }));
+    expect(responses).toEqual([{ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01', ...echoed('request-1'), Data: { DeploymentId: 'd-SUCCESS01' } }]);
+  });
+
+  test('three times in a row: FAILED, naming the timeout, with no deployment to answer', async () => {
+    const { invoke, responses } = harness({ callTimeoutMs: 20 });
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+    codedeploy.on(CreateDeploymentCommand).callsFake(() => new Promise(() => undefined));
+
+    await invoke(createEvent());
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 3);
+    expect(responses).toEqual([{
+      Status: 'FAILED',
+      Reason: 'Could not start a CodeDeploy deployment of application WebApp to deployment group WebFleet:'
+        + ' TimeoutError: CreateDeployment got no answer within 20 ms and was abandoned (gave up after 3 attempts)',
+      PhysicalResourceId: 'Release-not-deployed',
+      ...echoed('request-1'),
+    }]);
+  });
+
+  test('a throttled CreateDeployment is retried at once (CodeDeploy refused it unprocessed)', async () => {
+    const { invoke, responses } = harness();
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+    codedeploy.on(CreateDeploymentCommand).rejectsOnce(serviceError('ThrottlingException', 'Rate exceeded')).resolves({ deploymentId: 'd-SUCCESS01' });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment('d-SUCCESS01', 'Succeeded'));
+
+    await invoke(createEvent());
+
+    expect(codedeploy).toHaveReceivedCommandTimes(ListDeploymentsCommand, 1);
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 2);
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01' });
+  });
+});
+
+describe('starting near the end of an invocation', () => {
+  test('a look that runs out of the invocation\'s time (throttled) hands the start over before creating anything', async () => {
+    const { handler, responses, clock } = harness();
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    codedeploy.on(ListDeploymentsCommand).rejects(serviceError('ThrottlingException', 'Rate exceeded'));
+
+    // 25 s left, 15 s of them kept for the hand-over: the retries of ListDeployments stop early.
+    await handler(createEvent(), invocationContext(clock, 25_000));
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 0);
+    expect(logged('retry-out-of-time')).toHaveLength(1);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    const payload = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
+    expect(payload.state).toMatchObject({ phase: 'waiting-to-start', invocation: 2 });
+    expect(responses).toEqual([]);
+  });
+
+  test('an unanswered CreateDeployment with little time left hands over: the next invocation finds the deployment and follows it', async () => {
+    const { handler, responses, clock } = harness({ callTimeoutMs: 20 });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const created: string[] = [];
+    codedeploy.on(ListDeploymentsCommand).callsFake(async () => ({ deployments: [...created] }));
+    codedeploy.on(CreateDeploymentCommand).callsFake(() => {
+      created.push('d-SUCCESS01');
+      return new Promise(() => undefined);
+    });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment('d-SUCCESS01', 'Succeeded', { description: '[cfn:request-1]' }));
+
+    await handler(createEvent(), invocationContext(clock, 100_000));
+    expect(responses).toEqual([]);
+    const payload = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString('utf8'));
+    await handler(payload, invocationContext(clock));
+
+    expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 1);
+    expect(logs).toContain(JSON.stringify({ event: 'adopted', deploymentId: 'd-SUCCESS01', status: 'Succeeded' }));
+    expect(responses).toEqual([{ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01', ...echoed('request-1'), Data: { DeploymentId: 'd-SUCCESS01' } }]);
   });
 });

@@ -41,7 +41,7 @@ export async function deleteGroup(deps: HandlerDependencies, event: CloudFormati
 
   let copies: string[];
   try {
-    const live = await withRetry('GetDeploymentGroup', () => deps.codedeploy.send(new GetDeploymentGroupCommand(group)), retryOptions(deps));
+    const live = await withRetry('GetDeploymentGroup', (abortSignal) => deps.codedeploy.send(new GetDeploymentGroupCommand(group), { abortSignal }), retryOptions(deps));
     const liveGroups = liveAutoScalingGroups(live.deploymentGroupInfo ?? {});
     copies = copiedAutoScalingGroups(liveGroups, deploymentGroupName, rawAutoScalingGroups(event.ResourceProperties));
   } catch (err) {
@@ -52,7 +52,7 @@ export async function deleteGroup(deps: HandlerDependencies, event: CloudFormati
     return deleteFailed(answer, group, err);
   }
   try {
-    const output = await withRetry('DeleteDeploymentGroup', () => deps.codedeploy.send(new DeleteDeploymentGroupCommand(group)), retryOptions(deps));
+    const output = await withRetry('DeleteDeploymentGroup', (abortSignal) => deps.codedeploy.send(new DeleteDeploymentGroupCommand(group), { abortSignal }), retryOptions(deps));
     const hooksNotCleanedUp = (output.hooksNotCleanedUp ?? []).map((asg) => asg.name);
     logEvent('deployment-group-deleted', {
       ...group, copiedAutoScalingGroups: copies, hooksNotCleanedUp: hooksNotCleanedUp.length > 0 ? hooksNotCleanedUp : undefined,
@@ -82,9 +82,9 @@ function deleteFailed(answer: Answer, group: { applicationName: string; deployme
 /** Deletes one copy, instances included; true if it is gone. */
 async function deleteCopy(deps: HandlerDependencies, autoScalingGroupName: string, deploymentGroupName: string): Promise<boolean> {
   try {
-    await withRetry('DeleteAutoScalingGroup', () => deps.autoscaling.send(new DeleteAutoScalingGroupCommand({
+    await withRetry('DeleteAutoScalingGroup', (abortSignal) => deps.autoscaling.send(new DeleteAutoScalingGroupCommand({
       AutoScalingGroupName: autoScalingGroupName, ForceDelete: true,
-    })), retryOptions(deps));
+    }), { abortSignal }), retryOptions(deps));
     logEvent('deleted-copied-auto-scaling-group', { autoScalingGroupName, deploymentGroupName });
     return true;
   } catch (err) {

@@ -1,5 +1,4 @@
 import {
-  CreateDeploymentGroupCommand,
   GetDeploymentGroupCommand,
   UpdateDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -13,6 +12,7 @@ import { deleteGroup } from './delete-group';
 import { notCreatedId } from './group-id';
 import { GroupInput, rawAutoScalingGroups, rawGroupField, readGroupInput } from './group-input';
 import { applicationChangedReason, groupFailedReason, groupInternalErrorReason, invalidPropertiesReason } from './group-reasons';
+import { createDeploymentGroup } from './unanswered-create';
 import { updateInput } from './update-input';
 import { DEPLOYMENT_GROUP_ATTRIBUTE_ID } from '../../private/deployment-group-contract';
 import type { Answer } from '../shared/cfn-response';
@@ -54,7 +54,7 @@ async function createGroup(
   if (!read.ok) return { status: 'FAILED', physicalResourceId: failedId, reason: invalidPropertiesReason(read.problems) };
   const input = read.input;
   try {
-    const output = await withRetry('CreateDeploymentGroup', () => deps.codedeploy.send(new CreateDeploymentGroupCommand(input)), retryOptions(deps));
+    const output = await createDeploymentGroup(deps, input);
     logEvent('deployment-group-created', { ...names(input), deploymentGroupId: output.deploymentGroupId });
     return success(input.deploymentGroupName, output.deploymentGroupId);
   } catch (err) {
@@ -83,9 +83,9 @@ async function updateGroup(deps: HandlerDependencies, event: CloudFormationCusto
     return createGroup(deps, event, oldName);
   }
   try {
-    const live = await withRetry('GetDeploymentGroup', () => deps.codedeploy.send(new GetDeploymentGroupCommand({
+    const live = await withRetry('GetDeploymentGroup', (abortSignal) => deps.codedeploy.send(new GetDeploymentGroupCommand({
       applicationName: template.applicationName, deploymentGroupName: oldName,
-    })), retryOptions(deps));
+    }), { abortSignal }), retryOptions(deps));
     const liveGroups = liveAutoScalingGroups(live.deploymentGroupInfo ?? {});
     const templateGroups = template.autoScalingGroups ?? [];
     const choice = chooseAutoScalingGroups(templateGroups, rawAutoScalingGroups(event.OldResourceProperties), liveGroups, oldName);
@@ -93,7 +93,7 @@ async function updateGroup(deps: HandlerDependencies, event: CloudFormationCusto
       logEvent('kept-copied-auto-scaling-groups', { ...names(template), templateAutoScalingGroups: templateGroups, liveAutoScalingGroups: liveGroups });
     }
     const input = updateInput(oldName, template, choice.autoScalingGroups);
-    await withRetry('UpdateDeploymentGroup', () => deps.codedeploy.send(new UpdateDeploymentGroupCommand(input)), retryOptions(deps));
+    await withRetry('UpdateDeploymentGroup', (abortSignal) => deps.codedeploy.send(new UpdateDeploymentGroupCommand(input), { abortSignal }), retryOptions(deps));
     logEvent('deployment-group-updated', { ...names(template), autoScalingGroups: choice.autoScalingGroups });
     return success(oldName, live.deploymentGroupInfo?.deploymentGroupId);
   } catch (err) {

@@ -88,10 +88,10 @@ export async function handOver(
 ): Promise<void> {
   const next: RequestState = { ...state, invocation: state.invocation + 1 };
   const payload: ContinuationPayload = { [CONTINUATION_MARKER]: CONTINUATION_VERSION, event, state: next };
-  await withRetry('Invoke', () => lambda.send(new InvokeCommand({
+  await withRetry('Invoke', (abortSignal) => lambda.send(new InvokeCommand({
     FunctionName: functionArn,
     InvocationType: 'Event',
     Payload: Buffer.from(JSON.stringify(payload), 'utf8'),
-  })), retry);
+  }), { abortSignal }), retry);
   logEvent('handed-over', { deploymentId: state.deploymentId, phase: state.phase, nextInvocation: next.invocation });
 }

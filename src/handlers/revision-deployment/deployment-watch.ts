@@ -1,6 +1,7 @@
 import { CodeDeployClient, DeploymentInfo, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { isTerminal } from './deployment-status';
 import { Clock } from '../shared/clock';
+import { retryOptions } from '../shared/dependencies';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
 
@@ -9,8 +10,10 @@ export const POLL_INTERVAL_MS = 15_000;
 
 /**
  * Time kept at the end of each Lambda invocation: after the last poll there must be room for one
- * CodeDeploy call with all its retries (31 s of backoff at most) and for handing over to the
- * next invocation (or answering CloudFormation) before Lambda stops the function.
+ * CodeDeploy call with its retries (31 s of backoff at most) and for handing over to the next
+ * invocation (or answering CloudFormation) before Lambda stops the function. Held responses cannot
+ * eat into it: each attempt is abandoned after `CALL_TIMEOUT_MS`, and a call's retries stop
+ * `CALL_RESERVE_MS` before the invocation's end (shared/retry.ts), leaving the hand-over its time.
  */
 export const INVOCATION_MARGIN_MS = 60_000;
 
@@ -20,6 +23,8 @@ export interface WatchOptions {
   readonly random?: () => number;
   /** The current Lambda invocation's remaining time (`context.getRemainingTimeInMillis`). */
   readonly remainingTimeMs: () => number;
+  /** The longest one attempt of a call may take (ms). Default: `CALL_TIMEOUT_MS`. */
+  readonly callTimeoutMs?: number;
 }
 
 /** Why watching stopped. */
@@ -32,10 +37,10 @@ export type WatchResult =
   | { readonly kind: 'hand-over'; readonly info: DeploymentInfo };
 
 /** GetDeployment, with retries. */
-export async function getDeployment(options: Pick<WatchOptions, 'codedeploy' | 'clock' | 'random'>, deploymentId: string): Promise<DeploymentInfo> {
-  const output = await withRetry('GetDeployment', () => options.codedeploy.send(new GetDeploymentCommand({ deploymentId })), {
-    sleep: options.clock.sleep, random: options.random,
-  });
+export async function getDeployment(
+  options: Pick<WatchOptions, 'codedeploy' | 'clock' | 'random' | 'callTimeoutMs'> & { readonly remainingTimeMs?: () => number }, deploymentId: string,
+): Promise<DeploymentInfo> {
+  const output = await withRetry('GetDeployment', (abortSignal) => options.codedeploy.send(new GetDeploymentCommand({ deploymentId }), { abortSignal }), retryOptions(options));
   if (!output.deploymentInfo) throw new Error(`GetDeployment returned no information about ${deploymentId}`);
   return output.deploymentInfo;
 }

@@ -32,14 +32,14 @@ export async function findFirstFailure(
   codedeploy: CodeDeployClient, deploymentId: string, retry: RetryOptions,
 ): Promise<InstanceFailure | undefined> {
   try {
-    const listed = await withRetry('ListDeploymentTargets', () => codedeploy.send(new ListDeploymentTargetsCommand({
+    const listed = await withRetry('ListDeploymentTargets', (abortSignal) => codedeploy.send(new ListDeploymentTargetsCommand({
       deploymentId, targetFilters: { TargetStatus: ['Failed'] },
-    })), retry);
+    }), { abortSignal }), retry);
     const instanceId = listed.targetIds?.[0];
     if (instanceId === undefined) return undefined;
-    const described = await withRetry('BatchGetDeploymentTargets', () => codedeploy.send(new BatchGetDeploymentTargetsCommand({
+    const described = await withRetry('BatchGetDeploymentTargets', (abortSignal) => codedeploy.send(new BatchGetDeploymentTargetsCommand({
       deploymentId, targetIds: [instanceId],
-    })), retry);
+    }), { abortSignal }), retry);
     const target = described.deploymentTargets?.[0]?.instanceTarget;
     const failedEvent = target?.lifecycleEvents?.find((event) => event.status === 'Failed');
     return {

@@ -4,6 +4,8 @@ import type { DeploymentSettings } from './deployment-properties';
 import { getDeployment, watchDeployment, WatchOptions } from './deployment-watch';
 import type { RollbackOutcome } from './failure-reason';
 import { stopDeployment } from './stop-deployment';
+import { retryOptions } from '../shared/dependencies';
+import { RetriesExhaustedError } from '../shared/errors';
 import { logEvent } from '../shared/log';
 
 /**
@@ -27,9 +29,9 @@ export type FollowOutcome =
     readonly rollback: RollbackOutcome;
     readonly stopFinished: boolean;
   }
-  /** This invocation's time is running out: a new one must carry on from `state`. */
+  /** This invocation's time is running out (or a call's retries ran out of it): a new one must carry on from `state`. */
   | { readonly kind: 'hand-over'; readonly state: WatchState }
-  /** A call kept failing (after retries): the deployment can no longer be followed. */
+  /** A call kept failing (after all its retries): the deployment can no longer be followed. */
   | { readonly kind: 'lost-track'; readonly state: WatchState; readonly error: unknown };
 
 /**
@@ -51,7 +53,7 @@ export function requestDeadlines(settings: DeploymentSettings, startedAt: number
  */
 export async function followDeployment(options: WatchOptions, settings: DeploymentSettings, initial: WatchState): Promise<FollowOutcome> {
   const { deployment: deploymentDeadline, answer: answerDeadline } = requestDeadlines(settings, initial.startedAt);
-  const retry = { sleep: options.clock.sleep, random: options.random };
+  const retry = retryOptions(options);
   let state = initial;
   const enter = (next: WatchState): void => {
     state = next;
@@ -112,6 +114,11 @@ export async function followDeployment(options: WatchOptions, settings: Deployme
       }
     }
   } catch (error) {
+    // A call that ran out of this invocation's time (held responses, throttling) is the next invocation's to make.
+    if (error instanceof RetriesExhaustedError && error.outOfTime) {
+      logEvent('call-out-of-time', { deploymentId: state.deploymentId, phase: state.phase, error: error.message });
+      return { kind: 'hand-over', state };
+    }
     return { kind: 'lost-track', state, error };
   }
 }

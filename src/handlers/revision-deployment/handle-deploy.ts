@@ -18,7 +18,7 @@ import { startDeployment, StartOutcome } from './start-deployment';
 import { stopDeployment } from './stop-deployment';
 import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../private/revision-deployment-contract';
 import type { Answer } from '../shared/cfn-response';
-import { HandlerDependencies, retryOptions } from '../shared/dependencies';
+import { HandlerDependencies, LAST_CALL_RESERVE_MS, retryOptions } from '../shared/dependencies';
 import { describeError } from '../shared/errors';
 import { logEvent } from '../shared/log';
 import { ReasonPart, trimmable } from '../shared/reason-fit';
@@ -50,7 +50,7 @@ export async function handleDeploy(
     return failed(event, undefined, [trimmable(err.message)]);
   }
   const retry = retryOptions(deps);
-  const watch: WatchOptions = { ...deps, remainingTimeMs: () => context.getRemainingTimeInMillis() };
+  const watch: WatchOptions = { ...deps, remainingTimeMs: deps.remainingTimeMs ?? (() => context.getRemainingTimeInMillis()) };
 
   let state: WatchState;
   if (resumed && resumed.phase !== 'waiting-to-start') {
@@ -103,7 +103,7 @@ async function notStarted(
     }
     case 'hand-over':
       try {
-        await handOver(deps.lambda, context.invokedFunctionArn, event, outcome.state, retryOptions(deps));
+        await handOver(deps.lambda, context.invokedFunctionArn, event, outcome.state, retryOptions(deps, LAST_CALL_RESERVE_MS));
         return undefined;
       } catch (err) {
         error = err;
@@ -122,7 +122,7 @@ async function handOverOrGiveUp(
   deps: HandlerDependencies, context: Context, event: DeployEvent, settings: DeploymentSettings, state: WatchState,
 ): Promise<Answer | undefined> {
   try {
-    await handOver(deps.lambda, context.invokedFunctionArn, event, state, retryOptions(deps));
+    await handOver(deps.lambda, context.invokedFunctionArn, event, state, retryOptions(deps, LAST_CALL_RESERVE_MS));
     return undefined;
   } catch (err) {
     return lostTrack(deps, event, settings, state, err);

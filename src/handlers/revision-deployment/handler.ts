@@ -26,6 +26,10 @@ export type RevisionDeploymentHandler = (payload: unknown, context: Context) => 
 export function createHandler(deps: HandlerDependencies): RevisionDeploymentHandler {
   return async (payload, context) => {
     const startedAt = deps.clock.now();
+    // Every call's retries fit in this invocation's time (shared/retry.ts).
+    const invocation: HandlerDependencies = typeof context?.getRemainingTimeInMillis === 'function'
+      ? { ...deps, remainingTimeMs: () => context.getRemainingTimeInMillis() }
+      : deps;
     const continuation = isContinuation(payload) ? payload : undefined;
     const event = (continuation ? continuation.event : payload) as CloudFormationCustomResourceEvent;
     if (!isCloudFormationRequest(event)) {
@@ -42,7 +46,7 @@ export function createHandler(deps: HandlerDependencies): RevisionDeploymentHand
         logicalResourceId: event.LogicalResourceId,
         physicalResourceId: event.RequestType === 'Create' ? undefined : event.PhysicalResourceId,
       });
-      await answerCloudFormation(deps, event, await handleDeploymentGroup(deps, event));
+      await answerCloudFormation(deps, event, await handleDeploymentGroup(invocation, event));
       return;
     }
     logEvent('request', {
@@ -59,8 +63,8 @@ export function createHandler(deps: HandlerDependencies): RevisionDeploymentHand
     let answer: Answer | undefined;
     try {
       answer = event.RequestType === 'Delete'
-        ? await handleDelete(deps, event)
-        : await handleDeploy(deps, context, event, startedAt, continuation?.state);
+        ? await handleDelete(invocation, event)
+        : await handleDeploy(invocation, context, event, startedAt, continuation?.state);
     } catch (err) {
       logEvent('internal-error', { error: describeError(err), stack: err instanceof Error ? err.stack : undefined });
       answer = {

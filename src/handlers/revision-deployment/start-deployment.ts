@@ -1,18 +1,20 @@
 import { CodeDeployClient, CreateDeploymentCommand, CreateDeploymentCommandInput, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import type { WaitingToStartState, WatchState } from './continuation';
 import type { DeploymentSettings } from './deployment-properties';
-import { ACTIVE_STATUSES } from './deployment-status';
+import { isInProgress } from './deployment-status';
 import { getDeployment, POLL_INTERVAL_MS, WatchOptions } from './deployment-watch';
 import { requestDeadlines } from './follow-deployment';
 import { carriesMarker, markedDescription } from './request-marker';
-import { describeError, errorName } from '../shared/errors';
+import { retryOptions } from '../shared/dependencies';
+import { describeError, errorName, RetriesExhaustedError } from '../shared/errors';
 import { logEvent } from '../shared/log';
-import { RetryOptions, withRetry } from '../shared/retry';
+import { isAmbiguous, isThrottling, RETRY_BASE_DELAY_MS, RetryOptions, withRetry } from '../shared/retry';
 
 /**
  * Time kept at the end of an invocation that waits to start: one more attempt makes up to three
  * CodeDeploy calls (ListDeployments, GetDeployment of a deployment not read before, CreateDeployment),
- * each with up to 31 s of backoff, before it hands over to the next invocation or answers.
+ * each with up to 31 s of backoff, before it hands over to the next invocation or answers. (A call
+ * that would run past the invocation's time gives up early, shared/retry.ts, and the wait is handed over.)
  */
 export const START_MARGIN_MS = 120_000;
 
@@ -30,19 +32,53 @@ export type StartOutcome =
   /** Any other error (after retries): no deployment was started. */
   | { readonly kind: 'failed'; readonly error: unknown };
 
+/**
+ * How far before the request's first invocation its deployment is looked for, beyond the request's
+ * `ServiceTimeout`: a delivery of the request after its answer (CloudFormation sending it again,
+ * Lambda retrying an invocation that crashed after answering: at most 2 retries, 1 and 2 minutes
+ * apart, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html) comes
+ * within one invocation (15 minutes) and those delays of the request's end. Not covered: the same
+ * page says Lambda's queue may also deliver an event twice at any time, and retries throttled
+ * events for up to 6 hours; a duplicate later than this window deploys the revision again.
+ */
+export const REDELIVERY_SLACK_MS = 30 * 60_000;
+/**
+ * At most this many ListDeployments pages per look. CodeDeploy does not document its page size;
+ * the group runs one deployment at a time, so the request's window rarely holds more than one page.
+ */
+export const MAX_LIST_PAGES = 5;
+/** At most this many deployments read (GetDeployment, one call each) per invocation while looking for the request's marker. */
+export const MAX_DEPLOYMENTS_READ = 50;
+
 /** One attempt to start. */
 type Attempt =
   | { readonly kind: 'created' | 'adopted'; readonly deploymentId: string }
-  | { readonly kind: 'busy'; readonly heldBy: readonly string[]; readonly error: unknown };
+  | { readonly kind: 'busy'; readonly heldBy: readonly string[]; readonly error: unknown }
+  /** CreateDeployment got no answer (abandoned, or a network error): it may have created the deployment, so look again before retrying. */
+  | { readonly kind: 'unanswered'; readonly error: unknown };
+
+/** What one invocation learnt about the group's deployments: each is read once (a description never changes). */
+interface Seen {
+  /** Deployments without the request's marker, with the status they had when read. */
+  readonly notOurs: Map<string, string | undefined>;
+  reads: number;
+}
+
+/** CreateDeployment may go unanswered at most this many times in a row before the start fails. */
+const MAX_UNANSWERED = 3;
 
 /**
  * Starts the request's deployment, idempotently, and waits while the deployment group is busy.
  *
- * Each attempt first lists the group's active deployments (ListDeployments filtered on the active
- * statuses: one call, as CodeDeploy runs one deployment per group at a time) and reads those not
- * read before (GetDeployment; a description never changes). One whose description carries the
- * request's marker was started by an earlier delivery of this request: it is adopted and followed
- * as if just created. Otherwise CreateDeployment, with the marker in the description.
+ * Each attempt first lists the group's deployments created since the request could have started
+ * (ListDeployments with a `createTimeRange` and no status filter: one call, as CodeDeploy runs one
+ * deployment per group at a time; `REDELIVERY_SLACK_MS`) and reads those not read before
+ * (GetDeployment; a description never changes). One whose description carries the request's marker,
+ * in any status, was started by an earlier delivery of this request: it is adopted and followed as
+ * if just created (a finished one gives its verdict at once, so a request delivered again after its
+ * answer gets the same answer and deploys nothing). Otherwise CreateDeployment, with the marker in
+ * the description. A CreateDeployment that got no answer is not repeated blindly: it may have
+ * created the deployment, so the next attempt looks again first.
  *
  * When CodeDeploy answers `DeploymentLimitExceededException` (the group already runs a deployment,
  * e.g. for an Auto Scaling scale-out or someone's manual deployment, or the account runs its
@@ -61,16 +97,29 @@ export async function startDeployment(
     description: markedDescription(settings.createDeployment.description, requestId),
   };
   const { applicationName, deploymentGroupName } = input;
-  const retry: RetryOptions = { sleep: options.clock.sleep, random: options.random };
-  const notOurs = new Set<string>();
+  const retry = retryOptions(options);
+  const seen: Seen = { notOurs: new Map(), reads: 0 };
+  const since = new Date(initial.startedAt - settings.serviceTimeoutSeconds * 1000 - REDELIVERY_SLACK_MS);
+  let unanswered = 0;
 
   for (;;) {
     let attempt: Attempt;
     try {
-      attempt = await attemptStart(options, input, requestId, notOurs, retry);
+      attempt = await attemptStart(options, input, requestId, since, seen, retry);
     } catch (error) {
+      // Out of this invocation's time (held responses, throttling): the next invocation tries again.
+      if (error instanceof RetriesExhaustedError && error.outOfTime) return { kind: 'hand-over', state: initial };
       return { kind: 'failed', error };
     }
+    if (attempt.kind === 'unanswered') {
+      unanswered++;
+      logEvent('create-unanswered', { applicationName, deploymentGroupName, error: describeError(attempt.error), attempt: unanswered });
+      if (unanswered >= MAX_UNANSWERED) return { kind: 'failed', error: new RetriesExhaustedError(unanswered, attempt.error) };
+      if (options.remainingTimeMs() < START_MARGIN_MS) return { kind: 'hand-over', state: initial };
+      await options.clock.sleep(RETRY_BASE_DELAY_MS * unanswered);
+      continue;
+    }
+    unanswered = 0;
     if (attempt.kind !== 'busy') {
       return {
         kind: 'started',
@@ -89,44 +138,63 @@ export async function startDeployment(
   }
 }
 
-/** Adopts the request's active deployment, or creates one; `busy` when CodeDeploy refuses for the deployment limit. Other errors throw. */
+/**
+ * Adopts the request's deployment, or creates one; `busy` when CodeDeploy refuses for the deployment
+ * limit, `unanswered` when CreateDeployment got no answer. Other errors throw.
+ */
 async function attemptStart(
-  options: WatchOptions, input: CreateDeploymentCommandInput, requestId: string, notOurs: Set<string>, retry: RetryOptions,
+  options: WatchOptions, input: CreateDeploymentCommandInput, requestId: string, since: Date, seen: Seen, retry: RetryOptions,
 ): Promise<Attempt> {
-  const active = await listActiveDeployments(options.codedeploy, input.applicationName ?? '', input.deploymentGroupName ?? '', retry);
-  for (const deploymentId of active) {
-    if (notOurs.has(deploymentId)) continue;
+  const listed = await listDeployments(options.codedeploy, input.applicationName ?? '', input.deploymentGroupName ?? '', since, retry);
+  const unread = listed.ids.filter((id) => !seen.notOurs.has(id));
+  const readable = unread.slice(0, Math.max(0, MAX_DEPLOYMENTS_READ - seen.reads));
+  if (listed.truncated || readable.length < unread.length) {
+    logEvent('marker-search-incomplete', { listed: listed.ids.length, truncated: listed.truncated, unread: unread.length - readable.length });
+  }
+  for (const deploymentId of readable) {
+    seen.reads++;
     const info = await getDeployment(options, deploymentId);
     if (carriesMarker(info.description, requestId)) {
       logEvent('adopted', { deploymentId, status: info.status });
       return { kind: 'adopted', deploymentId };
     }
-    notOurs.add(deploymentId);
+    seen.notOurs.set(deploymentId, info.status);
   }
   try {
-    const output = await withRetry('CreateDeployment', () => options.codedeploy.send(new CreateDeploymentCommand(input)), retry);
+    // Only throttling is retried here: after any other failure the deployment may exist.
+    const output = await withRetry('CreateDeployment', (abortSignal) => options.codedeploy.send(new CreateDeploymentCommand(input), { abortSignal }), {
+      ...retry, retryIf: isThrottling,
+    });
     if (!output.deploymentId) throw new Error('CreateDeployment returned no deployment id');
     logEvent('deployment-created', { deploymentId: output.deploymentId, revisionType: input.revision?.revisionType });
     return { kind: 'created', deploymentId: output.deploymentId };
   } catch (error) {
-    if (errorName(error) === 'DeploymentLimitExceededException') return { kind: 'busy', heldBy: active, error };
+    if (errorName(error) === 'DeploymentLimitExceededException') {
+      const heldBy = listed.ids.filter((id) => isInProgress(seen.notOurs.get(id)));
+      return { kind: 'busy', heldBy, error };
+    }
+    if (isAmbiguous(error)) return { kind: 'unanswered', error };
     throw error;
   }
 }
 
-/** The ids of the group's active deployments (ListDeployments, every page). */
-async function listActiveDeployments(
-  codedeploy: CodeDeployClient, applicationName: string, deploymentGroupName: string, retry: RetryOptions,
-): Promise<string[]> {
+/**
+ * The ids of the group's deployments created since `since`, in every status (ListDeployments, at
+ * most `MAX_LIST_PAGES` pages: `truncated` when there were more).
+ */
+async function listDeployments(
+  codedeploy: CodeDeployClient, applicationName: string, deploymentGroupName: string, since: Date, retry: RetryOptions,
+): Promise<{ readonly ids: string[]; readonly truncated: boolean }> {
   const ids: string[] = [];
   let nextToken: string | undefined;
-  do {
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
     const token = nextToken;
-    const output = await withRetry('ListDeployments', () => codedeploy.send(new ListDeploymentsCommand({
-      applicationName, deploymentGroupName, includeOnlyStatuses: [...ACTIVE_STATUSES], ...(token ? { nextToken: token } : {}),
-    })), retry);
-    ids.push(...(output.deployments ?? []));
+    const output = await withRetry('ListDeployments', (abortSignal) => codedeploy.send(new ListDeploymentsCommand({
+      applicationName, deploymentGroupName, createTimeRange: { start: since }, ...(token ? { nextToken: token } : {}),
+    }), { abortSignal }), retry);
+    ids.push(...(output.deployments ?? []).filter((id) => !ids.includes(id)));
     nextToken = output.nextToken;
-  } while (nextToken);
-  return ids;
+    if (!nextToken) return { ids, truncated: false };
+  }
+  return { ids, truncated: true };
 }

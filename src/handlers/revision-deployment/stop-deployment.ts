@@ -12,7 +12,7 @@ export async function stopDeployment(
   codedeploy: CodeDeployClient, deploymentId: string, autoRollbackEnabled: boolean, retry: RetryOptions,
 ): Promise<'requested' | 'already-completed'> {
   try {
-    await withRetry('StopDeployment', () => codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled })), retry);
+    await withRetry('StopDeployment', (abortSignal) => codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled }), { abortSignal }), retry);
     logEvent('stop-requested', { deploymentId, autoRollbackEnabled });
     return 'requested';
   } catch (err) {

@@ -18,10 +18,13 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** A retryable error that kept happening until the retry helper gave up. */
+/**
+ * A retryable error that kept happening until the retry helper gave up: after its last attempt, or
+ * (`outOfTime`) earlier, because the invocation's time for the call ran out.
+ */
 export class RetriesExhaustedError extends Error {
-  public constructor(public readonly attempts: number, public readonly lastError: unknown) {
-    super(`${describeError(lastError)} (gave up after ${attempts} attempts)`);
+  public constructor(public readonly attempts: number, public readonly lastError: unknown, public readonly outOfTime: boolean = false) {
+    super(`${describeError(lastError)} (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`);
     this.name = 'RetriesExhaustedError';
   }
 }

@@ -100,7 +100,7 @@ export function cut(text: string, maxJsonBytes: number, keep: 'start' | 'end'): 
 /** `ThrottlingException: Rate exceeded (gave up after 6 attempts)`: the name is fixed, the message trimmable. */
 export function errorParts(err: unknown): ReasonPart[] {
   if (err instanceof RetriesExhaustedError) {
-    return [...errorParts(err.lastError), fixed(` (gave up after ${err.attempts} attempts)`)];
+    return [...errorParts(err.lastError), fixed(` (gave up after ${err.attempts} ${err.attempts === 1 ? 'attempt' : 'attempts'})`)];
   }
   const name = errorName(err);
   const message = errorMessage(err);

@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as path from 'path';
+import * as vm from 'vm';
+
+/**
+ * The handler's bundle (assets/handlers/revision-deployment.lambda/index.js, built by
+ * `npx projen pre-compile`) loaded as Lambda's Node.js runtime loads a CommonJS handler: compiled in
+ * Node's module wrapper and run with a `require` that resolves from the bundle's own path (the SDK
+ * v3 clients the runtime provides come from node_modules here).
+ *
+ * One difference, on purpose: the wrapper also binds `setTimeout`, `clearTimeout`, `Date` and
+ * `console` for the bundle's own code, to a clock that runs `scale` times faster than real time and
+ * to a log capture. So a 15-second poll takes 15 / scale real seconds, and the handler's timers
+ * (backoff, poll, the per-call timeout) keep their proportions. The SDK and node's HTTP stack, which
+ * the bundle requires, keep real time.
+ */
+export const BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'handlers', 'revision-deployment.lambda', 'index.js');
+
+/** Time as the bundle sees it: `scale` times faster than the host's, starting at `start`. */
+export class ScaledClock {
+  private readonly hostStart = performance.now();
+  public constructor(public readonly scale: number, private readonly start: number = Date.UTC(2026, 0, 1, 12, 0, 0)) {}
+
+  public now(): number {
+    return Math.floor(this.start + (performance.now() - this.hostStart) * this.scale);
+  }
+
+  /** Host milliseconds for `ms` of scaled time. */
+  public real(ms: number): number {
+    return ms / this.scale;
+  }
+
+  public readonly setTimeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): NodeJS.Timeout =>
+    setTimeout(fn, this.real(ms ?? 0), ...args);
+
+  public readonly clearTimeout = (timer: NodeJS.Timeout | undefined): void => clearTimeout(timer);
+
+  /** A `Date` whose `now()` and `new Date()` read this clock. */
+  public dateClass(): DateConstructor {
+    const clock = this;
+    class ScaledDate extends Date {
+      public static now(): number {
+        return clock.now();
+      }
+      public constructor(...args: unknown[]) {
+        if (args.length === 0) super(clock.now());
+        else super(...(args as [string | number | Date]));
+      }
+    }
+    return ScaledDate as unknown as DateConstructor;
+  }
+}
+
+/** The bundle's console: every line it logs, kept for the scenario's assertions. */
+export interface CapturedConsole {
+  readonly lines: string[];
+  readonly console: Console;
+}
+
+export function capturingConsole(): CapturedConsole {
+  const lines: string[] = [];
+  const push = (...args: unknown[]): void => {
+    lines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+  };
+  const console = { log: push, info: push, warn: push, error: push, debug: push, trace: push } as unknown as Console;
+  return { lines, console };
+}
+
+export type BundledHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** Loads the bundle once (a warm container: its SDK clients live as long as the test file). */
+export function loadBundle(clock: ScaledClock, captured: CapturedConsole): BundledHandler {
+  if (!fs.existsSync(BUNDLE)) {
+    throw new Error(`${BUNDLE} does not exist: run \`npx projen pre-compile\` (the test command does) before the end-to-end suite`);
+  }
+  const source = fs.readFileSync(BUNDLE, 'utf8');
+  const wrapper = vm.runInThisContext(
+    `(function (exports, require, module, __filename, __dirname, setTimeout, clearTimeout, Date, console) {${source}\n})`,
+    { filename: BUNDLE },
+  ) as (...args: unknown[]) => void;
+  const module = { exports: {} as Record<string, unknown> };
+  const require = createRequire(BUNDLE);
+  wrapper(module.exports, require, module, BUNDLE, path.dirname(BUNDLE), clock.setTimeout, clock.clearTimeout, clock.dateClass(), captured.console);
+  const handler = module.exports.handler;
+  if (typeof handler !== 'function') throw new Error(`${BUNDLE} exports no handler`);
+  return handler as BundledHandler;
+}
