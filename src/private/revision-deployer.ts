@@ -178,7 +178,7 @@ function allowLogsToUseKey(scope: Construct, key: kms.IKey, logGroupName: string
   if (!added.statementAdded) {
     Annotations.of(scope).addWarningV2('cdk-codedeploy-rollouts:logGroupKeyPolicy',
       `deployer.logGroupEncryptionKey is imported, so its key policy cannot be changed here: allow logs.${stack.region}.amazonaws.com `
-      + `kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* with kms:EncryptionContext:aws:logs:arn ${logGroupArn}, `
+      + `kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* with kms:EncryptionContext:aws:logs:arn the ARN of log group ${logGroupName}, `
       + 'or CloudWatch Logs cannot create the log group');
   }
 }
