@@ -9,7 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { governance, Scenario, SCENARIOS } from './scenarios';
 import { checkedApp, checkedSynth, CheckedSynth, ControlTowerFinding } from '../support/checked-synth';
-import { isLibraryConstruct } from '../support/control-tower';
+import { ControlTowerRules, isLibraryConstruct } from '../support/control-tower';
 
 /**
  * What fails by default on a library resource, where, and the prop that makes it pass (or the AWS
@@ -30,7 +30,7 @@ const NEVER_BY_DEFAULT = ['CT.S3.PR.3', 'CT.S3.PR.6'];
 
 /** Synthesizes every scenario twice in one app: with the defaults, and with what a governed account adds. */
 function synthesize(scenarios: Scenario[]): { result: CheckedSynth; app: App; stackOf: (kind: string, i: number) => string } {
-  const app = checkedApp();
+  const app = checkedApp({}, undefined, new ControlTowerRules());
   const stackOf = (kind: string, i: number) => `${kind}${i}`;
   scenarios.forEach((scenario, i) => {
     scenario.build(new Stack(app, stackOf('Default', i), { env: { account: '111111111111', region: 'us-east-1' } }));

@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { RevisionBucket } from '../../src/server/revision-bucket';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { ControlTowerRules } from '../support/control-tower';
 
 // One checked synthesis, shared by every assertion: (a) defaults, (b) a KMS key, DESTROY, a 30-day
 // expiration and 400 days of access logs, with a role granted read on every object, (c) a role
@@ -72,7 +73,7 @@ const REPLICATION = COMPLIANCE_PACKS.map((pack) => `${pack}-S3BucketReplicationE
 const DEFAULT_ENCRYPTION_KMS = COMPLIANCE_PACKS.map((pack) => `${pack}-S3DefaultEncryptionKMS`);
 
 beforeAll(() => {
-  app = checkedApp();
+  app = checkedApp({}, undefined, new ControlTowerRules());
 
   const a = new Stack(app, 'Defaults');
   const aRevisions = new RevisionBucket(a, 'Revisions');

@@ -1,6 +1,6 @@
 import { CfnResource, Stack, Validations, aws_lambda as lambda, aws_s3 as s3 } from 'aws-cdk-lib';
 import { checkedApp, checkedSynth, CheckedSynth } from './checked-synth';
-import { controlId, controlTowerRuleFiles } from './control-tower';
+import { controlId, controlTowerRuleFiles, ControlTowerRules } from './control-tower';
 import { RevisionBucket } from '../../src';
 
 // One synthesis, shared by every assertion: a stack with a deliberately broken template, and a
@@ -10,7 +10,7 @@ let result: CheckedSynth;
 let bucketStack: Stack;
 
 beforeAll(() => {
-  const app = checkedApp();
+  const app = checkedApp({}, undefined, new ControlTowerRules());
   const broken = new Stack(app, 'Broken');
   new CfnResource(broken, 'MissingRequired', {
     type: 'AWS::CodeDeploy::DeploymentGroup',
@@ -104,6 +104,13 @@ describe('Control Tower proactive controls', () => {
     const library = result.controlTowerFindings.filter((f) => f.where.startsWith('Library/'));
     expect(library.length).toBeGreaterThan(0);
     expect(library.every((f) => f.byLibrary)).toBe(true);
+  });
+
+  test('an app made without Control Tower\'s rules refuses to report none', () => {
+    const app = checkedApp();
+    new Stack(app, 'Empty');
+    expect(() => checkedSynth(app).controlTowerFindings).toThrow(new Error(
+      'checkedApp ran without Control Tower\'s rules: pass new ControlTowerRules() as its controlTower argument'));
   });
 
   test('each resource is reported once per control', () => {

@@ -52,7 +52,10 @@ export interface CheckedSynth {
   readonly guardrailFindings: Finding[];
   /** Findings of CloudFormation's validator, warnings included. */
   readonly templateFindings: Finding[];
-  /** Resources that fail a Control Tower proactive control, each once per control, in construct-path order. */
+  /**
+   * Resources that fail a Control Tower proactive control, each once per control, in construct-path
+   * order. Throws when the app was made without `controlTower`.
+   */
   readonly controlTowerFindings: ControlTowerFinding[];
   /** The cloud assembly's directory, e.g. to read a staged asset. */
   readonly directory: string;
@@ -62,10 +65,16 @@ export interface CheckedSynth {
 
 /**
  * An app whose synthesis runs the five cdk-nag packs, this library's `CodeDeployChecks` (with
- * `guardrails` props), Control Tower's proactive controls and CloudFormation's validator in strict mode,
+ * `guardrails` props), and, when `controlTower` is given, Control Tower's proactive controls (they cost
+ * a cfn-guard run per synthesis, so only the tests that read `controlTowerFindings` ask for them;
+ * `bench/control-tower.ts` measures it) and CloudFormation's validator in strict mode,
  * and records their findings in the cloud assembly instead of throwing, so a test can read them all.
  */
-export function checkedApp(props: AppProps = {}, guardrails: CodeDeployChecks = new CodeDeployChecks()): App {
+export function checkedApp(
+  props: AppProps = {},
+  guardrails: CodeDeployChecks = new CodeDeployChecks(),
+  controlTower: ControlTowerRules | false = false,
+): App {
   const app = new App({
     ...props,
     context: {
@@ -84,10 +93,16 @@ export function checkedApp(props: AppProps = {}, guardrails: CodeDeployChecks = 
     new PCIDSS321Checks(app),
     new ServerlessChecks(app),
     guardrails,
-    new ControlTowerRules(),
+    ...(controlTower ? [controlTower] : []),
   );
+  if (controlTower) {
+    WITH_CONTROL_TOWER.add(app);
+  }
   return app;
 }
+
+/** The apps whose synthesis runs Control Tower's rules. */
+const WITH_CONTROL_TOWER = new WeakSet<App>();
 
 /** Synthesizes an app made by `checkedApp` once and collects every finding. */
 export function checkedSynth(app: App): CheckedSynth {
@@ -107,7 +122,13 @@ export function checkedSynth(app: App): CheckedSynth {
     nagFindings: findings.filter((f) => NAG_PACKS.includes(f.check)),
     guardrailFindings: findings.filter((f) => f.check === 'CodeDeployChecks'),
     templateFindings: findings.filter((f) => f.check === TEMPLATE_VALIDATOR),
-    controlTowerFindings: [...controlTower.values()].sort((a, b) => `${a.where} ${a.control}`.localeCompare(`${b.where} ${b.control}`)),
+    get controlTowerFindings(): ControlTowerFinding[] {
+      if (!WITH_CONTROL_TOWER.has(app)) {
+        // An empty list would pass every assertion: fail instead.
+        throw new Error('checkedApp ran without Control Tower\'s rules: pass new ControlTowerRules() as its controlTower argument');
+      }
+      return [...controlTower.values()].sort((a, b) => `${a.where} ${a.control}`.localeCompare(`${b.where} ${b.control}`));
+    },
     template: (stack) => Template.fromJSON(assembly.getStackByName(stack.stackName).template),
     directory: assembly.directory,
   };
