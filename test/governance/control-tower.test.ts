@@ -7,26 +7,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { DOCUMENTED, NEVER_BY_DEFAULT, unexpectedByDefault } from './documented-controls';
 import { governance, Scenario, SCENARIOS } from './scenarios';
 import { checkedApp, checkedSynth, CheckedSynth, ControlTowerFinding } from '../support/checked-synth';
 import { ControlTowerRules, isLibraryConstruct } from '../support/control-tower';
-
-/**
- * What fails by default on a library resource, where, and the prop that makes it pass (or the AWS
- * constraint that rules it out): the README's "Deploying into governed accounts" table.
- */
-const DOCUMENTED: Record<string, { readonly where: RegExp; readonly fix: string }> = {
-  'CT.S3.PR.10': { where: /\/AccessLogsBucket\/Resource$/, fix: 'accessLogsBucket' },
-  'CT.S3.PR.2': { where: /\/AccessLogsBucket\/Resource$/, fix: 'accessLogsBucket' },
-  'CT.S3.PR.9': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'objectLock' },
-  'CT.S3.PR.4': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'eventBridgeNotifications' },
-  'CT.CLOUDWATCH.PR.1': { where: /\/(NewVersionAlarm|MetricAlarm\d+)\/Resource$/, fix: 'alarmActions' },
-  'CT.CLOUDWATCH.PR.3': { where: /\/RevisionDeployer\/Logs\/Resource$/, fix: 'deployer.logGroupEncryptionKey' },
-  'CT.LAMBDA.PR.3': { where: /\/RevisionDeployer\/Function\/Resource$/, fix: 'deployer.vpc' },
-};
-
-/** The controls a library resource never fails by default (CT.S3.PR.10 but for the documented access-log bucket). */
-const NEVER_BY_DEFAULT = ['CT.S3.PR.3', 'CT.S3.PR.6'];
 
 /** Synthesizes every scenario twice in one app: with the defaults, and with what a governed account adds. */
 function synthesize(scenarios: Scenario[]): { result: CheckedSynth; app: App; stackOf: (kind: string, i: number) => string } {
@@ -54,12 +38,11 @@ describe.each(CASES)('%s', (_name, i) => {
   test('by default, fails no CT.S3.PR.3 or CT.S3.PR.6, and CT.S3.PR.10 only on the access-log bucket S3 logging needs on SSE-S3', () => {
     const found = libraryFindings(synth.result.controlTowerFindings, synth.stackOf('Default', i));
     expect(found.filter((f) => NEVER_BY_DEFAULT.includes(f.control))).toEqual([]);
-    expect(found.filter((f) => f.control === 'CT.S3.PR.10' && !f.where.endsWith('/AccessLogsBucket/Resource'))).toEqual([]);
+    expect(found.filter((f) => f.control === 'CT.S3.PR.10' && !DOCUMENTED['CT.S3.PR.10'].where.test(f.where))).toEqual([]);
   });
 
   test('by default, fails only the controls of the README table, where the table says', () => {
-    const found = libraryFindings(synth.result.controlTowerFindings, synth.stackOf('Default', i));
-    expect(found.filter((f) => !DOCUMENTED[f.control]?.where.test(f.where))).toEqual([]);
+    expect(unexpectedByDefault(libraryFindings(synth.result.controlTowerFindings, synth.stackOf('Default', i)))).toEqual([]);
   });
 
   test('with the table\'s opt-in props, no library resource fails any control', () => {
