@@ -154,7 +154,7 @@ describe('one deployer per stack', () => {
 describe('deployer validation', () => {
   const build = (deployer: (stack: Stack) => RevisionDeployerOptions) => () => serverStack(deployer);
   test.each([
-    ['subnets without a VPC', (s: Stack) => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
+    ['subnets without a VPC', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
       'ServerRollout: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc'],
     ['no security group', (s: Stack) => ({ vpc: isolatedVpc(s), securityGroups: [] }),
       'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 0'],
@@ -167,7 +167,7 @@ describe('deployer validation', () => {
   });
 
   test('security groups without a VPC: both problems at once', () => {
-    expect(build((s) => ({ securityGroups: [] }))).toThrow(new Error([
+    expect(build(() => ({ securityGroups: [] }))).toThrow(new Error([
       'ServerRollout: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc',
       'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 0',
     ].join('\n')));
