@@ -149,12 +149,16 @@ export function checkDeployerOptions(problems: Problems, options: RevisionDeploy
   }
 }
 
-/** Whether two rollouts ask for the same deployer: the same key, VPC, subnet selection and security groups. */
+/**
+ * Whether two rollouts ask for the same deployer: the same key, VPC, selected subnets (two equal
+ * selections written twice are the same) and security groups.
+ */
 function sameOptions(a: RevisionDeployerOptions, b: RevisionDeployerOptions): boolean {
   const groups = (o: RevisionDeployerOptions) => o.securityGroups ?? [];
+  const subnets = (o: RevisionDeployerOptions) => (o.vpc ? o.vpc.selectSubnets(o.vpcSubnets).subnetIds.join(',') : '');
   return a.logGroupEncryptionKey === b.logGroupEncryptionKey
     && a.vpc === b.vpc
-    && a.vpcSubnets === b.vpcSubnets
+    && subnets(a) === subnets(b)
     && groups(a).length === groups(b).length && groups(a).every((group, i) => group === groups(b)[i]);
 }
 

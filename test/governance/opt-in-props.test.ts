@@ -135,6 +135,25 @@ describe('one deployer per stack', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
+  test('the same subnet selection written twice is the same deployer; other subnets are not', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'A', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, { name: 'B', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    const rollout = (id: string, groupName: string) => {
+      const r = new ServerRollout(stack, id, {
+        ec2InstanceTags: new InstanceTagSet({ app: [id] }),
+        deployer: { vpc, vpcSubnets: { subnetGroupName: groupName } },
+      });
+      return () => r.deploy('Release', Revision.fromBucket(r.revisionBucket, 'app.zip'));
+    };
+    rollout('First', 'A')();
+    expect(rollout('Second', 'A')).not.toThrow();
+    expect(rollout('Third', 'B')).toThrow(/^ServerRollout: deployer of Stack\/Third differs from the deployer options of Stack\/First/);
+  });
+
   test('a second rollout with other options is an error that names both', () => {
     const { stack } = serverStack(isolatedVpcOptions);
     const other = new ServerRollout(stack, 'Other', {
