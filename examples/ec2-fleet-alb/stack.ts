@@ -1,15 +1,19 @@
 import * as path from 'path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import {
-  AgentInstallation, AppSpec, AppSpecOs, FileExistsBehavior, HealthCheck, HealthyHosts, Notifications, Revision, ServerRollout,
+  AgentInstallation, AppSpec, AppSpecOs, FileExistsBehavior, HealthCheck, HealthyHosts, Notifications, Revision, RevisionBucket, ServerRollout,
+  ServerRolloutProps,
 } from 'cdk-codedeploy-rollouts';
 
 /**
@@ -23,6 +27,17 @@ const REGION_WITHOUT_CLI = 'us-east-1';
 /** The cdk-nag compliance packs that share most rules below. */
 const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
 
+/** Props of the example stack. */
+export interface Ec2FleetAlbStackProps extends StackProps {
+  /**
+   * Deploy into an account governed by AWS Control Tower's proactive controls: every resource the
+   * library creates passes them (see "Governed accounts" in README.md). `cdk deploy -c governed=true`.
+   *
+   * @default false
+   */
+  readonly governed?: boolean;
+}
+
 /**
  * A web fleet released by CodeDeploy: four Amazon Linux 2023 instances in private subnets behind
  * an internet-facing Application Load Balancer. A deployment updates one instance at a time
@@ -31,7 +46,7 @@ const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
  * and scaling events go to one encrypted SNS topic.
  */
 export class Ec2FleetAlbStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: Ec2FleetAlbStackProps) {
     super(scope, id, {
       ...props,
       // The CLI's Region (your profile's); access logging needs one at synth, see REGION_WITHOUT_CLI.
@@ -147,6 +162,7 @@ export class Ec2FleetAlbStack extends Stack {
       notifications,
       // Installed at launch, before the group's lifecycle hook asks CodeDeploy to deploy to the instance.
       agent: AgentInstallation.userData(),
+      ...(props?.governed ? governedAccountProps(this, vpc, accessLogs) : {}),
     });
 
     // The web application in ./web-app, deployed on every `cdk deploy` that changes it: the stack
@@ -162,6 +178,39 @@ export class Ec2FleetAlbStack extends Stack {
     new CfnOutput(this, 'DeploymentId', { value: release.deploymentId, description: 'The CodeDeploy deployment of the web application' });
     new CfnOutput(this, 'NotificationTopicArn', { value: rollout.notificationTopic!.topicArn, description: 'Subscribe to deployment and scaling events' });
   }
+}
+
+/**
+ * What an account governed by AWS Control Tower's proactive controls needs from the rollout, each
+ * for its control: alarms that notify someone (CT.CLOUDWATCH.PR.1), the revision deployer's log
+ * group encrypted with a customer managed key (CT.CLOUDWATCH.PR.3) and the deployer in the VPC's
+ * private subnets, which reach CodeDeploy, Lambda and S3 through the NAT gateway and the S3
+ * endpoint (CT.LAMBDA.PR.3), and a revision bucket with Object Lock (CT.S3.PR.9) and EventBridge
+ * notifications (CT.S3.PR.4) that logs into the stack's own access-log bucket, so the library
+ * creates no SSE-S3 log bucket of its own (CT.S3.PR.10, CT.S3.PR.2).
+ */
+function governedAccountProps(scope: Construct, vpc: ec2.IVpc, accessLogs: s3.IBucket): Partial<ServerRolloutProps> {
+  // CloudWatch publishes alarm notifications as cloudwatch.amazonaws.com, which the topic's key
+  // must allow; the AWS managed aws/sns key cannot allow it.
+  const alarmKey = new kms.Key(scope, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts the web fleet\'s alarm notifications' });
+  alarmKey.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+  }));
+  const alarmTopic = new sns.Topic(scope, 'AlarmTopic', { displayName: 'Web fleet alarms', masterKey: alarmKey, enforceSSL: true });
+  const deployerLogsKey = new kms.Key(scope, 'DeployerLogsKey', { enableKeyRotation: true, description: 'Encrypts the revision deployer\'s logs' });
+  const revisions = new RevisionBucket(scope, 'Revisions', {
+    objectLock: true,
+    eventBridgeNotifications: true,
+    accessLogsBucket: accessLogs,
+    accessLogsPrefix: 'revisions/',
+  });
+  return {
+    revisionBucket: revisions.bucket,
+    alarmActions: [new cloudwatchActions.SnsAction(alarmTopic)],
+    deployer: { logGroupEncryptionKey: deployerLogsKey, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } },
+  };
 }
 
 /**

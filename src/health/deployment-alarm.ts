@@ -31,3 +31,13 @@ export function metricCheckAlarm(
     alarmDescription: description,
   });
 }
+
+/**
+ * Adds `actions` to the ALARM state of each alarm the rollout created. CodeDeploy polls the alarms
+ * and needs none; governed accounts may require one (Control Tower CT.CLOUDWATCH.PR.1).
+ */
+export function addAlarmActions(alarms: cloudwatch.Alarm[], actions: cloudwatch.IAlarmAction[] | undefined): void {
+  for (const alarm of alarms) {
+    alarm.addAlarmAction(...(actions ?? []));
+  }
+}

@@ -1,3 +1,4 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Notifications } from './notifications';
 
@@ -34,6 +35,16 @@ export interface RolloutOptions {
    * @default - a name CloudFormation generates
    */
   readonly deploymentGroupName?: string;
+
+  /**
+   * Actions for the ALARM state of every alarm the rollout creates (not of alarms passed with
+   * `HealthCheck.alarm`), e.g. an `SnsAction` that pages someone; at most 5. CodeDeploy itself
+   * needs none, it polls the alarms; governed accounts that enforce CT.CLOUDWATCH.PR.1 need one.
+   * An encrypted topic's key must let `cloudwatch.amazonaws.com` use it.
+   *
+   * @default - no actions: CodeDeploy polls the alarms during deployments
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
    * How many alarms the deployment group may have. CodeDeploy allows 10 unless you had the

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { aliasPermissions } from './alias-permissions';
 import { newVersionAlarms } from './new-version-alarms';
 import { TrafficShift } from '../config/traffic-shift';
-import { metricCheckAlarm } from '../health/deployment-alarm';
+import { addAlarmActions, metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
 import { evaluationKey } from '../health/lambda-signal';
 import { Rollback } from '../health/rollback';
@@ -123,14 +123,15 @@ export class LambdaRollout extends Construct {
     this.serviceRole = props.serviceRole ?? sharedRole!.role;
 
     const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
-    this.alarms = [
+    const generatedAlarms = [
       ...newVersionAlarms(this, this.alias, lambdaSignals),
       ...healthChecks.flatMap((check, i) => (check._metric
         ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options,
           `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`)]
         : [])),
-      ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : [])),
     ];
+    addAlarmActions(generatedAlarms, props.alarmActions);
+    this.alarms = [...generatedAlarms, ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : []))];
 
     this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
       alias: this.alias,

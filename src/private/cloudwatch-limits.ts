@@ -16,3 +16,10 @@ export const ALARM_EVALUATION = {
   maxRangeShortPeriodSeconds: 86_400,
   maxRangeSeconds: 604_800,
 } as const;
+
+/**
+ * Actions per alarm state. Source: CloudWatch API reference, PutMetricAlarm, AlarmActions:
+ * "Array Members: Maximum number of 5 items."
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)
+ */
+export const ALARM_ACTIONS = { min: 1, max: 5 } as const;

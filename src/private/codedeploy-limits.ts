@@ -175,3 +175,10 @@ export const BLUE_GREEN = {
   approvalTimeout: { min: 1, unit: 'minutes' },
   terminationWait: { min: 0, max: 2880, unit: 'minutes' },
 } as const;
+
+/**
+ * Security groups of a Lambda function in a VPC. Source: Lambda API reference, VpcConfig,
+ * SecurityGroupIds: "Array Members: Maximum number of 5 items."
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html)
+ */
+export const LAMBDA_VPC = { securityGroups: { min: 1, max: 5 } } as const;

@@ -40,6 +40,18 @@ export const DEFAULT_REVISION_BUCKET_REMOVAL_POLICY = RemovalPolicy.RETAIN;
 /** `RevisionBucketProps.lifecycleNoncurrentVersionExpiration`: old versions of a revision are kept 90 days for rollbacks. */
 export const DEFAULT_REVISION_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
 
+/**
+ * `RevisionBucketProps.accessLogsRetention`: S3 server access logs are kept one year, as long as the
+ * revision deployer's own log group keeps its deployments.
+ */
+export const DEFAULT_ACCESS_LOGS_RETENTION = Duration.days(365);
+
+/** `RevisionBucketProps.objectLock`: no Object Lock (it cannot be turned off again once a bucket has it). */
+export const DEFAULT_REVISION_BUCKET_OBJECT_LOCK = false;
+
+/** `RevisionBucketProps.eventBridgeNotifications`: no S3 events sent to Amazon EventBridge. */
+export const DEFAULT_REVISION_BUCKET_EVENTBRIDGE = false;
+
 /** `OnPremisesInstanceRoleProps.maxSessionDuration`: IAM's own default for a role, one hour. */
 export const DEFAULT_ON_PREMISES_MAX_SESSION_DURATION = Duration.hours(1);
 

@@ -1,3 +1,4 @@
+import { ALARM_ACTIONS } from './cloudwatch-limits';
 import { DEPLOYMENT_GROUP } from './codedeploy-limits';
 import { DEFAULT_MAX_ALARMS } from './defaults';
 import { Problems } from './validation';
@@ -6,7 +7,7 @@ import { RolloutOptions } from '../health/rollout-options';
 
 /**
  * The checks every rollout makes of its deployment group: its name, its alarms against the quota,
- * and rollback on alarm without an alarm.
+ * their actions, and rollback on alarm without an alarm.
  *
  * @param alarmHint what to suggest when there are too many alarms, after raising the quota
  */
@@ -19,6 +20,10 @@ export function checkDeploymentGroup(problems: Problems, options: RolloutOptions
   if (Number.isInteger(maxAlarms) && maxAlarms >= 1 && alarmCount > maxAlarms) {
     problems.add(`healthChecks need ${alarmCount} alarms, more than the ${maxAlarms} a deployment group may have `
       + `(maxAlarms; raise it if your CodeDeploy quota was raised${alarmHint})`);
+  }
+  const actions = options.alarmActions;
+  if (actions !== undefined && (actions.length < ALARM_ACTIONS.min || actions.length > ALARM_ACTIONS.max)) {
+    problems.add(`alarmActions must hold ${ALARM_ACTIONS.min} to ${ALARM_ACTIONS.max} actions, got ${actions.length}`);
   }
   if (rollback.alarm && alarmCount === 0) {
     problems.add('rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))');

@@ -122,7 +122,7 @@ export class RevisionDeployment extends Construct {
         + 'loadBalancers: CodeDeploy runs those hooks only for deployment groups with a load balancer');
     }
 
-    const deployer = RevisionDeployer.of(this);
+    const deployer = RevisionDeployer.of(rollout, rollout._deployerOptions);
     const objectArn = s3ObjectArn(this.revisionLocation);
     const statements: RolloutStatement[] = [
       {

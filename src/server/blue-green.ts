@@ -13,6 +13,7 @@ import { IAM_POLICY } from '../private/iam-limits';
 import { RevisionDeployer } from '../private/revision-deployer';
 import { boundedArn } from '../private/rollout-service-role';
 import { Problems } from '../private/validation';
+import { RevisionDeployerOptions } from '../revision/revision-deployer-options';
 
 /** What a rollout needs to know to validate and render its blue/green options. */
 export interface BlueGreenTargets {
@@ -78,8 +79,10 @@ export function blueGreenGroupName(scope: IConstruct): string {
  * reading deployment groups read it too. The handler keeps the copied Auto Scaling group when it
  * updates the group, and deletes the copies when the group is deleted.
  */
-export function blueGreenDeploymentGroup(scope: Construct, id: string, props: codedeploy.CfnDeploymentGroupProps): CustomResource {
-  const deployer = RevisionDeployer.of(scope);
+export function blueGreenDeploymentGroup(
+  scope: Construct, id: string, deployerOptions: RevisionDeployerOptions | undefined, props: codedeploy.CfnDeploymentGroupProps,
+): CustomResource {
+  const deployer = RevisionDeployer.of(scope, deployerOptions);
   const resource = new CustomResource(scope, id, {
     serviceToken: deployer.function.functionArn,
     resourceType: DEPLOYMENT_GROUP_RESOURCE_TYPE,

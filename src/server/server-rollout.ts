@@ -18,18 +18,20 @@ import {
 } from './server-permissions';
 import { renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
-import { metricCheckAlarm } from '../health/deployment-alarm';
+import { addAlarmActions, metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
 import { checkDeploymentGroup } from '../private/deployment-group-checks';
+import { checkDeployerOptions } from '../private/revision-deployer';
 import { revisionReadPolicy } from '../private/revision-read-policy';
 import { publishTo, RolloutPolicies, RolloutServiceRole, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
 import { Revision } from '../revision/revision';
+import { RevisionDeployerOptions } from '../revision/revision-deployer-options';
 import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revision-deployment';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
@@ -170,6 +172,15 @@ export interface ServerRolloutProps extends RolloutOptions {
    * @default - in place: instances are updated where they run
    */
   readonly blueGreen?: BlueGreenOptions;
+
+  /**
+   * How the stack's revision deployer runs (the function behind `deploy` and blue/green groups):
+   * a customer managed key for its log group, a VPC. One deployer serves the stack: the first
+   * rollout that uses it sets these, and a later one may give the same options or none.
+   *
+   * @default - the deployer's log group uses CloudWatch Logs' own encryption and the function runs outside any VPC
+   */
+  readonly deployer?: RevisionDeployerOptions;
 }
 
 /**
@@ -211,6 +222,8 @@ export class ServerRollout extends Construct {
   public readonly _deploymentGroupName: string;
   /** Minutes a blue/green deployment waits on its own (approval and termination), for blue/green rollouts. @internal */
   public readonly _blueGreenWaitMinutes?: number;
+  /** The options of the stack's revision deployer this rollout asks for. @internal */
+  public readonly _deployerOptions?: RevisionDeployerOptions;
   /** The revision deployment of this rollout, once there is one. @internal */
   public _revisionDeployment?: RevisionDeployment;
   /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
@@ -223,18 +236,18 @@ export class ServerRollout extends Construct {
     const rollback = props.rollback ?? (healthChecks.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
     const agent = props.agent ?? AgentInstallation.systemsManager();
     this._blueGreenWaitMinutes = validate(props, healthChecks, rollback, agent);
+    this._deployerOptions = props.deployer;
 
     this.deploymentConfig = (props.healthyHosts ?? HealthyHosts.oneAtATime()).bind(this);
     this.application = props.application ?? sharedServerApplication(this);
     const sharedRole = props.serviceRole ? undefined : RolloutServiceRole.of(this, 'Server');
     this.serviceRole = props.serviceRole ?? sharedRole!.role;
     this.notificationTopic = props.notifications?.bind(this);
-    this.alarms = [
-      ...healthChecks.flatMap((check, i) => (check._metric
-        ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options, `Stops a CodeDeploy deployment of ${this.node.path}`)]
-        : [])),
-      ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : [])),
-    ];
+    const generatedAlarms = healthChecks.flatMap((check, i) => (check._metric
+      ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options, `Stops a CodeDeploy deployment of ${this.node.path}`)]
+      : []));
+    addAlarmActions(generatedAlarms, props.alarmActions);
+    this.alarms = [...generatedAlarms, ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : []))];
 
     const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
@@ -276,7 +289,7 @@ export class ServerRollout extends Construct {
     if (props.blueGreen) {
       // CloudFormation creates EC2 blue/green groups for no platform: a custom resource does, under a name known at synth.
       const name = props.deploymentGroupName ?? blueGreenGroupName(this);
-      groupResource = this.blueGreenDeploymentGroup = blueGreenDeploymentGroup(this, 'DeploymentGroup', {
+      groupResource = this.blueGreenDeploymentGroup = blueGreenDeploymentGroup(this, 'DeploymentGroup', props.deployer, {
         ...groupProps,
         deploymentGroupName: name,
         deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
@@ -416,6 +429,7 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
     problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
+  checkDeployerOptions(problems, props.deployer);
   if (healthChecks.some((check) => check._lambda)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');
   }

@@ -6,14 +6,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { RevisionBucket } from '../../src/server/revision-bucket';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { ControlTowerRules } from '../support/control-tower';
 
-// One checked synthesis, shared by every assertion: (a) defaults, (b) a KMS key, DESTROY and a
-// 30-day expiration, with a role granted read on every object, (c) a role granted read on 'releases/*'.
+// One checked synthesis, shared by every assertion: (a) defaults, (b) a KMS key, DESTROY, a 30-day
+// expiration and 400 days of access logs, with a role granted read on every object, (c) a role
+// granted read on 'releases/*', (d) what a governed account asks for: Object Lock, EventBridge
+// notifications, and the account's own access-log bucket.
 let app: App;
 let result: CheckedSynth;
 let defaults: { stack: Stack; revisions: RevisionBucket; template: Template };
 let withKey: { stack: Stack; revisions: RevisionBucket; template: Template; key: kms.Key; role: iam.Role };
 let granted: { stack: Stack; revisions: RevisionBucket; template: Template; role: iam.Role; grant: iam.Grant };
+let governed: { stack: Stack; revisions: RevisionBucket; template: Template; central: s3.IBucket };
 
 /** The CloudFormation logical id of a construct's L1 resource. */
 function logicalId(construct: IConstruct): string {
@@ -21,12 +25,12 @@ function logicalId(construct: IConstruct): string {
 }
 
 /** `{ Fn::GetAtt: [<bucket>, Arn] }` */
-function arnOf(bucket: s3.Bucket): unknown {
+function arnOf(bucket: s3.IBucket): unknown {
   return { 'Fn::GetAtt': [logicalId(bucket), 'Arn'] };
 }
 
 /** The ARN of the objects matching `pattern` in `bucket`, as synthesized. */
-function objectsArn(bucket: s3.Bucket, pattern: string): unknown {
+function objectsArn(bucket: s3.IBucket, pattern: string): unknown {
   return { 'Fn::Join': ['', [arnOf(bucket), `/${pattern}`]] };
 }
 
@@ -69,7 +73,7 @@ const REPLICATION = COMPLIANCE_PACKS.map((pack) => `${pack}-S3BucketReplicationE
 const DEFAULT_ENCRYPTION_KMS = COMPLIANCE_PACKS.map((pack) => `${pack}-S3DefaultEncryptionKMS`);
 
 beforeAll(() => {
-  app = checkedApp();
+  app = checkedApp({}, undefined, new ControlTowerRules());
 
   const a = new Stack(app, 'Defaults');
   const aRevisions = new RevisionBucket(a, 'Revisions');
@@ -80,6 +84,7 @@ beforeAll(() => {
     encryptionKey: key,
     removalPolicy: RemovalPolicy.DESTROY,
     lifecycleNoncurrentVersionExpiration: Duration.days(30),
+    accessLogsRetention: Duration.days(400),
   });
   const bRole = new iam.Role(b, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
   bRevisions.grantRead(bRole);
@@ -91,7 +96,17 @@ beforeAll(() => {
   const grant = cRevisions.grantRead(cRole, 'releases/*');
   acknowledgeGrantee(cRole, cRevisions.bucket, 'releases/*');
 
+  const d = new Stack(app, 'Governed');
+  const central = s3.Bucket.fromBucketName(d, 'CentralAccessLogs', 'central-access-logs-111111111111');
+  const dRevisions = new RevisionBucket(d, 'Revisions', {
+    objectLock: true,
+    eventBridgeNotifications: true,
+    accessLogsBucket: central,
+    accessLogsPrefix: 'revisions/',
+  });
+
   result = checkedSynth(app);
+  governed = { stack: d, revisions: dRevisions, template: result.template(d), central };
   defaults = { stack: a, revisions: aRevisions, template: result.template(a) };
   withKey = { stack: b, revisions: bRevisions, template: result.template(b), key, role: bRole };
   granted = { stack: c, revisions: cRevisions, template: result.template(c), role: cRole, grant };
@@ -108,15 +123,16 @@ describe('checks', () => {
 
   test('each acknowledgement names single findings on the bucket that cannot satisfy them', () => {
     expect(acknowledgements()).toEqual({
-      'Defaults/Revisions/Bucket': [...DEFAULT_ENCRYPTION_KMS, ...REPLICATION].sort(),
+      // SSE-KMS, with the AWS managed key or a customer managed one, satisfies S3DefaultEncryptionKMS.
+      'Defaults/Revisions/Bucket': [...REPLICATION].sort(),
       'Defaults/Revisions/AccessLogsBucket': [...DEFAULT_ENCRYPTION_KMS, ...REPLICATION].sort(),
-      // With a customer managed key, the revision bucket satisfies S3DefaultEncryptionKMS.
       'Kms/Revisions/Bucket': [...REPLICATION].sort(),
       'Kms/Revisions/AccessLogsBucket': [...DEFAULT_ENCRYPTION_KMS, ...REPLICATION].sort(),
       'Kms/InstanceRole': expect.any(Array),
-      'Grant/Revisions/Bucket': [...DEFAULT_ENCRYPTION_KMS, ...REPLICATION].sort(),
+      'Grant/Revisions/Bucket': [...REPLICATION].sort(),
       'Grant/Revisions/AccessLogsBucket': [...DEFAULT_ENCRYPTION_KMS, ...REPLICATION].sort(),
       'Grant/InstanceRole': expect.any(Array),
+      'Governed/Revisions/Bucket': [...REPLICATION].sort(),
     });
   });
 
@@ -138,14 +154,15 @@ describe('defaults', () => {
     expect(Object.keys(defaults.template.toJSON().Resources)).toHaveLength(4);
   });
 
-  test('the revision bucket is versioned, SSE-S3 encrypted, private, ACL-free, logged and expires old versions', () => {
+  test('the revision bucket is versioned, SSE-KMS encrypted with the AWS managed key, private, ACL-free, logged and expires old versions', () => {
     const { accessLogsBucket } = defaults.revisions;
     defaults.template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: Match.exact({
         VersioningConfiguration: { Status: 'Enabled' },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        // No KMSMasterKeyID: S3 uses the AWS managed key aws/s3.
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(accessLogsBucket) } },
@@ -154,7 +171,7 @@ describe('defaults', () => {
     });
   });
 
-  test('the access-log bucket is versioned, SSE-S3 encrypted, private, ACL-free, and retained', () => {
+  test('the access-log bucket is versioned, SSE-S3 encrypted, private, ACL-free, retained, and its logs expire after a year', () => {
     defaults.template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -163,8 +180,29 @@ describe('defaults', () => {
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: { Rules: [{ ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' }] },
       }),
     });
+  });
+
+  test('no Object Lock and no event notifications', () => {
+    for (const bucket of Object.values(defaults.template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
+      expect(bucket.Properties.NotificationConfiguration).toBeUndefined();
+    }
+  });
+
+  test('Control Tower: no library bucket fails CT.S3.PR.10, CT.S3.PR.6 or CT.S3.PR.3, and only the access-log bucket fails what AWS rules out for it', () => {
+    const found = result.controlTowerFindings.filter((f) => f.where.startsWith('Defaults/'));
+    expect(found.every((f) => f.byLibrary)).toBe(true);
+    expect(found.map((f) => `${f.control} ${f.where}`)).toEqual([
+      'CT.S3.PR.10 Defaults/Revisions/AccessLogsBucket/Resource',
+      'CT.S3.PR.2 Defaults/Revisions/AccessLogsBucket/Resource',
+      'CT.S3.PR.4 Defaults/Revisions/AccessLogsBucket/Resource',
+      'CT.S3.PR.9 Defaults/Revisions/AccessLogsBucket/Resource',
+      'CT.S3.PR.4 Defaults/Revisions/Bucket/Resource',
+      'CT.S3.PR.9 Defaults/Revisions/Bucket/Resource',
+    ]);
   });
 
   test.each([
@@ -233,9 +271,14 @@ describe('a customer managed key, DESTROY and a 30-day expiration', () => {
     });
   });
 
-  test('old versions expire after 30 days', () => {
+  test('old versions of revisions and of access logs expire after 30 days, access logs after 400', () => {
     withKey.template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.anyValue(),
       LifecycleConfiguration: { Rules: [{ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }] },
+    });
+    withKey.template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.absent(),
+      LifecycleConfiguration: { Rules: [{ ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }] },
     });
   });
 
@@ -256,6 +299,38 @@ describe('a customer managed key, DESTROY and a 30-day expiration', () => {
         ]),
       },
     });
+  });
+});
+
+describe('Object Lock, EventBridge notifications and the account\'s own access-log bucket', () => {
+  test('one bucket: the revision bucket, with Object Lock and EventBridge notifications, logging to the given bucket under the prefix', () => {
+    governed.template.resourceCountIs('AWS::S3::Bucket', 1);
+    governed.template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      VersioningConfiguration: { Status: 'Enabled' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      LoggingConfiguration: { DestinationBucketName: 'central-access-logs-111111111111', LogFilePrefix: 'revisions/' },
+    });
+    expect(governed.revisions.accessLogsBucket).toBe(governed.central);
+  });
+
+  test('EventBridge notifications need no custom resource and no function', () => {
+    governed.template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    governed.template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('Control Tower: no finding at all', () => {
+    expect(result.controlTowerFindings.filter((f) => f.where.startsWith('Governed/'))).toEqual([]);
+  });
+
+  test('an access-log bucket created with EventBridge notifications sends its events too', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new RevisionBucket(stack, 'Revisions', { eventBridgeNotifications: true });
+    const buckets = Object.values(Template.fromStack(stack).findResources('AWS::S3::Bucket'));
+    expect(buckets.map((b) => b.Properties.NotificationConfiguration)).toEqual([
+      { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    ]);
   });
 });
 
@@ -290,6 +365,26 @@ describe('validation', () => {
   ])('lifecycleNoncurrentVersionExpiration %s is rejected', (expiration, message) => {
     const stack = new Stack(new App(), 'Stack');
     expect(() => new RevisionBucket(stack, 'Revisions', { lifecycleNoncurrentVersionExpiration: expiration })).toThrow(new Error(message));
+  });
+
+  test.each([
+    [Duration.hours(12), 'RevisionBucket: accessLogsRetention must be a whole number of days of at least 1, got 0.5 days'],
+    [Duration.days(0), 'RevisionBucket: accessLogsRetention must be a whole number of days of at least 1, got 0 days'],
+  ])('accessLogsRetention %s is rejected', (retention, message) => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => new RevisionBucket(stack, 'Revisions', { accessLogsRetention: retention })).toThrow(new Error(message));
+  });
+
+  test('accessLogsRetention with accessLogsBucket is rejected, with every other problem', () => {
+    const stack = new Stack(new App(), 'Stack');
+    expect(() => new RevisionBucket(stack, 'Revisions', {
+      accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs'),
+      accessLogsRetention: Duration.days(30),
+      lifecycleNoncurrentVersionExpiration: Duration.days(0),
+    })).toThrow(new Error([
+      'RevisionBucket: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 0 days',
+      'RevisionBucket: accessLogsRetention applies only to the access-log bucket this construct creates, got accessLogsBucket as well',
+    ].join('\n')));
   });
 
   test('an unresolved expiration is left to deploy time', () => {

@@ -1,13 +1,16 @@
 import { CfnResource, Stack, Validations, aws_lambda as lambda, aws_s3 as s3 } from 'aws-cdk-lib';
 import { checkedApp, checkedSynth, CheckedSynth } from './checked-synth';
+import { controlId, controlTowerRuleFiles, ControlTowerRules } from './control-tower';
+import { RevisionBucket } from '../../src';
 
 // One synthesis, shared by every assertion: a stack with a deliberately broken template, and a
-// stack with a plain bucket and a plain function that cdk-nag flags, one finding acknowledged.
+// stack with a plain bucket and a plain function that cdk-nag flags, one finding acknowledged, and
+// a stack with a library construct, for Control Tower's controls.
 let result: CheckedSynth;
 let bucketStack: Stack;
 
 beforeAll(() => {
-  const app = checkedApp();
+  const app = checkedApp({}, undefined, new ControlTowerRules());
   const broken = new Stack(app, 'Broken');
   new CfnResource(broken, 'MissingRequired', {
     type: 'AWS::CodeDeploy::DeploymentGroup',
@@ -31,6 +34,7 @@ beforeAll(() => {
     role: 'arn:aws:iam::123456789012:role/function',
     runtime: 'nodejs22.x',
   });
+  new RevisionBucket(new Stack(app, 'Library'), 'Revisions');
   result = checkedSynth(app);
 });
 
@@ -82,5 +86,50 @@ describe('cdk-nag', () => {
 
   test('templates stay readable', () => {
     result.template(bucketStack).resourceCountIs('AWS::S3::Bucket', 1);
+  });
+});
+
+describe('Control Tower proactive controls', () => {
+  test('a plain bucket fails the KMS encryption control, and is not the library\'s', () => {
+    expect(result.controlTowerFindings).toContainEqual({
+      control: 'CT.S3.PR.10', rule: 's3_bucket_default_encryption_kms_check', where: 'Bucket/Plain/Resource', byLibrary: false,
+    });
+  });
+
+  test('a function outside a VPC fails CT.LAMBDA.PR.3', () => {
+    expect(result.controlTowerFindings).toContainEqual(expect.objectContaining({ control: 'CT.LAMBDA.PR.3', where: 'Bucket/Function' }));
+  });
+
+  test('a resource below a library construct counts as the library\'s', () => {
+    const library = result.controlTowerFindings.filter((f) => f.where.startsWith('Library/'));
+    expect(library.length).toBeGreaterThan(0);
+    expect(library.every((f) => f.byLibrary)).toBe(true);
+  });
+
+  test('an app made without Control Tower\'s rules refuses to report none', () => {
+    const app = checkedApp();
+    new Stack(app, 'Empty');
+    expect(() => checkedSynth(app).controlTowerFindings).toThrow(new Error(
+      'checkedApp ran without Control Tower\'s rules: pass new ControlTowerRules() as its controlTower argument'));
+  });
+
+  test('each resource is reported once per control', () => {
+    const keys = result.controlTowerFindings.map((f) => `${f.where} ${f.control}`);
+    expect(new Set(keys).size).toEqual(keys.length);
+  });
+
+  test('the rule set is the one the package ships, each file with the resource types it evaluates', () => {
+    const rules = controlTowerRuleFiles();
+    // @cdklabs/cdk-validator-cfnguard 0.0.62 (pinned) ships 237 rule files, one folder deep.
+    expect(rules.length).toEqual(237);
+    expect(rules.find((r) => r.path.endsWith('ct-s3-pr-10.guard'))?.resourceTypes).toEqual(['AWS::S3::Bucket']);
+  });
+
+  test.each([
+    ['[CT.S3.PR.10]: Require an Amazon S3 bucket to have server-side encryption configured using an AWS KMS key', 'CT.S3.PR.10'],
+    ['[CT.CLOUDWATCH.PR.1]: Require an Amazon CloudWatch alarm to have an action configured', 'CT.CLOUDWATCH.PR.1'],
+    ['no control in this message', 'unknown'],
+  ])('the control id of %s is %s', (description, id) => {
+    expect(controlId(description)).toEqual(id);
   });
 });
