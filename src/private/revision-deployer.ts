@@ -168,21 +168,24 @@ function sameOptions(a: RevisionDeployerOptions, b: RevisionDeployerOptions): bo
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html): the key
  * policy allows `logs.<Region>.amazonaws.com` these actions, with the log group's ARN as the
  * `kms:EncryptionContext:aws:logs:arn` condition. The Lambda function needs no KMS permission: the
- * CloudWatch Logs service encrypts what it receives.
+ * CloudWatch Logs service encrypts what it receives. The guide's policy also lists `kms:Describe*`
+ * under that condition, but DescribeKey carries no encryption context (the Service Authorization
+ * Reference gives it no such condition key), so that grant could never apply: it is left out, and
+ * the IAM conformance suite checks that every condition key applies to its actions.
  */
 function allowLogsToUseKey(scope: Construct, key: kms.IKey, logGroupName: string): void {
   const stack = Stack.of(scope);
   const logGroupArn = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logGroupName}`;
   const added = key.addToResourcePolicy(new iam.PolicyStatement({
     principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
     resources: ['*'],
     conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
   }), /* allowNoOp */ true);
   if (!added.statementAdded) {
     Annotations.of(scope).addWarningV2('cdk-codedeploy-rollouts:logGroupKeyPolicy',
       `deployer.logGroupEncryptionKey is imported, so its key policy cannot be changed here: allow logs.${stack.region}.amazonaws.com `
-      + `kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* with kms:EncryptionContext:aws:logs:arn the ARN of log group ${logGroupName}, `
+      + `kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt* and kms:GenerateDataKey* with kms:EncryptionContext:aws:logs:arn the ARN of log group ${logGroupName}, `
       + 'or CloudWatch Logs cannot create the log group');
   }
 }

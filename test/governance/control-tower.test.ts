@@ -9,6 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DOCUMENTED, NEVER_BY_DEFAULT, unexpectedByDefault } from './documented-controls';
 import { governance, Scenario, SCENARIOS } from './scenarios';
+import { buildScenarios } from '../iam/scenarios';
 import { checkedApp, checkedSynth, CheckedSynth, ControlTowerFinding } from '../support/checked-synth';
 import { ControlTowerRules, isLibraryConstruct } from '../support/control-tower';
 
@@ -73,4 +74,14 @@ test.each(Object.entries(DOCUMENTED))('the README table lists %s with what makes
   const row = readme.split('\n').find((line) => line.startsWith(`| ${control} `));
   expect(row).toBeDefined();
   expect(row).toContain(`\`${fix}`);
+});
+
+test('over the IAM suite\'s scenario matrix too, library resources fail only the table\'s controls, where it says, and never CT.S3.PR.3 or CT.S3.PR.6', () => {
+  const app = checkedApp({}, undefined, new ControlTowerRules());
+  const scenarios = buildScenarios(app);
+  const findings = checkedSynth(app).controlTowerFindings.filter((f) => f.byLibrary);
+  expect(scenarios.length).toBeGreaterThan(10);
+  expect(findings.length).toBeGreaterThan(0);
+  expect(findings.filter((f) => NEVER_BY_DEFAULT.includes(f.control))).toEqual([]);
+  expect(unexpectedByDefault(findings)).toEqual([]);
 });

@@ -42,7 +42,7 @@ describe('deployer.logGroupEncryptionKey', () => {
     template().hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([{
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
           Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': stack.resolve(`arn:${stack.partition}:logs:eu-west-1:111111111111:log-group:${name}`) } },
           Effect: 'Allow',
           Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
@@ -61,7 +61,7 @@ describe('deployer.logGroupEncryptionKey', () => {
     const imported = serverStack((s) => ({ logGroupEncryptionKey: kms.Key.fromKeyArn(s, 'Imported', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }));
     Annotations.fromStack(imported.stack).hasWarning('/Stack/RevisionDeployer', Match.stringLikeRegexp(
       '^deployer.logGroupEncryptionKey is imported, so its key policy cannot be changed here: allow logs.eu-west-1.amazonaws.com '
-      + 'kms:Encrypt\\*, kms:Decrypt\\*, kms:ReEncrypt\\*, kms:GenerateDataKey\\* and kms:Describe\\* with kms:EncryptionContext:aws:logs:arn '
+      + 'kms:Encrypt\\*, kms:Decrypt\\*, kms:ReEncrypt\\* and kms:GenerateDataKey\\* with kms:EncryptionContext:aws:logs:arn '
       + 'the ARN of log group /cdk-codedeploy-rollouts/Stack-RevisionDeployer-[A-F0-9]{8}, or CloudWatch Logs cannot create the log group'));
   });
 });

@@ -251,6 +251,33 @@ function deployerOwnCalls(stack: StackWorld, resource: Resource, actor: string, 
     { actor, roleArn, action: 'lambda:InvokeFunction', resource: functionArn },
     { actor, roleArn, action: 'logs:CreateLogStream', resource: stream },
     { actor, roleArn, action: 'logs:PutLogEvents', resource: stream },
+    ...vpcAttachmentCalls(stack, functionId, roleArn),
+  ];
+}
+
+/**
+ * Lambda attaching a function to its VPC with the function's role (Lambda Developer Guide, "Giving
+ * Lambda functions access to resources in an Amazon VPC",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html): an interface created in each
+ * subnet with the security groups, described, re-addressed and deleted.
+ */
+function vpcAttachmentCalls(stack: StackWorld, functionId: string, roleArn: string): Call[] {
+  const vpc = stack.resource(functionId).Properties?.VpcConfig;
+  if (!vpc) {
+    return [];
+  }
+  const actor = `Lambda attaching the deployer ${stack.stackName}/${functionId} to its VPC`;
+  const networkInterface = stack.arn('ec2', 'network-interface/eni-0123456789abcdef0');
+  const call = (action: string, resource: string): Call => ({ actor, roleArn, action, resource });
+  return [
+    call('ec2:CreateNetworkInterface', networkInterface),
+    ...(stack.resolveAny(vpc.SubnetIds) as string[]).map((id) => call('ec2:CreateNetworkInterface', stack.arn('ec2', `subnet/${id}`))),
+    ...(stack.resolveAny(vpc.SecurityGroupIds) as string[]).map((id) => call('ec2:CreateNetworkInterface', stack.arn('ec2', `security-group/${id}`))),
+    call('ec2:DescribeNetworkInterfaces', '*'),
+    call('ec2:DescribeSubnets', '*'),
+    call('ec2:DeleteNetworkInterface', networkInterface),
+    call('ec2:AssignPrivateIpAddresses', networkInterface),
+    call('ec2:UnassignPrivateIpAddresses', networkInterface),
   ];
 }
 

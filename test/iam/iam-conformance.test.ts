@@ -15,14 +15,22 @@ import { Ec2FleetAlbStack } from '../../examples/ec2-fleet-alb/stack';
 import { LambdaCanaryStack } from '../../examples/lambda-canary/stack';
 import { OnPremisesStack } from '../../examples/on-premises/stack';
 import { PlatformPipelineStack } from '../../examples/platform-pipeline/stack';
+import { governance, SCENARIOS } from '../governance/scenarios';
 
 const APPS: Array<[string, (app: App) => void]> = [
   ['examples/deployment-configs', (app) => new DeploymentConfigsStack(app, 'DeploymentConfigsExample')],
   ['examples/ec2-fleet-alb', (app) => new Ec2FleetAlbStack(app, 'Ec2FleetAlbExample')],
+  ['examples/ec2-fleet-alb (governed)', (app) => new Ec2FleetAlbStack(app, 'Ec2FleetAlbGovernedExample', { governed: true })],
   ['examples/lambda-canary', (app) => new LambdaCanaryStack(app, 'LambdaCanaryExample')],
   ['examples/on-premises', (app) => new OnPremisesStack(app, 'OnPremisesExample')],
   ['examples/platform-pipeline', (app) => new PlatformPipelineStack(app, 'PlatformPipeline', { env: { account: '111111111111', region: 'us-east-1' } })],
   ['scenario matrix', (app) => buildScenarios(app)],
+  // The governance matrix with every opt-in of a governed account: the deployer in a VPC, its logs
+  // under a customer managed key, Object Lock, alarm actions.
+  ['governed scenario matrix', (app) => SCENARIOS.forEach((scenario, i) => {
+    const stack = new Stack(app, `Governed${i}`, { env: { account: '111111111111', region: 'us-east-1' } });
+    scenario.build(stack, governance(stack));
+  })],
 ];
 
 const reports: Record<string, ConformanceReport> = {};
@@ -40,7 +48,7 @@ beforeAll(async () => {
   const mismatches = Object.values(reports).reduce((sum, r) => sum + r.statementFindings.length, 0);
   const denied = Object.values(reports).reduce((sum, r) => sum + r.deniedCalls.length, 0);
   // eslint-disable-next-line no-console
-  console.log(`IAM conformance: ${statements} statements and ${calls} simulated calls over ${APPS.length - 1} examples and the scenario matrix: `
+  console.log(`IAM conformance: ${statements} statements and ${calls} simulated calls over ${APPS.length - 2} examples and two scenario matrices: `
     + `${mismatches} statement findings, ${denied} denied calls; ${notEvaluated} calls of aws-cdk-lib groups with AWS managed policies not evaluated `
     + `(Service Authorization Reference data ${await referenceVersion()})`);
 }, 300_000);
@@ -106,4 +114,9 @@ test('the matrix simulates the calls of every actor: CodeDeploy for Lambda, serv
   expect([...actions(/^CodeDeploy for ServerClassic\//)]).toEqual(expect.arrayContaining(['elasticloadbalancing:RegisterInstancesWithLoadBalancer']));
   expect([...actions(/^the deployer managing ServerBlueGreen\//)]).toEqual(expect.arrayContaining(['codedeploy:CreateDeploymentGroup', 'iam:PassRole']));
   expect([...actions(/^the CodeDeploy agent on ServerKmsBucket\//)]).toEqual(['s3:GetObject', 's3:GetObjectVersion', 'kms:Decrypt']);
+  const governed = reports['governed scenario matrix'].simulatedCalls;
+  expect([...new Set(governed.filter((call) => call.actor.startsWith('Lambda attaching the deployer')).map((call) => call.action))].sort()).toEqual([
+    'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
+  ]);
 });
