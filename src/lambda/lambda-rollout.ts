@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { errorRateAlarms } from './error-rate-alarms';
 import { newVersionAlarms } from './new-version-alarms';
 import { TrafficShift } from '../config/traffic-shift';
 import { metricCheckAlarm } from '../health/deployment-alarm';
@@ -124,6 +125,7 @@ export class LambdaRollout extends Construct {
     const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
     this.alarms = [
       ...newVersionAlarms(this, this.alias, lambdaSignals),
+      ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
       ...healthChecks.flatMap((check, i) => (check._metric
         ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options,
           `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`)]
