@@ -1,7 +1,7 @@
 import { Duration, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { alarmModel, guardOf } from '../../bench/guard-sim/template-guard';
 import { alarmValue } from '../../bench/guard-sim/simulate';
+import { alarmModel, guardOf } from '../../bench/guard-sim/template-guard';
 import { HealthCheck, LambdaRollout } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -101,7 +101,8 @@ describe('HealthCheck.lambdaErrorRate()', () => {
     const value = (counts: Record<string, number | undefined>): number | undefined => alarmValue(alarm, new Map(Object.entries(counts)));
     // new: 3 errors + 1 throttle of 101 requests; all: 5 errors + 1 throttle of 1001. f1 = 4, n1 = 101, f0 = 2, n0 = 900:
     // p1 = 0.039604, p0 = 0.002222, p = 6/1001, z = 0.037382 / sqrt(p (1 - p) (1/101 + 1/900)) = 4.61500.
-    expect(value({ new_errors: 3, new_invocations: 100, new_throttles: 1, all_errors: 5, all_invocations: 1000, all_throttles: 1 })).toBeCloseTo(4.6150, 4);
+    expect(value({ new_errors: 3, new_invocations: 100, new_throttles: 1, all_errors: 5, all_invocations: 1000, all_throttles: 1 }))
+      .toBeCloseTo(4.6150, 4);
     // No throttle datapoints at all (FILL): f1 = 3 of 100, f0 = 2 of 900: p = 5/1000,
     // z = 0.027778 / sqrt(0.004975 (0.01 + 0.001111)) = 0.027778 / 0.0074347 = 3.73613.
     expect(value({ new_errors: 3, new_invocations: 100, all_errors: 5, all_invocations: 1000 })).toBeCloseTo(3.7361, 4);
