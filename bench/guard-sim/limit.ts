@@ -3,10 +3,11 @@
  * evidence the deployment gives it. That test sees n requests of the new version, each failing
  * independently, knows the old version's failure rate p0 exactly, and may look once, at the end;
  * among tests that stop a healthy release (rate p0) with probability at most alpha it has the most
- * power against a bad one (rate p1 > p0): reject when the failures reach the smallest k with
- * P(Binomial(n, p0) >= k) <= alpha (Neyman-Pearson; the binomial family has a monotone likelihood
- * ratio, so this test is uniformly most powerful among non-randomized ones). n is Poisson, as the
- * traffic is. A real guard pays for looking every minute and for not knowing p0, so it stays below.
+ * power against a bad one (rate p1 > p0): reject when the failures pass a critical count k, and
+ * with probability gamma when they equal it, so that the false-alarm rate is exactly alpha
+ * (Neyman-Pearson; the binomial family has a monotone likelihood ratio, so this randomized test is
+ * the most powerful of all, and its power is an upper bound for every guard). n is Poisson, as
+ * the traffic is. A real guard pays for looking every minute and for not knowing p0, so it stays below.
  */
 import { logGamma } from './random';
 
@@ -38,24 +39,57 @@ export function binomialUpperTail(n: number, p: number, k: number): number {
   return Math.min(1, sum);
 }
 
-/** The smallest k with P(Binomial(n, p0) >= k) <= alpha (n + 1 when no k <= n qualifies). */
-export function criticalCount(n: number, p0: number, alpha: number): number {
-  if (p0 <= 0) {
-    return 1;
+/** Binomial(n, p) probabilities of 0..n (exact; p may be 0 or 1). */
+function binomialPmf(n: number, p: number): Float64Array {
+  const pmf = new Float64Array(n + 1);
+  if (p <= 0 || p >= 1) {
+    pmf[p <= 0 ? 0 : n] = 1;
+    return pmf;
   }
-  // Walk down from the top, adding pmf terms, until the tail would pass alpha.
-  const logP = Math.log(p0);
-  const logQ = Math.log1p(-p0);
+  const logP = Math.log(p);
+  const logQ = Math.log1p(-p);
   const base = logGamma(n + 1);
-  let tail = 0;
-  for (let k = n; k >= 1; k--) {
-    const term = Math.exp(base - logGamma(k + 1) - logGamma(n - k + 1) + k * logP + (n - k) * logQ);
-    if (tail + term > alpha) {
-      return k + 1;
-    }
-    tail += term;
+  for (let k = 0; k <= n; k++) {
+    pmf[k] = Math.exp(base - logGamma(k + 1) - logGamma(n - k + 1) + k * logP + (n - k) * logQ);
   }
-  return 1;
+  return pmf;
+}
+
+/** Power of the randomized most powerful test of rate p0 against p1 > p0 at exactly `alpha`, with n requests. */
+export function neymanPearsonPower(n: number, p0: number, p1: number, alpha: number): number {
+  const pmf0 = binomialPmf(n, p0);
+  const pmf1 = binomialPmf(n, p1);
+  let size = 0;
+  let power = 0;
+  for (let k = n; k >= 0; k--) {
+    if (size + pmf0[k] > alpha) {
+      // Reject at k with the probability that spends what is left of alpha.
+      return Math.min(1, power + (pmf0[k] > 0 ? (alpha - size) / pmf0[k] : 0) * pmf1[k]);
+    }
+    size += pmf0[k];
+    power += pmf1[k];
+  }
+  return Math.min(1, power);
+}
+
+/**
+ * Power of the most powerful test that does not randomize: reject when the failures reach the
+ * smallest k with P(Binomial(n, p0) >= k) <= alpha. An alarm is deterministic, so this is the
+ * bound for a guard that judges by the new version's failures alone.
+ */
+export function countTestPower(n: number, p0: number, p1: number, alpha: number): number {
+  const pmf0 = binomialPmf(n, p0);
+  const pmf1 = binomialPmf(n, p1);
+  let size = 0;
+  let power = 0;
+  for (let k = n; k >= 0; k--) {
+    if (size + pmf0[k] > alpha) {
+      return power;
+    }
+    size += pmf0[k];
+    power += pmf1[k];
+  }
+  return Math.min(1, power);
 }
 
 /** Normal approximation (continuity-corrected) of the same test, for large n. */
@@ -66,8 +100,11 @@ function normalPower(n: number, p0: number, p1: number, alpha: number): number {
   return sd === 0 ? (n * p1 >= k ? 1 : 0) : 1 - normalCdf((k - 0.5 - n * p1) / sd);
 }
 
-/** Power of the best test at a Poisson(meanRequests) number of new-version requests. */
-export function limitDetection(meanRequests: number, p0: number, p1: number, alpha: number): number {
+/**
+ * Power of the best test at a Poisson(meanRequests) number of new-version requests: the randomized
+ * Neyman-Pearson test (an upper bound for any guard), or with `randomized: false` the best count test.
+ */
+export function limitDetection(meanRequests: number, p0: number, p1: number, alpha: number, randomized = true): number {
   if (meanRequests <= 0) {
     return 0;
   }
@@ -83,7 +120,7 @@ export function limitDetection(meanRequests: number, p0: number, p1: number, alp
     if (weight < 1e-12) {
       continue;
     }
-    power += weight * binomialUpperTail(n, p1, criticalCount(n, p0, alpha));
+    power += weight * (randomized ? neymanPearsonPower(n, p0, p1, alpha) : countTestPower(n, p0, p1, alpha));
   }
   return Math.min(1, power);
 }

@@ -15,9 +15,12 @@ export type Uniform = () => number;
 export function seededUniform(seed: number): Uniform {
   const m1 = 2147483563;
   const m2 = 2147483399;
-  let s1 = 1 + (Math.abs(Math.floor(seed)) % (m1 - 1));
-  let s2 = 1 + (Math.abs(Math.floor(seed * 7919 + 12345)) % (m2 - 1));
-  return () => {
+  // Spread small seeds over the state space (a small Lehmer state gives small first outputs), then
+  // discard a few outputs so that nearby seeds start far apart.
+  const k = Math.abs(Math.floor(seed)) % 1_000_000_007;
+  let s1 = 1 + ((k * 2_654_435 + 1_013_904_223) % (m1 - 1));
+  let s2 = 1 + ((k * 1_664_525 + 2_147_483_000) % (m2 - 1));
+  const next = (): number => {
     s1 = (40014 * s1) % m1;
     s2 = (40692 * s2) % m2;
     let z = s1 - s2;
@@ -26,6 +29,10 @@ export function seededUniform(seed: number): Uniform {
     }
     return (z - 1) / (m1 - 1);
   };
+  for (let i = 0; i < 16; i++) {
+    next();
+  }
+  return next;
 }
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; about 15 significant digits). */

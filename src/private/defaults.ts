@@ -20,11 +20,12 @@ export const DEFAULT_LAMBDA_THROTTLES_THRESHOLD = 1;
 
 /**
  * `HealthCheck.lambdaErrorRate`, chosen with the guard simulator (`npx projen bench:guard`): a
- * 5-minute window (the default canary's interval; CloudWatch slides it every evaluation), 3.5
- * standard errors, 1 percentage point, 2 failures.
+ * 5-minute window (the default canary's interval; CloudWatch slides it every evaluation), 4
+ * standard errors (3.5 rolled back 1.0% of healthy releases at 10 requests/s, 4 rolls back 0.6%
+ * and detects as well), 1 percentage point, 2 failures.
  */
 export const DEFAULT_ERROR_RATE_PERIOD = Duration.minutes(5);
-export const DEFAULT_ERROR_RATE_MIN_Z_SCORE = 3.5;
+export const DEFAULT_ERROR_RATE_MIN_Z_SCORE = 4;
 export const DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT = 1;
 export const DEFAULT_ERROR_RATE_MIN_FAILURES = 2;
 

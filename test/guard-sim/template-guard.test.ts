@@ -66,7 +66,7 @@ describe('alarms read from the template', () => {
     ]);
     const order = alarm.expressions.map((e) => e.id);
     expect(order.indexOf('expr_1')).toBeGreaterThan(Math.max(order.indexOf('new_failures'), order.indexOf('new_requests')));
-    expect([alarm.returnId, alarm.periodMinutes, alarm.threshold]).toEqual(['expr_1', 5, 3.5]);
+    expect([alarm.returnId, alarm.periodMinutes, alarm.threshold]).toEqual(['expr_1', 5, 4]);
   });
 
   test('a plain alarm on the alias, with CloudWatch\'s default for missing data', () => {

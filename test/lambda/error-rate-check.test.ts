@@ -61,7 +61,7 @@ describe('HealthCheck.lambdaErrorRate()', () => {
     template('One').hasResource('AWS::Lambda::Alias', { DependsOn: Match.arrayWith([logicalId(stack, 'Api/NewVersionErrorRateAlarm')]) });
   });
 
-  test('six metrics and three expressions (at most 10 per alarm), one period, the z-score against 3.5', () => {
+  test('six metrics and three expressions (at most 10 per alarm), one period, the z-score against 4', () => {
     const alarm = template('One').findResources('AWS::CloudWatch::Alarm')[logicalId(stacks.One, 'Api/NewVersionErrorRateAlarm')].Properties;
     expect(alarm.Metrics.length).toBe(9);
     expect(alarm.Metrics.length).toBeLessThanOrEqual(10);
@@ -70,7 +70,7 @@ describe('HealthCheck.lambdaErrorRate()', () => {
     ]);
     expect(alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.MetricStat.Period, m.MetricStat.Stat])).toEqual(Array(6).fill([300, 'Sum']));
     expect(alarm).toMatchObject({
-      Threshold: 3.5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
+      Threshold: 4, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
     });
     const byId = Object.fromEntries(alarm.Metrics.map((m: any) => [m.Id, m]));
     expect(byId.expr_1).toMatchObject({ Expression: DEFAULT_EXPRESSION });
