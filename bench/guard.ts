@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     requestsPerSecond: rps,
     probability: limitDetection(cell(errorRate, PRIMARY, ERRORS_5, rps, 0.001).visibleNewRequests, 0.001, 0.05, 0.01),
   })));
-  const svg = await renderChart(points, `Guard simulator: 10% canary for 5 minutes, ${RUNS} runs per point (npx projen bench:guard)`);
+  const svg = await renderChart(points, `Guard simulator: 10% canary for 5 minutes, ${RUNS} runs per point (npx projen bench:guard)`, [healthyPanel, badPanel]);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'guard-sim.svg'), svg);
   print();

@@ -16,14 +16,14 @@ export interface ChartPoint {
  * vega and vega-lite are ES modules with top-level await, which Node cannot `require()`; a real
  * dynamic `import()` (kept as it is under `module: node16`) loads them.
  */
-export async function renderChart(points: ChartPoint[], title: string): Promise<string> {
+export async function renderChart(points: ChartPoint[], title: string, panels: string[]): Promise<string> {
   const vl = await import('vega-lite');
   const vega = await import('vega');
   const spec = vl.compile({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     data: { values: points as any[] },
-    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: null } },
+    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: panels, header: { labelFontSize: 12, labelLimit: 400 } } },
     spec: {
       width: 320,
       height: 220,
@@ -32,7 +32,7 @@ export async function renderChart(points: ChartPoint[], title: string): Promise<
         encoding: {
           x: { field: 'requestsPerSecond', type: 'quantitative', scale: { type: 'log' }, title: 'requests/s (all traffic)', axis: { values: [0.1, 1, 10, 100, 1000] } },
           y: { field: 'probability', type: 'quantitative', title: 'probability', axis: { format: '%' }, scale: { domain: [0, 1] } },
-          color: { field: 'guard', type: 'nominal', title: 'guard', legend: { orient: 'bottom', columns: 1 } },
+          color: { field: 'guard', type: 'nominal', title: 'guard', legend: { orient: 'bottom', columns: 2, labelLimit: 400 } },
         },
       }],
     },

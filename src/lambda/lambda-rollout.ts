@@ -43,7 +43,9 @@ export interface LambdaRolloutProps extends RolloutOptions {
   readonly trafficShift?: TrafficShift;
 
   /**
-   * The signals that stop a deployment. Lambda checks watch the new version only.
+   * The signals that stop a deployment. Lambda checks watch the new version only. For a function
+   * serving more than about a request a second, `HealthCheck.lambdaErrorRate()` judges the new
+   * version against the old one and rolls back far fewer healthy releases (README, "Judging a canary").
    *
    * @default [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles()]: one alarm that goes off on any error or throttle of the new version
    */
