@@ -80,7 +80,8 @@ export function errorRateAlarms(scope: Construct, alias: lambda.Alias, signals: 
       // No request in the period is no evidence against the new version.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: `Stops a CodeDeploy deployment of ${alias.lambda.functionName}:${alias.aliasName} when the new version's failure rate `
-        + `(errors and throttles) is at least ${signal.minIncreasePercent} percentage points and ${signal.minZScore} standard errors above the old `
+        + `(errors and throttles) is at least ${signal.minIncreasePercent} percentage point${signal.minIncreasePercent === 1 ? '' : 's'} `
+        + `and ${signal.minZScore} standard errors above the old `
         + `version's, with at least ${signal.minFailures} failures, in a ${signal.periodMinutes}-minute period`,
     });
   });
