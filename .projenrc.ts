@@ -141,6 +141,12 @@ project.addTask('bench', {
   exec: 'ts-node --project test/tsconfig.json bench/lambda-rollout.ts',
 });
 
+// Judgement, measured: the guard simulator replays the alarms each guard synthesizes (quoted in the README).
+project.addTask('bench:guard', {
+  description: 'Replay Monte-Carlo traffic through the alarms each Lambda guard synthesizes: false rollbacks, detection, the statistical limit, the goal',
+  exec: 'ts-node --project test/tsconfig.json bench/guard.ts',
+});
+
 // Fails when regenerating API.md or a projen-generated file changes it: what was there was stale.
 const GENERATED_CHECK = 'ts-node --project test/tsconfig.json build-tools/check-generated.ts';
 

@@ -46,8 +46,9 @@ export class LambdaCanaryStack extends Stack {
       function: api,
       trafficShift: TrafficShift.linear({ percentage: 25, interval: Duration.minutes(1) }),
       healthChecks: [
-        HealthCheck.lambdaErrors(),
-        HealthCheck.lambdaThrottles(),
+        // The new version's failure rate against the old one's, with the evidence the traffic gives;
+        // the smoke test below covers what a quiet canary cannot show.
+        HealthCheck.lambdaErrorRate(),
         HealthCheck.lambdaLatency({ threshold: Duration.seconds(2) }),
       ],
       preTrafficHook: smokeTest,

@@ -1,14 +1,19 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { ErrorRateSignal } from './error-rate-signal';
 import { LambdaSignal } from './lambda-signal';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
-  DEFAULT_ALARM_PERIOD, DEFAULT_EVALUATION_PERIODS, DEFAULT_LAMBDA_ERRORS_THRESHOLD,
+  DEFAULT_ALARM_PERIOD, DEFAULT_ERROR_RATE_MIN_FAILURES, DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT,
+  DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD, DEFAULT_EVALUATION_PERIODS, DEFAULT_LAMBDA_ERRORS_THRESHOLD,
   DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_TARGET_GROUP_5XX_PERCENT,
   DEFAULT_UNHEALTHY_HOSTS_THRESHOLD,
 } from '../private/defaults';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
+
+/** The largest `minZScore`: beyond 10 standard errors a test is a count in disguise. */
+const MAX_Z_SCORE = 10;
 
 /** When a check evaluates its metric. */
 export interface CheckEvaluationOptions {
@@ -36,6 +41,48 @@ export interface LambdaCountCheckOptions extends CheckEvaluationOptions {
    * @default 1
    */
   readonly threshold?: number;
+}
+
+/**
+ * Options of `HealthCheck.lambdaErrorRate`: when the new version's failure rate is judged worse
+ * than the old version's. All three conditions must hold in one period.
+ */
+export interface LambdaErrorRateCheckOptions {
+  /**
+   * Length of the window both versions are compared over, in whole minutes. CloudWatch slides the
+   * window at every evaluation (once a minute), so a long window still judges every minute; it
+   * sees more of a quiet function's requests, and forgets a bad minute later.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+
+  /**
+   * How many standard errors the new version's failure rate must lie above the old version's
+   * (the two-proportion z-score, pooled), greater than 0 and at most 10. 4 leaves a healthy
+   * release about 1 chance in 30,000 per look on the normal approximation (small counts fare
+   * worse; the guard simulator measures whole deployments).
+   *
+   * @default 4
+   */
+  readonly minZScore?: number;
+
+  /**
+   * The smallest increase of the failure rate worth a rollback, in percentage points (new rate
+   * minus old rate): at least 0 and less than 100. It keeps a busy function, where a tiny real
+   * difference is significant, from being rolled back for it.
+   *
+   * @default 1
+   */
+  readonly minIncreasePercent?: number;
+
+  /**
+   * The fewest failures (errors plus throttles) of the new version in the period that can stop the
+   * deployment: an integer of at least 1. The z-score is unreliable on one or two events.
+   *
+   * @default 2
+   */
+  readonly minFailures?: number;
 }
 
 /** Options of `HealthCheck.lambdaLatency`. */
@@ -121,6 +168,38 @@ export class HealthCheck {
     return HealthCheck.lambdaCount('lambdaThrottles', 'Throttles', options.threshold ?? DEFAULT_LAMBDA_THROTTLES_THRESHOLD, options);
   }
 
+  /**
+   * The new version fails more often than the old one, judged with the evidence the traffic gives.
+   *
+   * Failures are errors plus throttles, requests are invocations plus throttles (Lambda does not
+   * count a throttled request as an invocation). In each period the new version's failure rate
+   * (the alias metrics with `ExecutedVersion`) is compared with the old version's over the same
+   * minutes (the alias's totals minus the new version's): the check fires when the new version
+   * has at least `minFailures` failures, its rate is at least `minIncreasePercent` points above
+   * the old one, and the difference is at least `minZScore` standard errors (a pooled
+   * two-proportion z-test, in metric math). One alarm per check, reading six metrics.
+   *
+   * Where it is blind: a function too quiet for the evidence (around 1 request a second or less
+   * in a 10% canary) cannot be judged by any passive signal; test those with an active smoke test
+   * before traffic moves.
+   */
+  public static lambdaErrorRate(options: LambdaErrorRateCheckOptions = {}): HealthCheck {
+    const problems = new Problems('HealthCheck.lambdaErrorRate');
+    const periodMinutes = problems.wholeDuration('period', options.period ?? DEFAULT_ERROR_RATE_PERIOD, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
+    const minZScore = options.minZScore ?? DEFAULT_ERROR_RATE_MIN_Z_SCORE;
+    if (!Token.isUnresolved(minZScore) && !(minZScore > 0 && minZScore <= MAX_Z_SCORE)) {
+      problems.add(`minZScore must be greater than 0 and at most ${MAX_Z_SCORE}, got ${minZScore}`);
+    }
+    const minIncreasePercent = options.minIncreasePercent ?? DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT;
+    if (!Token.isUnresolved(minIncreasePercent) && !(minIncreasePercent >= 0 && minIncreasePercent < 100)) {
+      problems.add(`minIncreasePercent must be at least 0 and less than 100, got ${minIncreasePercent}`);
+    }
+    const minFailures = options.minFailures ?? DEFAULT_ERROR_RATE_MIN_FAILURES;
+    problems.integer('minFailures', minFailures, { min: 1 });
+    problems.throwIfAny();
+    return new HealthCheck({ errorRate: { periodMinutes: periodMinutes!, minZScore, minIncreasePercent, minFailures } });
+  }
+
   /** Slow responses of the new version: the duration at `percentile` (default p99) reaches `threshold`. */
   public static lambdaLatency(options: LambdaLatencyCheckOptions): HealthCheck {
     const problems = new Problems('HealthCheck.lambdaLatency');
@@ -204,6 +283,9 @@ export class HealthCheck {
   public readonly _lambda?: LambdaSignal;
 
   /** @internal */
+  public readonly _errorRate?: ErrorRateSignal;
+
+  /** @internal */
   public readonly _metric?: { readonly metric: cloudwatch.IMetric; readonly options: MetricCheckOptions };
 
   /** @internal */
@@ -211,10 +293,12 @@ export class HealthCheck {
 
   private constructor(check: {
     readonly lambda?: LambdaSignal;
+    readonly errorRate?: ErrorRateSignal;
     readonly metric?: { readonly metric: cloudwatch.IMetric; readonly options: MetricCheckOptions };
     readonly alarm?: cloudwatch.IAlarm;
   }) {
     this._lambda = check.lambda;
+    this._errorRate = check.errorRate;
     this._metric = check.metric;
     this._alarm = check.alarm;
   }

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { aliasPermissions } from './alias-permissions';
+import { errorRateAlarms } from './error-rate-alarms';
 import { newVersionAlarms } from './new-version-alarms';
 import { TrafficShift } from '../config/traffic-shift';
 import { addAlarmActions, metricCheckAlarm } from '../health/deployment-alarm';
@@ -43,7 +44,9 @@ export interface LambdaRolloutProps extends RolloutOptions {
   readonly trafficShift?: TrafficShift;
 
   /**
-   * The signals that stop a deployment. Lambda checks watch the new version only.
+   * The signals that stop a deployment. Lambda checks watch the new version only. For a function
+   * serving more than about a request a second, `HealthCheck.lambdaErrorRate()` judges the new
+   * version against the old one and rolls back far fewer healthy releases (README, "Judging a canary").
    *
    * @default [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles()]: one alarm that goes off on any error or throttle of the new version
    */
@@ -125,6 +128,7 @@ export class LambdaRollout extends Construct {
     const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
     const generatedAlarms = [
       ...newVersionAlarms(this, this.alias, lambdaSignals),
+      ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
       ...healthChecks.flatMap((check, i) => (check._metric
         ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options,
           `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`)]

@@ -18,6 +18,17 @@ export const DEFAULT_CANARY_INTERVAL = Duration.minutes(5);
 export const DEFAULT_LAMBDA_ERRORS_THRESHOLD = 1;
 export const DEFAULT_LAMBDA_THROTTLES_THRESHOLD = 1;
 
+/**
+ * `HealthCheck.lambdaErrorRate`, chosen with the guard simulator (`npx projen bench:guard`): a
+ * 5-minute window (the default canary's interval; CloudWatch slides it every evaluation), 4
+ * standard errors (3.5 rolled back 1.0% of healthy releases at 10 requests/s, 4 rolls back 0.6%
+ * and detects as well), 1 percentage point, 2 failures.
+ */
+export const DEFAULT_ERROR_RATE_PERIOD = Duration.minutes(5);
+export const DEFAULT_ERROR_RATE_MIN_Z_SCORE = 4;
+export const DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT = 1;
+export const DEFAULT_ERROR_RATE_MIN_FAILURES = 2;
+
 /** `HealthCheck.lambdaLatency`: the 99th percentile of the new version's duration. */
 export const DEFAULT_LATENCY_PERCENTILE = 99;
 

@@ -430,8 +430,8 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   checkDeployerOptions(problems, props.deployer);
-  if (healthChecks.some((check) => check._lambda)) {
-    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');
+  if (healthChecks.some((check) => check._lambda || check._errorRate)) {
+    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias');
   }
   const blueGreenWait = props.blueGreen ? checkBlueGreen(problems, props.blueGreen, {
     autoScalingGroups: groups,

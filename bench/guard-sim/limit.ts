@@ -1,0 +1,149 @@
+/**
+ * The statistical limit of a cell: the detection of the best test any guard could run with the
+ * evidence the deployment gives it. That test sees n requests of the new version, each failing
+ * independently, knows the old version's failure rate p0 exactly, and may look once, at the end;
+ * among tests that stop a healthy release (rate p0) with probability at most alpha it has the most
+ * power against a bad one (rate p1 > p0): reject when the failures pass a critical count k, and
+ * with probability gamma when they equal it, so that the false-alarm rate is exactly alpha
+ * (Neyman-Pearson; the binomial family has a monotone likelihood ratio, so this randomized test is
+ * the most powerful of all, and its power is an upper bound for every guard). n is Poisson, as
+ * the traffic is. A real guard pays for looking every minute and for not knowing p0, so it stays below.
+ */
+import { logGamma } from './random';
+
+/** P(X >= k) for X ~ Binomial(n, p), exact. */
+export function binomialUpperTail(n: number, p: number, k: number): number {
+  if (k <= 0) {
+    return 1;
+  }
+  if (k > n) {
+    return 0;
+  }
+  if (p <= 0) {
+    return 0;
+  }
+  if (p >= 1) {
+    return 1;
+  }
+  let sum = 0;
+  const logP = Math.log(p);
+  const logQ = Math.log1p(-p);
+  const base = logGamma(n + 1);
+  for (let i = k; i <= n; i++) {
+    const term = Math.exp(base - logGamma(i + 1) - logGamma(n - i + 1) + i * logP + (n - i) * logQ);
+    sum += term;
+    if (term < sum * 1e-16 && i > n * p) {
+      break;
+    }
+  }
+  return Math.min(1, sum);
+}
+
+/** Binomial(n, p) probabilities of 0..n (exact; p may be 0 or 1). */
+function binomialPmf(n: number, p: number): Float64Array {
+  const pmf = new Float64Array(n + 1);
+  if (p <= 0 || p >= 1) {
+    pmf[p <= 0 ? 0 : n] = 1;
+    return pmf;
+  }
+  const logP = Math.log(p);
+  const logQ = Math.log1p(-p);
+  const base = logGamma(n + 1);
+  for (let k = 0; k <= n; k++) {
+    pmf[k] = Math.exp(base - logGamma(k + 1) - logGamma(n - k + 1) + k * logP + (n - k) * logQ);
+  }
+  return pmf;
+}
+
+/** Power of the randomized most powerful test of rate p0 against p1 > p0 at exactly `alpha`, with n requests. */
+export function neymanPearsonPower(n: number, p0: number, p1: number, alpha: number): number {
+  const pmf0 = binomialPmf(n, p0);
+  const pmf1 = binomialPmf(n, p1);
+  let size = 0;
+  let power = 0;
+  for (let k = n; k >= 0; k--) {
+    if (size + pmf0[k] > alpha) {
+      // Reject at k with the probability that spends what is left of alpha.
+      return Math.min(1, power + (pmf0[k] > 0 ? (alpha - size) / pmf0[k] : 0) * pmf1[k]);
+    }
+    size += pmf0[k];
+    power += pmf1[k];
+  }
+  return Math.min(1, power);
+}
+
+/**
+ * Power of the most powerful test that does not randomize: reject when the failures reach the
+ * smallest k with P(Binomial(n, p0) >= k) <= alpha. An alarm is deterministic, so this is the
+ * bound for a guard that judges by the new version's failures alone.
+ */
+export function countTestPower(n: number, p0: number, p1: number, alpha: number): number {
+  const pmf0 = binomialPmf(n, p0);
+  const pmf1 = binomialPmf(n, p1);
+  let size = 0;
+  let power = 0;
+  for (let k = n; k >= 0; k--) {
+    if (size + pmf0[k] > alpha) {
+      return power;
+    }
+    size += pmf0[k];
+    power += pmf1[k];
+  }
+  return Math.min(1, power);
+}
+
+/** Normal approximation (continuity-corrected) of the same test, for large n. */
+function normalPower(n: number, p0: number, p1: number, alpha: number): number {
+  const z = inverseNormalUpper(alpha);
+  const k = Math.ceil(n * p0 + z * Math.sqrt(n * p0 * (1 - p0)) + 0.5);
+  const sd = Math.sqrt(n * p1 * (1 - p1));
+  return sd === 0 ? (n * p1 >= k ? 1 : 0) : 1 - normalCdf((k - 0.5 - n * p1) / sd);
+}
+
+/**
+ * Power of the best test at a Poisson(meanRequests) number of new-version requests: the randomized
+ * Neyman-Pearson test (an upper bound for any guard), or with `randomized: false` the best count test.
+ */
+export function limitDetection(meanRequests: number, p0: number, p1: number, alpha: number, randomized = true): number {
+  if (meanRequests <= 0) {
+    return 0;
+  }
+  if (meanRequests > 3000 && p0 > 0) {
+    return normalPower(Math.round(meanRequests), p0, p1, alpha);
+  }
+  const sd = Math.sqrt(meanRequests);
+  const from = Math.max(0, Math.floor(meanRequests - 8 * sd - 5));
+  const to = Math.ceil(meanRequests + 8 * sd + 5);
+  let power = 0;
+  for (let n = from; n <= to; n++) {
+    const weight = Math.exp(-meanRequests + n * Math.log(meanRequests) - logGamma(n + 1));
+    if (weight < 1e-12) {
+      continue;
+    }
+    power += weight * (randomized ? neymanPearsonPower(n, p0, p1, alpha) : countTestPower(n, p0, p1, alpha));
+  }
+  return Math.min(1, power);
+}
+
+/** Standard normal CDF (Abramowitz-Stegun 7.1.26 through erf; error below 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
+  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/** z with P(Z > z) = alpha, by bisection on normalCdf. */
+export function inverseNormalUpper(alpha: number): number {
+  let lo = -10;
+  let hi = 10;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (1 - normalCdf(mid) > alpha) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return (lo + hi) / 2;
+}

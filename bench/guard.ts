@@ -1,0 +1,212 @@
+/**
+ * The guard simulator's bench: how often each guard rolls back a HEALTHY release and stops a BAD
+ * one before all traffic has moved, across traffic levels and baseline error rates, against the
+ * statistical limit, and whether the goal of issue #12 is met.
+ *
+ * Every guard is a real stack (`guard-sim/guards.ts`), synthesized and read back from its
+ * template: the alarms its deployment group names and the traffic shift of its deployment config.
+ * The model is described in `guard-sim/simulate.ts`; its main assumptions are printed.
+ *
+ * Run: npx projen bench:guard   (GUARD_RUNS=<n> Monte-Carlo runs per cell, default 3000)
+ * Writes bench/results/guard-sim.txt (this output) and bench/results/guard-sim.svg (the chart).
+ */
+import { mkdirSync, writeFileSync } from 'fs';
+import { cpus, loadavg } from 'os';
+import { join } from 'path';
+import { ChartPoint, renderChart } from './guard-sim/chart';
+import { ERROR_RATE, LIBRARY_DEFAULT, NamedGuard, SAM_ANCHOR, synthesizeGuards } from './guard-sim/guards';
+import { limitDetection } from './guard-sim/limit';
+import { simulate, SimulationOptions, SimulationResult, Traffic, VersionRates, WindowAlignment } from './guard-sim/simulate';
+
+const RUNS = Math.max(200, Math.floor(Number(process.env.GUARD_RUNS ?? 3000)) || 3000);
+const RATES = [0.1, 1, 10, 100, 1000];
+const BASELINES = [0, 0.0001, 0.001, 0.01];
+/** The model the tables and the goal use; the others are a sensitivity check. */
+const PRIMARY = { datapointDelayMinutes: 1, windows: 'rolling' as WindowAlignment };
+const SENSITIVITY = [0, 1, 2].flatMap((delay) => (['rolling', 'aligned'] as WindowAlignment[]).map((windows) => ({ datapointDelayMinutes: delay, windows })));
+const RESULTS = join(__dirname, 'results');
+
+interface Scenario {
+  readonly name: string;
+  readonly newVersion: (baseline: number) => VersionRates;
+  /** The new version's failure rate (errors and throttles, per request), for the limit. */
+  readonly failureRate: (baseline: number) => number;
+}
+const HEALTHY: Scenario = { name: 'healthy', newVersion: (b) => ({ errorRate: b, throttleRate: 0 }), failureRate: (b) => b };
+const ERRORS_5: Scenario = { name: 'errors 5%', newVersion: () => ({ errorRate: 0.05, throttleRate: 0 }), failureRate: () => 0.05 };
+const ERRORS_20: Scenario = { name: 'errors 20%', newVersion: () => ({ errorRate: 0.2, throttleRate: 0 }), failureRate: () => 0.2 };
+const THROTTLES_5: Scenario = {
+  name: 'throttles 5%', newVersion: (b) => ({ errorRate: b, throttleRate: 0.05 }), failureRate: (b) => 0.05 + 0.95 * b,
+};
+
+const lines: string[] = [];
+const print = (line = ''): void => {
+  lines.push(line);
+  console.log(line);
+};
+const pct = (p: number): string => `${(p * 100).toFixed(1)}%`;
+
+/** Results by guard, model, scenario, traffic and baseline; the same seed per cell for every guard (common random numbers). */
+const cache = new Map<string, SimulationResult>();
+function cell(guard: NamedGuard, model: typeof PRIMARY, scenario: Scenario, rps: number, baseline: number): SimulationResult {
+  const key = [guard.name, model.datapointDelayMinutes, model.windows, scenario.name, rps, baseline].join('|');
+  let result = cache.get(key);
+  if (!result) {
+    const traffic: Traffic = {
+      requestsPerSecond: rps, oldVersion: { errorRate: baseline, throttleRate: 0 }, newVersion: scenario.newVersion(baseline),
+    };
+    const scenarioIndex = [HEALTHY, ERRORS_5, ERRORS_20, THROTTLES_5].indexOf(scenario);
+    const seed = 1 + RATES.indexOf(rps) * 97 + BASELINES.indexOf(baseline) * 13 + scenarioIndex * 7919;
+    const options: SimulationOptions = { runs: RUNS, seed, ...model };
+    result = simulate(guard.guard, traffic, options);
+    cache.set(key, result);
+  }
+  return result;
+}
+
+/** Detection with its limit: the best test at the guard's own false-alarm rate (at least 1/runs) in the matching healthy cell. */
+function detectionWithLimit(guard: NamedGuard, scenario: Scenario, rps: number, baseline: number): string {
+  const detected = cell(guard, PRIMARY, scenario, rps, baseline);
+  const alpha = Math.max(cell(guard, PRIMARY, HEALTHY, rps, baseline).stopped, 1 / RUNS);
+  const limit = limitDetection(detected.visibleNewRequests, baseline, scenario.failureRate(baseline), alpha);
+  return `${pct(detected.stopped)} (${pct(limit)})`;
+}
+
+interface GoalResult {
+  readonly text: string;
+  readonly pass: boolean;
+  /** False when no test can meet the criterion (the statistical limit falls short). */
+  readonly reachable: boolean;
+}
+
+/** The goal of issue #12, criterion by criterion, with the worst cell of each. */
+function goal(guard: NamedGuard, model: typeof PRIMARY): GoalResult[] {
+  const goalBaselines = [0, 0.0001, 0.001];
+  const worst = (scenario: Scenario, rates: number[], pick: 'max' | 'min'): { r: SimulationResult; rps: number; baseline: number } => {
+    const cells = rates.flatMap((rps) => goalBaselines.map((baseline) => ({ r: cell(guard, model, scenario, rps, baseline), rps, baseline })));
+    return cells.reduce((a, b) => ((pick === 'max' ? b.r.stopped > a.r.stopped : b.r.stopped < a.r.stopped) ? b : a));
+  };
+  // The criterion holds for every baseline in its range, so it is out of reach when the best test
+  // falls short at any one of them (at the goal's own budget of 1% false rollbacks).
+  const reach = (scenario: Scenario, rps: number, target: number): { text: string; reachable: boolean } => {
+    const limits = goalBaselines.map((baseline) => {
+      const visible = cell(guard, model, scenario, rps, baseline).visibleNewRequests;
+      return {
+        baseline,
+        visible,
+        limit: limitDetection(visible, baseline, scenario.failureRate(baseline), 0.01),
+        countLimit: limitDetection(visible, baseline, scenario.failureRate(baseline), 0.01, false),
+      };
+    });
+    const hardest = limits.reduce((a, b) => (b.limit < a.limit ? b : a));
+    return {
+      reachable: hardest.limit >= target,
+      text: `${hardest.limit >= target ? 'reachable' : 'UNREACHABLE'}: at 1% false rollbacks the best test gets ${pct(hardest.limit)}, `
+        + `the best count test ${pct(hardest.countLimit)}, at baseline ${pct(hardest.baseline)} with the ${hardest.visible.toFixed(1)} requests they can see`,
+    };
+  };
+  const f = worst(HEALTHY, [1, 10, 100, 1000], 'max');
+  const d5 = worst(ERRORS_5, [10, 100, 1000], 'min');
+  const d20 = worst(ERRORS_20, [1], 'min');
+  const line = (ok: boolean, what: string, w: { r: SimulationResult; rps: number; baseline: number },
+    limit: { text: string; reachable: boolean } = { text: '', reachable: true }): GoalResult => ({
+    pass: ok,
+    reachable: limit.reachable,
+    text: `  ${ok ? 'PASS' : 'FAIL'}  ${what}: worst ${pct(w.r.stopped)} ± ${pct(w.r.standardError)} at ${w.rps} req/s, baseline ${pct(w.baseline)}`
+      + `${limit.text ? `; ${limit.text}` : ''}`,
+  });
+  return [
+    line(f.r.stopped <= 0.01, 'healthy rolled back <= 1% at 1-1,000 req/s, baseline 0-0.1%', f),
+    line(d5.r.stopped >= 0.99, 'bad (new errors 5%) stopped >= 99% at >= 10 req/s, baseline 0-0.1%', d5, reach(ERRORS_5, d5.rps, 0.99)),
+    line(d20.r.stopped >= 0.95, 'bad (new errors 20%) stopped >= 95% at 1 req/s, baseline 0-0.1%', d20, reach(ERRORS_20, d20.rps, 0.95)),
+  ];
+}
+
+function describeGuard(guard: NamedGuard): string {
+  return guard.guard.alarms.map((a) => `${a.logicalId}: ${a.metrics.size} metric(s)${a.expressions.length ? ` + ${a.expressions.length} expression(s)` : ''}, `
+    + `period ${a.periodMinutes} min, ${a.datapointsToAlarm} of ${a.evaluationPeriods}, ${a.comparison} ${a.threshold}, missing data ${a.treatMissingData}`).join('; ');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const guards = synthesizeGuards();
+  print(`Guard simulator: Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  print(`${RUNS} Monte-Carlo runs per cell (standard error at most ${pct(0.5 / Math.sqrt(RUNS))}, ${pct(Math.sqrt(0.01 * 0.99 / RUNS))} near 1% or 99%); `
+    + 'the same random traffic for every guard in a cell.');
+  print(`Deployment: ${guards[0].guard.schedule.map((s) => `${s.percent}% at minute ${s.atMinute}`).join(', ')} (read from the template); `
+    + 'it starts at a random instant of a clock minute.');
+  print('Model: Poisson requests, 1-minute buckets, no datapoint without a request, alarms evaluated each clock minute, datapoints seen '
+    + `${PRIMARY.datapointDelayMinutes} minute after their bucket ends, multi-minute periods ${PRIMARY.windows} (CloudWatch's default sliding window; see the sensitivity check below).`);
+  print('"Stopped" = some alarm of the deployment group is in ALARM at an evaluation before the final shift.');
+  print('Cells: rolled back (healthy: both versions fail at the baseline) or stopped (bad: the new version fails as the column says);');
+  print('(x%) = the statistical limit: the best any test can do with the new-version requests visible before the shift,');
+  print('at this guard\'s own false-rollback rate in the same traffic (at least 1/runs).');
+
+  for (const guard of guards) {
+    print();
+    print(`${guard.name}`);
+    print(`  ${describeGuard(guard)}`);
+    print('  req/s   rolled back: baseline 0   0.01%    0.1%      1%  | stopped: errors 5% @ 0.1%    errors 5% @ 1%   errors 20% @ 0.1%   throttles 5% @ 0.1%');
+    for (const rps of RATES) {
+      const healthy = BASELINES.map((b) => pct(cell(guard, PRIMARY, HEALTHY, rps, b).stopped).padStart(7));
+      print(`  ${String(rps).padStart(6)}  ${healthy.join(' ')}  | `
+        + `${detectionWithLimit(guard, ERRORS_5, rps, 0.001).padStart(24)} ${detectionWithLimit(guard, ERRORS_5, rps, 0.01).padStart(17)} `
+        + `${detectionWithLimit(guard, ERRORS_20, rps, 0.001).padStart(19)} ${detectionWithLimit(guard, THROTTLES_5, rps, 0.001).padStart(21)}`);
+    }
+  }
+
+  print();
+  print('Goal (issue #12), primary model:');
+  const verdicts = new Map<string, boolean>();
+  for (const guard of guards) {
+    const results = goal(guard, PRIMARY);
+    verdicts.set(guard.name, results.every((r) => r.pass));
+    const withinReach = results.every((r) => r.pass || !r.reachable);
+    print(`${guard.name}: ${results.every((r) => r.pass) ? 'MEETS the goal'
+      : `does NOT meet the goal${withinReach ? ' (it fails only criteria that no test can meet)' : ''}`}`);
+    results.forEach((r) => print(r.text));
+  }
+
+  print();
+  print('Sensitivity: the goal under other datapoint delays, and with clock-aligned periods (CloudWatch\'s opt-in WallClockWindow, which the library does not set)');
+  for (const guard of guards.filter((g) => g.name === LIBRARY_DEFAULT || g.name.startsWith('lambdaErrorRate'))) {
+    for (const model of SENSITIVITY) {
+      const results = goal(guard, model);
+      print(`  ${guard.name.padEnd(34)} delay ${model.datapointDelayMinutes} min, ${model.windows.padEnd(7)}: `
+        + results.map((r) => r.text.trim().split(':')[0].replace(/ \(.*/, '')).map((t) => t.slice(0, 4)).join(' ')
+        + `  (worst: ${results.map((r) => /worst ([\d.]+%)/.exec(r.text)![1]).join(', ')})`);
+    }
+  }
+
+  print();
+  print(`Default decision: the library default ${verdicts.get(LIBRARY_DEFAULT) ? 'meets' : 'does not meet'} the goal; `
+    + `${ERROR_RATE} ${verdicts.get(ERROR_RATE) ? 'meets it' : 'does not meet it either'}.`);
+
+  // The chart: default vs the error-rate check vs the anchor, and the limit.
+  const charted = guards.filter((g) => [LIBRARY_DEFAULT, ERROR_RATE, SAM_ANCHOR].includes(g.name));
+  const healthyPanel = 'healthy release rolled back (both versions fail 0.1%)';
+  const badPanel = 'bad release stopped in time (new version fails 5%, old 0.1%)';
+  const points: ChartPoint[] = charted.flatMap((g) => RATES.flatMap((rps) => [
+    { guard: g.name, panel: healthyPanel, requestsPerSecond: rps, probability: cell(g, PRIMARY, HEALTHY, rps, 0.001).stopped },
+    { guard: g.name, panel: badPanel, requestsPerSecond: rps, probability: cell(g, PRIMARY, ERRORS_5, rps, 0.001).stopped },
+  ]));
+  const errorRate = guards.find((g) => g.name === ERROR_RATE)!;
+  points.push(...RATES.map((rps) => ({
+    guard: 'best possible test at 1% false rollbacks',
+    panel: badPanel,
+    requestsPerSecond: rps,
+    probability: limitDetection(cell(errorRate, PRIMARY, ERRORS_5, rps, 0.001).visibleNewRequests, 0.001, 0.05, 0.01),
+  })));
+  const svg = await renderChart(points, `Guard simulator: 10% canary for 5 minutes, ${RUNS} runs per point (npx projen bench:guard)`, [healthyPanel, badPanel]);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'guard-sim.svg'), svg);
+  print();
+  print(`total bench time ${Math.round((Date.now() - started) / 1000)} s, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  print('wrote bench/results/guard-sim.txt and bench/results/guard-sim.svg');
+  writeFileSync(join(RESULTS, 'guard-sim.txt'), lines.join('\n') + '\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,56 @@
+import { binomialUpperTail, countTestPower, inverseNormalUpper, limitDetection, neymanPearsonPower, normalCdf } from '../../bench/guard-sim/limit';
+
+test('binomial tails, hand-computed', () => {
+  // P(X >= 8), X ~ Bin(10, 1/2) = (45 + 10 + 1) / 1024.
+  expect(binomialUpperTail(10, 0.5, 8)).toBeCloseTo(56 / 1024, 12);
+  // P(X >= 2), X ~ Bin(21, 0.2) = 1 - 0.8^21 - 21 * 0.2 * 0.8^20.
+  expect(binomialUpperTail(21, 0.2, 2)).toBeCloseTo(1 - 0.8 ** 21 - 21 * 0.2 * 0.8 ** 20, 12);
+  expect(binomialUpperTail(5, 0.3, 0)).toBe(1);
+  expect(binomialUpperTail(5, 0.3, 6)).toBe(0);
+  expect(binomialUpperTail(5, 0, 1)).toBe(0);
+});
+
+test('the most powerful test at a small budget needs the failures a healthy release rarely has', () => {
+  // n = 21, p0 = 0.1%: P0(X >= 1) = 2.08% > 1%, so at alpha = 1% one failure alone is not enough;
+  // the power lies between P1(X >= 2) and P1(X >= 1).
+  const power = neymanPearsonPower(21, 0.001, 0.2, 0.01);
+  expect(power).toBeGreaterThan(binomialUpperTail(21, 0.2, 2));
+  expect(power).toBeLessThan(binomialUpperTail(21, 0.2, 1));
+  // A budget of 1 rejects always; a budget of 0 with p0 > 0 rejects only the impossible.
+  expect(neymanPearsonPower(21, 0.001, 0.2, 1)).toBeCloseTo(1, 12);
+  expect(neymanPearsonPower(10, 0.5, 0.6, 0)).toBe(0);
+});
+
+test('the randomized most powerful test spends exactly alpha (hand-computed)', () => {
+  // n = 21, p0 = 0.1%, alpha = 1.4%: reject on 2 or more (size 0.0205%), and on exactly 1 with
+  // probability (0.014 - 0.000205) / 0.020577. Against p1 = 5%: P1(X >= 2) + gamma P1(X = 1).
+  const tail0 = binomialUpperTail(21, 0.001, 2);
+  const at1 = binomialUpperTail(21, 0.001, 1) - tail0;
+  const gamma = (0.014 - tail0) / at1;
+  const expected = binomialUpperTail(21, 0.05, 2) + gamma * (binomialUpperTail(21, 0.05, 1) - binomialUpperTail(21, 0.05, 2));
+  expect(neymanPearsonPower(21, 0.001, 0.05, 0.014)).toBeCloseTo(expected, 10);
+  expect(expected).toBeCloseTo(0.535, 2);
+  // It never loses to the best non-randomized test, which rejects on 2 or more.
+  expect(countTestPower(21, 0.001, 0.05, 0.014)).toBeCloseTo(binomialUpperTail(21, 0.05, 2), 12);
+  expect(neymanPearsonPower(21, 0.001, 0.05, 0.014)).toBeGreaterThan(countTestPower(21, 0.001, 0.05, 0.014));
+});
+
+test('with a failure-free baseline the limit is 1 - (1 - alpha) e^(-mean p1) (Poisson thinning)', () => {
+  // Reject on any failure (no false alarm), and on none with probability alpha.
+  expect(limitDetection(10, 0, 0.2, 0.01)).toBeCloseTo(1 - 0.99 * Math.exp(-2), 6);
+  expect(limitDetection(0, 0, 0.2, 0.01)).toBe(0);
+});
+
+test('the limit grows with evidence and with the false-alarm budget', () => {
+  const at = (mean: number, alpha: number): number => limitDetection(mean, 0.001, 0.05, alpha);
+  expect(at(20, 0.01)).toBeLessThan(at(200, 0.01));
+  expect(at(200, 0.001)).toBeLessThan(at(200, 0.01));
+  // Past 3,000 requests the normal approximation takes over; it agrees with the exact sum.
+  expect(limitDetection(3001, 0.01, 0.012, 0.01)).toBeCloseTo(limitDetection(2999, 0.01, 0.012, 0.01), 1);
+});
+
+test('normal distribution helpers', () => {
+  expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+  expect(normalCdf(1.96)).toBeCloseTo(0.975, 3);
+  expect(inverseNormalUpper(0.025)).toBeCloseTo(1.96, 2);
+});
