@@ -19,9 +19,14 @@ type Build = (stack: Stack, fn: lambda.Function) => void;
 export const SAM_ANCHOR = 'SAM-style: Errors > 0 on alias and on version';
 export const LIBRARY_DEFAULT = 'library default';
 export const ERROR_RATE = 'lambdaErrorRate()';
+/** The default until the simulator measured it: one alarm on any error or throttle of the new version. */
+export const FORMER_DEFAULT = 'lambdaErrors() + lambdaThrottles() (former default)';
 
 const GUARDS: Array<[string, Build]> = [
   [LIBRARY_DEFAULT, (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn })],
+  [FORMER_DEFAULT, (stack, fn) => new LambdaRollout(stack, 'Rollout', {
+    function: fn, healthChecks: [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles()],
+  })],
   ['lambdaErrors()', (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaErrors()] })],
   ['lambdaThrottles()', (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaThrottles()] })],
   [ERROR_RATE, (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaErrorRate()] })],

@@ -44,11 +44,12 @@ export interface LambdaRolloutProps extends RolloutOptions {
   readonly trafficShift?: TrafficShift;
 
   /**
-   * The signals that stop a deployment. Lambda checks watch the new version only. For a function
-   * serving more than about a request a second, `HealthCheck.lambdaErrorRate()` judges the new
-   * version against the old one and rolls back far fewer healthy releases (README, "Judging a canary").
+   * The signals that stop a deployment. Lambda checks watch the new version only. The default judges
+   * the new version's failure rate against the old version's, chosen with the guard simulator
+   * (README, "Judging a canary"); it sees little of a quiet function (under about a request a
+   * second), which needs an active pre-traffic test.
    *
-   * @default [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles()]: one alarm that goes off on any error or throttle of the new version
+   * @default [HealthCheck.lambdaErrorRate()]: one alarm when the new version's errors and throttles are significantly (z ≥ 4) and at least 1 percentage point more frequent than the old version's over 5 minutes
    */
   readonly healthChecks?: HealthCheck[];
 
@@ -113,7 +114,8 @@ export class LambdaRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: LambdaRolloutProps) {
     super(scope, id);
-    const healthChecks = props.healthChecks ?? [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles()];
+    // The default guard, chosen with the guard simulator; its thresholds are the DEFAULT_ERROR_RATE_* constants.
+    const healthChecks = props.healthChecks ?? [HealthCheck.lambdaErrorRate()];
     const rollback = props.rollback ?? Rollback.onFailureAndAlarm();
     const aliasName = props.aliasName ?? DEFAULT_ALIAS_NAME;
     validate(props, aliasName, healthChecks, rollback);

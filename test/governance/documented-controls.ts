@@ -13,7 +13,7 @@ export const DOCUMENTED: Record<string, { readonly where: RegExp; readonly fix: 
   'CT.S3.PR.2': { where: /\/AccessLogsBucket\/Resource$/, fix: 'accessLogsBucket' },
   'CT.S3.PR.9': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'objectLock' },
   'CT.S3.PR.4': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'eventBridgeNotifications' },
-  'CT.CLOUDWATCH.PR.1': { where: /\/(NewVersionAlarm|MetricAlarm\d+)\/Resource$/, fix: 'alarmActions' },
+  'CT.CLOUDWATCH.PR.1': { where: /\/(NewVersionAlarm[^/]*|NewVersionErrorRateAlarm\d*|MetricAlarm\d+)\/Resource$/, fix: 'alarmActions' },
   'CT.CLOUDWATCH.PR.3': { where: /\/RevisionDeployer\/Logs\/Resource$/, fix: 'deployer.logGroupEncryptionKey' },
   'CT.LAMBDA.PR.3': { where: /\/RevisionDeployer\/Function\/Resource$/, fix: 'deployer.vpc' },
 };

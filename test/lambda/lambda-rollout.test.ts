@@ -104,29 +104,33 @@ describe('defaults', () => {
     template('Defaults').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
       AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
-      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalId(stacks.Defaults, 'Api/NewVersionAlarm') } }] },
+      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalId(stacks.Defaults, 'Api/NewVersionErrorRateAlarm') } }] },
       TriggerConfigurations: Match.absent(),
     });
   });
 
-  test('one alarm on any error or throttle of the new version only', () => {
-    const version = { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiFnCurrentVersion'), 'Version'] };
-    const dimensions = [
-      { Name: 'ExecutedVersion', Value: version },
-      { Name: 'FunctionName', Value: { Ref: logicalId(stacks.Defaults, 'ApiFn') } },
-      { Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: logicalId(stacks.Defaults, 'ApiFn') }, ':live']] } },
-    ];
-    template('Defaults').hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: [
-        { Id: 'expr_1', Expression: 'IF(FILL(errors,0) >= 1 || FILL(throttles,0) >= 1, 1, 0)', ReturnData: true },
-        { Id: 'errors', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: dimensions }, Period: 60, Stat: 'Sum' }, ReturnData: false },
-        { Id: 'throttles', MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: dimensions }, Period: 60, Stat: 'Sum' }, ReturnData: false },
-      ],
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      DatapointsToAlarm: 1,
-      TreatMissingData: 'notBreaching',
+  test('one alarm judging the new version\'s failure rate against the old version\'s (HealthCheck.lambdaErrorRate())', () => {
+    const alarm = template('Defaults').findResources('AWS::CloudWatch::Alarm')[logicalId(stacks.Defaults, 'Api/NewVersionErrorRateAlarm')].Properties;
+    expect(alarm.Metrics.map((m: any) => m.Id).sort()).toEqual([
+      'all_errors', 'all_invocations', 'all_throttles', 'expr_1', 'new_errors', 'new_failures', 'new_invocations', 'new_requests', 'new_throttles',
+    ]);
+    const newErrors = alarm.Metrics.find((m: any) => m.Id === 'new_errors').MetricStat;
+    expect(newErrors).toEqual({
+      Metric: {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [
+          { Name: 'ExecutedVersion', Value: expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^ApiFnCurrentVersion/), 'Version'] }) },
+          { Name: 'FunctionName', Value: { Ref: logicalId(stacks.Defaults, 'ApiFn') } },
+          { Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: logicalId(stacks.Defaults, 'ApiFn') }, ':live']] } },
+        ],
+      },
+      Period: 300,
+      Stat: 'Sum',
+    });
+    expect(alarm.Metrics.find((m: any) => m.Id === 'expr_1').Expression).toMatch(/^IF\(new_requests > 0 && .*IF\(new_failures >= 2 && .* >= 0\.01, /);
+    expect(alarm).toMatchObject({
+      Threshold: 4, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
     });
   });
 
@@ -172,7 +176,7 @@ describe('defaults', () => {
   test('the alias waits for the alarm and the permissions, so both are ready when traffic moves', () => {
     template('Defaults').hasResource('AWS::Lambda::Alias', {
       Properties: { FunctionName: { Ref: logicalId(stacks.Defaults, 'ApiFn') } },
-      DependsOn: Match.arrayWith([logicalId(stacks.Defaults, 'Api/NewVersionAlarm'), logicalId(stacks.Defaults, 'LambdaRolloutsServiceRole/Permissions/Policy1')]),
+      DependsOn: Match.arrayWith([logicalId(stacks.Defaults, 'Api/NewVersionErrorRateAlarm'), logicalId(stacks.Defaults, 'LambdaRolloutsServiceRole/Permissions/Policy1')]),
     });
   });
 });
