@@ -73,7 +73,20 @@ beforeAll(() => {
   new LambdaRollout(topic, 'Api', { function: inlineFunction(topic, 'ApiFn'), notifications });
   new LambdaRollout(topic, 'Worker', { function: inlineFunction(topic, 'WorkerFn'), notifications: Notifications.toNewTopic() });
 
+  // As many alarms as CodeDeploy's quota allows (50, the default maxAlarms): CloudFormation's validator takes them.
+  const fullAlarms = stacks.FullAlarms = new Stack(app, 'FullAlarms');
+  new LambdaRollout(fullAlarms, 'Api', {
+    function: inlineFunction(fullAlarms, 'ApiFn'),
+    healthChecks: Array.from({ length: 50 }, (_, i) => HealthCheck.alarm(cloudwatch.Alarm.fromAlarmName(fullAlarms, `Alarm${i + 1}`, `team-alarm-${i + 1}`))),
+  });
+
   result = checkedSynth(app);
+});
+
+test('a deployment group holds 50 alarms by default, CodeDeploy\'s quota', () => {
+  template('FullAlarms').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+    AlarmConfiguration: { Enabled: true, Alarms: Array.from({ length: 50 }, (_, i) => ({ Name: `team-alarm-${i + 1}` })) },
+  });
 });
 
 test('CloudFormation validates every template', () => {
@@ -348,8 +361,8 @@ describe('validation', () => {
     ['deployment group name with a slash', { deploymentGroupName: 'team/api' },
       "LambdaRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'team/api'"],
     ['maxAlarms 0', { maxAlarms: 0 }, 'LambdaRollout: maxAlarms must be an integer of at least 1, got 0'],
-    ['eleven alarms', { healthChecks: alarms(11) },
-      'LambdaRollout: healthChecks need 11 alarms, more than the 10 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
+    ['51 alarms, over CodeDeploy\'s quota of 50', { healthChecks: alarms(51) },
+      'LambdaRollout: healthChecks need 51 alarms, more than the 50 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
       + 'or give Lambda checks the same period and evaluationPeriods to share an alarm)'],
     ['rollback on alarm without a check', { healthChecks: [] },
       'LambdaRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
@@ -368,7 +381,8 @@ describe('validation', () => {
   });
 
   test('a raised quota allows more alarms, and no check is fine without rollback on alarm', () => {
-    expect(rollout({ healthChecks: alarms(11), maxAlarms: 20 })).not.toThrow();
+    expect(rollout({ healthChecks: alarms(50) })).not.toThrow();
+    expect(rollout({ healthChecks: alarms(51), maxAlarms: 60 })).not.toThrow();
     expect(rollout({ healthChecks: [], rollback: Rollback.on({ failure: true, stop: true }) })).not.toThrow();
   });
 
