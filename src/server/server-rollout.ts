@@ -11,6 +11,7 @@ import { AgentInstallation } from './agent-installation';
 import { checkAgentInstallation, installAgent } from './agent-installer';
 import { blueGreenDeploymentGroup, blueGreenGroupName, blueGreenServicePolicy, checkBlueGreen, grantGroupManagement, renderBlueGreen } from './blue-green';
 import { BlueGreenOptions } from './blue-green-options';
+import { checkLaunchTemplates } from './launch-template-checks';
 import { RevisionBucket } from './revision-bucket';
 import {
   AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS,
@@ -416,6 +417,7 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
     problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
+  checkLaunchTemplates(problems, groups, agent);
   if (healthChecks.some((check) => check._lambda)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency): they watch a Lambda alias');
   }

@@ -1,6 +1,7 @@
 import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_lambda as lambda, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
+import { Construct } from 'constructs';
 import { DeploymentEvent, HealthCheck, LambdaRollout, LambdaRolloutProps, Notifications, Rollback, TrafficShift } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -370,6 +371,40 @@ describe('validation', () => {
       'LambdaRollout: notifications.events InstanceFailure, DeploymentReady apply to server deployments only'],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as Partial<LambdaRolloutProps>)).toThrow(new Error(message));
+  });
+
+  describe('one alias of a name per function', () => {
+    const conflict = (first: string, second: string) => 'LambdaRollout: ' + `${first} already gives function Stack/Fn the alias 'live', `
+      + 'and a function has one alias of a name (CloudFormation would fail to create the second): '
+      + `give rollout ${second} another aliasName, or release the function with one rollout`;
+
+    test('two rollouts of one function with the default alias', () => {
+      const stack = new Stack(new App(), 'Stack');
+      const fn = inlineFunction(stack, 'Fn');
+      new LambdaRollout(stack, 'Api', { function: fn });
+      expect(() => new LambdaRollout(stack, 'Checkout', { function: fn, trafficShift: TrafficShift.allAtOnce() }))
+        .toThrow(new Error(conflict('rollout Stack/Api', 'Stack/Checkout')));
+    });
+
+    test('a rollout nested in a construct, and the function\'s own alias', () => {
+      const stack = new Stack(new App(), 'Stack');
+      const fn = inlineFunction(stack, 'Fn');
+      new LambdaRollout(new Construct(stack, 'Team'), 'Api', { function: fn, aliasName: 'live' });
+      expect(() => new LambdaRollout(stack, 'Checkout', { function: fn })).toThrow(new Error(conflict('rollout Stack/Team/Api', 'Stack/Checkout')));
+
+      const other = new Stack(new App(), 'Stack');
+      const own = inlineFunction(other, 'Fn');
+      own.addAlias('live');
+      expect(() => new LambdaRollout(other, 'Api', { function: own })).toThrow(new Error(conflict('alias Stack/Fn/Aliaslive', 'Stack/Api')));
+    });
+
+    test('two rollouts of one function with different aliases, or of two functions with the same alias', () => {
+      const stack = new Stack(new App(), 'Stack');
+      const fn = inlineFunction(stack, 'Fn');
+      new LambdaRollout(stack, 'Api', { function: fn });
+      expect(() => new LambdaRollout(stack, 'Canary', { function: fn, aliasName: 'canary' })).not.toThrow();
+      expect(() => new LambdaRollout(stack, 'Other', { function: inlineFunction(stack, 'OtherFn') })).not.toThrow();
+    });
   });
 
   test('every problem is reported at once', () => {
