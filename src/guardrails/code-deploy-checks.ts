@@ -3,6 +3,7 @@ import { AppResource } from './app-template';
 import { readStacks } from './assembly-stacks';
 import { APP_RULES, RULES } from './rule-metadata';
 import { RuleVerdict } from './template';
+import { PACKAGE_VERSION } from '../private/package-version';
 
 /** Properties of `CodeDeployChecks`. */
 export interface CodeDeployChecksProps {
@@ -33,7 +34,8 @@ export class CodeDeployChecks implements IPolicyValidationPlugin {
   public static readonly RULE_IDS: string[] = [...RULES, ...APP_RULES].map((rule) => rule.id);
 
   public readonly name = 'CodeDeployChecks';
-  public readonly version?: string = '1.0.0';
+  /** The version of this library, reported with the findings. */
+  public readonly version?: string = PACKAGE_VERSION;
   public readonly ruleIds?: string[] = CodeDeployChecks.RULE_IDS;
   private readonly errors: Set<string>;
 

@@ -291,7 +291,9 @@ export class ServerRollout extends Construct {
     } else {
       const cfnGroup = groupResource = this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', groupProps);
       if (processes.length > 0) {
-        cfnGroup.ec2DeploymentOptions = { autoScalingGroupProcessesToSuspend: processes };
+        // A property override rather than CfnDeploymentGroup.ec2DeploymentOptions, which aws-cdk-lib
+        // added after the oldest release this library supports (the peer floor, 2.269.0).
+        cfnGroup.addPropertyOverride('Ec2DeploymentOptions', { AutoScalingGroupProcessesToSuspend: processes });
         Validations.of(cfnGroup).acknowledge({
           id: 'CloudFormation-Validate::F3002',
           reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',

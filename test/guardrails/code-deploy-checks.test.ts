@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Duration, Stack, Validations, aws_lambda as lambda } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import { CodeDeployChecks, LambdaRollout, Notifications, TrafficShift } from '../../src';
@@ -98,6 +100,11 @@ test('the pack reports every rule id it evaluates', () => {
     'CodeDeploy-NotAllAtOnce', 'CodeDeploy-FleetStaysUp', 'CodeDeploy-Notifications', 'CodeDeploy-ScopedServiceRole',
     'CodeDeploy-CustomConfigQuota', 'CodeDeploy-UniqueConfigNames',
   ]);
+});
+
+test('the pack reports the library\'s own version', () => {
+  const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf-8')) as { version: string };
+  expect(new CodeDeployChecks().version).toEqual(version);
 });
 
 test('raising an unknown rule to an error is a mistake', () => {
