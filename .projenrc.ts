@@ -143,13 +143,22 @@ project.addTask('examples', {
   steps: [{ spawn: 'pre-compile' }, { spawn: 'compile' }, { spawn: synthExamples.name }],
 });
 
+// Every README and TSDoc example is compiled (strict: one that does not compile fails) and
+// translated into the other languages; the tablet feeds the bindings' docs.
+const translateExamples = project.addTask('check:examples', {
+  description: 'Compile every README and TSDoc example with jsii-rosetta in strict mode and translate them (.jsii.tabl.json)',
+  exec: 'jsii-rosetta extract --strict --fail --compile',
+});
+
 // The Python binding cannot be built into a wheel here (PyPI is unreachable); generating its code
-// still proves every public type translates.
+// still proves every public type translates, and its docs must be Python, not TypeScript.
 const pythonBinding = project.addTask('check:python-binding', {
-  description: 'Generate (not package) the Python binding and byte-compile it, to prove the API translates',
+  description: 'Generate (not package) the Python binding with the translated examples, byte-compile it, and fail on TypeScript left in its docs',
   steps: [
-    { exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code' },
+    { spawn: translateExamples.name },
+    { exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code --rosetta-tablet .jsii.tabl.json --rosetta-unknown-snippets fail' },
     { exec: 'python3 -m compileall -q dist/python-code/python/src' },
+    { exec: 'ts-node --project test/tsconfig.json build-tools/check-python-docs.ts dist/python-code/python', name: 'no TypeScript in the Python docs' },
   ],
 });
 

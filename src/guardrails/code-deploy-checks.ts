@@ -19,7 +19,7 @@ export interface CodeDeployChecksProps {
 /**
  * A rule pack for every CodeDeploy deployment group and config in an app, whoever wrote it
  * (aws-cdk-lib L2, L1 or this library): alarms, rollback, all-at-once, fleet availability,
- * notifications and the service role; and, over every stack it sees at once, CodeDeploy's quota of
+ * notifications and the service role, and, over every stack it sees at once, CodeDeploy's quota of
  * 50 custom deployment configs per account and Region and unique config names. It reads the synthesized templates and plugs in where
  * cdk-nag 3 does, so findings appear beside cdk-nag's and fail `cdk synth` the same way.
  *
