@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
 
 /** The library's one name in every ecosystem it is published to. */
 const NAME = 'cdk-codedeploy-rollouts';
@@ -15,9 +15,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  // aws-cdk-lib and constructs are peer dependencies (the floor is the current release).
-  cdkVersion: '2.276.0',
+  // aws-cdk-lib and constructs are peer dependencies. The floor is the oldest aws-cdk-lib the
+  // library works with, found by build-tools/smoke-install.ts: 2.269.0, the first release whose
+  // Validations.acknowledge takes cdk-nag finding ids holding '::' (aws/aws-cdk#38787, e.g.
+  // `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:...]`; 2.268.0 and cdk-nag 3's own
+  // floor, 2.257.0, throw InvalidValidationId in every ServerRollout). Newer L1 properties are set
+  // with property overrides. smoke:install installs the packed library into fresh apps on this floor
+  // and on today's cdk init, and synthesizes the README's quick starts and two examples under cdk-nag.
+  cdkVersion: '2.269.0',
   constructsVersion: '10.5.1',
+  // The library is built and tested against the current release (below), not the floor.
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
 
   // Construct Hub reads these to publish and document the other languages.
@@ -38,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   sampleCode: false,
 
   devDeps: [
+    // The release the library is built and tested with; the peer floor is cdkVersion above.
+    'aws-cdk-lib@2.276.0',
     'aws-cdk@^2.1148.1',
     'cdk-nag@^3.0.2',
     'fast-check@^4.11.0',
@@ -99,6 +109,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
+// Built against constructs' floor, and against the current aws-cdk-lib rather than its floor (the
+// smoke:install task proves the floor): jsii's reminder to build on the floor is deliberate noise here.
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+
 // The handlers import the AWS SDK v3 that the Lambda runtime provides: esbuild leaves it out of the
 // bundle, so it is a devDependency (for the handler tests), never a dependency of the library.
 project.eslint?.allowDevDeps('src/handlers/**');
@@ -113,6 +128,9 @@ for (const dir of ['examples', 'build-tools', 'bench']) {
 
 // examples/ are standalone apps for users to copy: type-checked and linted, not shipped.
 project.npmignore?.addPatterns('/examples/', '/bench/', '/build-tools/', '/.ci/', 'cdk.out/');
+// The handlers run from their esbuild bundles under assets/; their compiled modules under lib/handlers/
+// are never loaded, except the generated Function class that points at the bundle.
+project.npmignore?.addPatterns('/lib/handlers/*', '!/lib/handlers/revision-deployment-function.js', '!/lib/handlers/revision-deployment-function.d.ts');
 
 // Main job: synthesize every app under examples/ with the real aws-cdk CLI into cdk.out/<example>.
 const synthExamples = project.addTask('synth:examples', {
@@ -125,13 +143,22 @@ project.addTask('examples', {
   steps: [{ spawn: 'pre-compile' }, { spawn: 'compile' }, { spawn: synthExamples.name }],
 });
 
+// Every README and TSDoc example is compiled (strict: one that does not compile fails) and
+// translated into the other languages; the tablet feeds the bindings' docs.
+const translateExamples = project.addTask('check:examples', {
+  description: 'Compile every README and TSDoc example with jsii-rosetta in strict mode and translate them (.jsii.tabl.json)',
+  exec: 'jsii-rosetta extract --strict --fail --compile',
+});
+
 // The Python binding cannot be built into a wheel here (PyPI is unreachable); generating its code
-// still proves every public type translates.
+// still proves every public type translates, and its docs must be Python, not TypeScript.
 const pythonBinding = project.addTask('check:python-binding', {
-  description: 'Generate (not package) the Python binding and byte-compile it, to prove the API translates',
+  description: 'Generate (not package) the Python binding with the translated examples, byte-compile it, and fail on TypeScript left in its docs',
   steps: [
-    { exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code' },
+    { spawn: translateExamples.name },
+    { exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code --rosetta-tablet .jsii.tabl.json --rosetta-unknown-snippets fail' },
     { exec: 'python3 -m compileall -q dist/python-code/python/src' },
+    { exec: 'ts-node --project test/tsconfig.json build-tools/check-python-docs.ts dist/python-code/python', name: 'no TypeScript in the Python docs' },
   ],
 });
 
@@ -145,6 +172,14 @@ project.addTask('bench', {
 project.addTask('bench:guard', {
   description: 'Replay Monte-Carlo traffic through the alarms each Lambda guard synthesizes: false rollbacks, detection, the statistical limit, the goal',
   exec: 'ts-node --project test/tsconfig.json bench/guard.ts',
+});
+
+// A user's first install: the packed tarball into a fresh `cdk init` app and into one on the peer
+// floor, with no peer warnings, and the README's quick starts synthesized in both (needs the npm registry).
+project.addTask('smoke:install', {
+  description: 'Pack the library, install it into a fresh cdk init app on today\'s aws-cdk-lib and on the peer floor, and synthesize the README quick starts',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  exec: 'ts-node --project test/tsconfig.json build-tools/smoke-install.ts',
 });
 
 // Fails when regenerating API.md or a projen-generated file changes it: what was there was stale.

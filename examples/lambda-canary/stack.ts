@@ -98,6 +98,11 @@ class ExampleFunction extends lambda.Function {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: 'the functions write their logs with the AWS managed basic execution policy, the documented minimum for CloudWatch Logs',
       },
+      // Only with cdk init's feature flags (@aws-cdk/aws-lambda:useCdkManagedLogGroup) is the log group a resource of the stack.
+      ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
+        id: `${pack}-CloudWatchLogGroupEncrypted`,
+        reason: 'the example functions log request ids and verdicts only; give the log group a customer managed KMS key when logs hold data that needs one',
+      })),
       {
         id: 'Serverless-LambdaTracing',
         reason: 'X-Ray tracing needs a statement on Resource * in the function role; the example keeps the role to basic logging',

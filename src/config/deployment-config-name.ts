@@ -34,3 +34,12 @@ export function defaultDeploymentConfigName(stack: Stack, shapeId: string): stri
   const room = DEPLOYMENT_CONFIG_NAME.maxLength - shapeId.length - hash.length - 2;
   return `${stackPart.slice(0, Math.max(room, 0))}.${hash}-${shapeId}`.slice(-DEPLOYMENT_CONFIG_NAME.maxLength);
 }
+
+/**
+ * A count and its unit in a shape's name, singular for one as CodeDeploy's own names have it
+ * (`CodeDeployDefault.LambdaLinear10PercentEvery1Minute`, `...Every2Minutes`): `counted(1, 'Minute')`
+ * is `1Minute`, `counted(15, 'Minute')` is `15Minutes`.
+ */
+export function counted(count: number, unit: string): string {
+  return `${count}${unit}${count === 1 ? '' : 's'}`;
+}

@@ -1,4 +1,5 @@
 import { MinimumHealthyHostsPerZone } from 'aws-cdk-lib/aws-codedeploy';
+import { counted } from './deployment-config-name';
 import { ZONAL_CONFIG } from '../private/codedeploy-limits';
 import { Problems } from '../private/validation';
 
@@ -12,7 +13,7 @@ export class HealthyHostsPerZone {
     const problems = new Problems('HealthyHostsPerZone.count');
     problems.integer('count', count, ZONAL_CONFIG.perZoneCount);
     problems.throwIfAny();
-    return new HealthyHostsPerZone(`${count}Hosts`, MinimumHealthyHostsPerZone.count(count));
+    return new HealthyHostsPerZone(counted(count, 'Host'), MinimumHealthyHostsPerZone.count(count));
   }
 
   /** At least `percent` of the zone's hosts (rounded up) stay healthy: an integer from 0 to 99. */
@@ -23,7 +24,7 @@ export class HealthyHostsPerZone {
     return new HealthyHostsPerZone(`${percent}Percent`, MinimumHealthyHostsPerZone.percentage(percent));
   }
 
-  /** A readable name of the threshold, e.g. `1Hosts` or `50Percent`. */
+  /** A readable name of the threshold, e.g. `1Host`, `2Hosts` or `50Percent`. */
   public readonly shape: string;
 
   /** @internal */

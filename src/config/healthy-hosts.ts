@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IServerDeploymentConfig, MinimumHealthyHosts, ServerDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import { IConstruct } from 'constructs';
-import { checkDeploymentConfigName } from './deployment-config-name';
+import { checkDeploymentConfigName, counted } from './deployment-config-name';
 import { HealthyHostsPerZone } from './healthy-hosts-per-zone';
 import { sharedDeploymentConfig } from './shared-deployment-config';
 import { MINIMUM_HEALTHY_HOSTS, ZONAL_CONFIG } from '../private/codedeploy-limits';
@@ -109,7 +109,7 @@ export class HealthyHosts {
     problems.throwIfAny();
 
     const minimumHealthyHosts = kind === 'count' ? MinimumHealthyHosts.count(value) : MinimumHealthyHosts.percentage(value);
-    const shapeId = `ServerMinHealthy${value}${kind === 'count' ? 'Hosts' : 'Percent'}${zonalShape}`;
+    const shapeId = `ServerMinHealthy${kind === 'count' ? counted(value, 'Host') : `${value}Percent`}${zonalShape}`;
     const predefined = options.zonal || options.deploymentConfigName !== undefined ? undefined : predefinedServerConfig(kind, value);
     const zonal = options.zonal;
     return new HealthyHosts(shapeId, (scope) => predefined ?? sharedDeploymentConfig(

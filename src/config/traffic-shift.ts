@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { ILambdaDeploymentConfig, LambdaDeploymentConfig, TrafficRouting } from 'aws-cdk-lib/aws-codedeploy';
 import { IConstruct } from 'constructs';
-import { checkDeploymentConfigName } from './deployment-config-name';
+import { checkDeploymentConfigName, counted } from './deployment-config-name';
 import { sharedDeploymentConfig } from './shared-deployment-config';
 import { LAMBDA_TRAFFIC_SHIFT } from '../private/codedeploy-limits';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
@@ -105,7 +105,7 @@ export class TrafficShift {
     }
     problems.throwIfAny();
 
-    const shapeId = `Lambda${type}${percentage}Percent${type === ShiftType.LINEAR ? 'Every' : ''}${interval.toMinutes()}Minutes`;
+    const shapeId = `Lambda${type}${percentage}Percent${type === ShiftType.LINEAR ? 'Every' : ''}${counted(interval.toMinutes(), 'Minute')}`;
     const predefined = deploymentConfigName === undefined ? PREDEFINED[`${type}-${percentage}-${interval.toMinutes()}`] : undefined;
     return new TrafficShift(shapeId, (scope) => predefined ?? sharedDeploymentConfig(scope, { shapeId, deploymentConfigName },
       (stack, id, name) => new LambdaDeploymentConfig(stack, id, {

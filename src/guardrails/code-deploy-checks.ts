@@ -1,7 +1,9 @@
-import { readFileSync } from 'fs';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
-import { RULES } from './rule-metadata';
-import { RuleVerdict, ruleResource, TemplateResource } from './template';
+import { AppResource } from './app-template';
+import { readStacks } from './assembly-stacks';
+import { APP_RULES, RULES } from './rule-metadata';
+import { RuleVerdict } from './template';
+import { PACKAGE_VERSION } from '../private/package-version';
 
 /** Properties of `CodeDeployChecks`. */
 export interface CodeDeployChecksProps {
@@ -17,7 +19,8 @@ export interface CodeDeployChecksProps {
 /**
  * A rule pack for every CodeDeploy deployment group and config in an app, whoever wrote it
  * (aws-cdk-lib L2, L1 or this library): alarms, rollback, all-at-once, fleet availability,
- * notifications and the service role. It reads the synthesized templates and plugs in where
+ * notifications and the service role, and, over every stack it sees at once, CodeDeploy's quota of
+ * 50 custom deployment configs per account and Region and unique config names. It reads the synthesized templates and plugs in where
  * cdk-nag 3 does, so findings appear beside cdk-nag's and fail `cdk synth` the same way.
  *
  * Acknowledge a finding on the construct it concerns, naming the rule:
@@ -28,10 +31,11 @@ export interface CodeDeployChecksProps {
  */
 export class CodeDeployChecks implements IPolicyValidationPlugin {
   /** The ids of every rule in the pack. */
-  public static readonly RULE_IDS: string[] = RULES.map((rule) => rule.id);
+  public static readonly RULE_IDS: string[] = [...RULES, ...APP_RULES].map((rule) => rule.id);
 
   public readonly name = 'CodeDeployChecks';
-  public readonly version?: string = '1.0.0';
+  /** The version of this library, reported with the findings. */
+  public readonly version?: string = PACKAGE_VERSION;
   public readonly ruleIds?: string[] = CodeDeployChecks.RULE_IDS;
   private readonly errors: Set<string>;
 
@@ -45,24 +49,44 @@ export class CodeDeployChecks implements IPolicyValidationPlugin {
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const violations: PolicyViolation[] = [];
-    for (const templatePath of context.templatePaths) {
-      const template = JSON.parse(readFileSync(templatePath, 'utf-8')) as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
-      const resources = new Map<string, TemplateResource>(Object.entries(template.Resources ?? {}).map(([logicalId, r]) => [
-        logicalId, ruleResource(logicalId, r),
-      ]));
+    const stacks = readStacks(context.templatePaths);
+    for (const stack of stacks) {
       for (const meta of RULES) {
-        const failing = [...resources.values()].filter((resource) => meta.rule(resource, resources) === RuleVerdict.NON_COMPLIANT);
+        const failing = [...stack.resources.values()].filter((resource) => meta.rule(resource, stack.resources) === RuleVerdict.NON_COMPLIANT);
         if (failing.length > 0) {
           violations.push({
             ruleName: meta.id,
             description: meta.description,
             fix: meta.fix,
-            severity: this.errors.has(meta.id) ? 'error' : meta.level,
-            violatingResources: failing.map((resource) => ({ resourceLogicalId: resource.logicalId, templatePath, locations: [] })),
+            severity: this.severity(meta),
+            violatingResources: failing.map((resource) => ({
+              resourceLogicalId: resource.logicalId, templatePath: stack.templatePath, locations: [],
+            })),
           });
         }
       }
     }
+    // Quotas and names shared by the stacks of one account and Region: every stack the pack sees at once.
+    const appResources: AppResource[] = stacks.flatMap((stack) => [...stack.resources.values()].map((resource) => ({
+      resource, stackPath: stack.stackPath, templatePath: stack.templatePath, environment: stack.environment,
+    })));
+    for (const meta of APP_RULES) {
+      for (const finding of meta.rule(appResources)) {
+        violations.push({
+          ruleName: meta.id,
+          description: `${meta.description} ${finding.detail}`,
+          fix: meta.fix,
+          severity: this.severity(meta),
+          violatingResources: finding.resources.map((r) => ({
+            resourceLogicalId: r.resource.logicalId, templatePath: r.templatePath, locations: [],
+          })),
+        });
+      }
+    }
     return { success: violations.every((violation) => violation.severity !== 'error'), violations };
+  }
+
+  private severity(meta: { readonly id: string; readonly level: string }): string {
+    return this.errors.has(meta.id) ? 'error' : meta.level;
   }
 }

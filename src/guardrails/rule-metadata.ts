@@ -1,4 +1,6 @@
+import { AppGuardrailRule } from './app-template';
 import { alarmsEnabled } from './rules/alarms-enabled';
+import { customConfigQuota } from './rules/custom-config-quota';
 import { fleetStaysUp } from './rules/fleet-stays-up';
 import { notAllAtOnce } from './rules/not-all-at-once';
 import { notifies } from './rules/notifications';
@@ -6,6 +8,7 @@ import { pollAlarmFailureStops } from './rules/poll-alarm-failure';
 import { rollbackOnAlarm } from './rules/rollback-on-alarm';
 import { rollbackOnFailure } from './rules/rollback-on-failure';
 import { scopedServiceRole } from './rules/scoped-service-role';
+import { uniqueConfigNames } from './rules/unique-config-names';
 import { GuardrailRule } from './template';
 
 /** A rule with what the report says of it. Ids are stable: acknowledgements name them. */
@@ -17,6 +20,11 @@ export interface RuleMetadata {
   /** How to comply. */
   readonly fix: string;
   readonly rule: GuardrailRule;
+}
+
+/** A rule over every stack the pack sees at once, with what the report says of it. */
+export interface AppRuleMetadata extends Omit<RuleMetadata, 'rule'> {
+  readonly rule: AppGuardrailRule;
 }
 
 export const RULES: readonly RuleMetadata[] = [
@@ -75,5 +83,24 @@ export const RULES: readonly RuleMetadata[] = [
     description: 'The deployment group\'s service role holds an AWS managed policy, which grants CodeDeploy\'s actions on every resource.',
     fix: 'Grant the role least-privilege permissions on the group\'s own resources (the rollouts\' shared service role does).',
     rule: scopedServiceRole,
+  },
+];
+
+/** Rules over the whole app: what no single template shows. */
+export const APP_RULES: readonly AppRuleMetadata[] = [
+  {
+    id: 'CodeDeploy-CustomConfigQuota',
+    level: 'error',
+    description: 'The app creates more custom deployment configs for one account and Region than CodeDeploy allows there, so a stack fails at deploy time.',
+    fix: 'Share configs across stacks: create each shape once (a TrafficShift or HealthyHosts with a deploymentConfigName, in one stack) '
+      + 'and import it by name in the others (TrafficShift.fromDeploymentConfig, HealthyHosts.fromDeploymentConfig); or use fewer shapes.',
+    rule: customConfigQuota,
+  },
+  {
+    id: 'CodeDeploy-UniqueConfigNames',
+    level: 'error',
+    description: 'Two deployment configs of the app have the same name in one account and Region: CloudFormation fails to create the second.',
+    fix: 'Create the config in one stack and import it by name in the others (TrafficShift.fromDeploymentConfig, HealthyHosts.fromDeploymentConfig), or give each its own name.',
+    rule: uniqueConfigNames,
   },
 ];

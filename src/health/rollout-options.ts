@@ -47,10 +47,10 @@ export interface RolloutOptions {
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
-   * How many alarms the deployment group may have. CodeDeploy allows 10 unless you had the
-   * quota raised; say so here.
+   * How many alarms the deployment group may have: CodeDeploy's quota of associated alarms per
+   * deployment group, 50 unless you had it raised (then say so here) or lowered.
    *
-   * @default 10
+   * @default 50
    */
   readonly maxAlarms?: number;
 }

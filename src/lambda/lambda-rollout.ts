@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
 import { errorRateAlarms } from './error-rate-alarms';
 import { newVersionAlarms } from './new-version-alarms';
@@ -118,7 +119,7 @@ export class LambdaRollout extends Construct {
     const healthChecks = props.healthChecks ?? [HealthCheck.lambdaErrorRate()];
     const rollback = props.rollback ?? Rollback.onFailureAndAlarm();
     const aliasName = props.aliasName ?? DEFAULT_ALIAS_NAME;
-    validate(props, aliasName, healthChecks, rollback);
+    validate(this, props, aliasName, healthChecks, rollback);
 
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: props.function.currentVersion });
     this.deploymentConfig = (props.trafficShift
@@ -189,9 +190,10 @@ export class LambdaRollout extends Construct {
   }
 }
 
-function validate(props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
+function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
   const problems = new Problems('LambdaRollout');
   problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
+  checkAliasConflicts(problems, rollout, (scope) => scope instanceof LambdaRollout, props.function, aliasName);
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }

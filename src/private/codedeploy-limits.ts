@@ -73,15 +73,31 @@ export const DEPLOYMENT_CONFIG_NAME = {
 /**
  * Deployment groups.
  *
- * Source: CodeDeploy User Guide, "Quotas for CodeDeploy": "Maximum number of Amazon CloudWatch
- * alarms in a deployment group: 10" (adjustable, hence `maxAlarms`); CodeDeploy API reference,
- * CreateDeploymentGroup, deploymentGroupName: "Length Constraints: Minimum length of 1. Maximum
- * length of 100", and CloudFormation's schema pattern `^[A-Za-z0-9+=,.@_-]*$`.
+ * Source: CodeDeploy User Guide, "CodeDeploy quotas"
+ * (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html): "Associated alarms per
+ * deployment group", default 50 in each supported Region, adjustable (hence `maxAlarms`). The API
+ * and CloudFormation references (AlarmConfiguration.Alarms) still say "a maximum of 10 alarms";
+ * the quotas page is the one AWS keeps current, and CloudFormation's validator accepts 50.
+ * CodeDeploy API reference, CreateDeploymentGroup, deploymentGroupName: "Length Constraints:
+ * Minimum length of 1. Maximum length of 100", and CloudFormation's schema pattern `^[A-Za-z0-9+=,.@_-]*$`.
  */
 export const DEPLOYMENT_GROUP = {
   name: { minLength: 1, maxLength: 100, pattern: /^[A-Za-z0-9+=,.@_-]+$/, allowedCharacters: 'letters, digits and + = , . @ _ -' },
   /** CodeDeploy's default quota of alarms per deployment group. */
-  alarmQuota: 10,
+  alarmQuota: 50,
+} as const;
+
+/**
+ * Custom deployment configurations.
+ *
+ * Source: CodeDeploy User Guide, "CodeDeploy quotas"
+ * (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html): "Custom deployment
+ * configurations per account", 50 in each supported Region, not adjustable. The library creates
+ * one config per stack and shape, so an app of many stacks in one account and Region can pass it:
+ * `CodeDeployChecks` counts them (rule `CodeDeploy-CustomConfigQuota`).
+ */
+export const CUSTOM_DEPLOYMENT_CONFIGS = {
+  perAccountAndRegion: 50,
 } as const;
 
 /**

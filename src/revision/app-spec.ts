@@ -103,11 +103,11 @@ export interface AppSpecPermission {
   readonly pattern?: string;
 
   /**
-   * Names inside `object` to leave alone although `pattern` matches them.
+   * Names inside `object` to leave alone although `pattern` matches them (the AppSpec's `except`).
    *
    * @default - no exceptions
    */
-  readonly except?: string[];
+  readonly excluded?: string[];
 
   /**
    * The user to own the objects.
@@ -472,7 +472,7 @@ function permissionDocument(permission: AppSpecPermission): YamlMapping {
     object: permission.object,
     // The reference asks for the pattern in quotation marks: an unquoted `*` would start a YAML alias.
     pattern: permission.pattern === undefined ? undefined : new YamlQuoted(permission.pattern),
-    except: permission.except,
+    except: permission.excluded,
     owner: permission.owner,
     group: permission.group,
     mode: permission.mode,

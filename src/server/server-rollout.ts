@@ -11,6 +11,7 @@ import { AgentInstallation } from './agent-installation';
 import { checkAgentInstallation, installAgent } from './agent-installer';
 import { blueGreenDeploymentGroup, blueGreenGroupName, blueGreenServicePolicy, checkBlueGreen, grantGroupManagement, renderBlueGreen } from './blue-green';
 import { BlueGreenOptions } from './blue-green-options';
+import { checkLaunchTemplates } from './launch-template-checks';
 import { RevisionBucket } from './revision-bucket';
 import {
   AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS,
@@ -303,7 +304,9 @@ export class ServerRollout extends Construct {
     } else {
       const cfnGroup = groupResource = this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', groupProps);
       if (processes.length > 0) {
-        cfnGroup.ec2DeploymentOptions = { autoScalingGroupProcessesToSuspend: processes };
+        // A property override rather than CfnDeploymentGroup.ec2DeploymentOptions, which aws-cdk-lib
+        // added after the oldest release this library supports (the peer floor, 2.269.0).
+        cfnGroup.addPropertyOverride('Ec2DeploymentOptions', { AutoScalingGroupProcessesToSuspend: processes });
         Validations.of(cfnGroup).acknowledge({
           id: 'CloudFormation-Validate::F3002',
           reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',
@@ -430,6 +433,7 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   checkDeployerOptions(problems, props.deployer);
+  checkLaunchTemplates(problems, groups, agent);
   if (healthChecks.some((check) => check._lambda || check._errorRate)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias');
   }

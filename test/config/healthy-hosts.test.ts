@@ -100,9 +100,9 @@ describe('custom thresholds: one shared config per shape and stack', () => {
   });
 
   test('a zonal rollout sets every zonal option in seconds', () => {
-    expect(zonal.shape).toEqual('ServerMinHealthy75Percent-Zonal-PerZone1Hosts-Monitor600s-FirstZone1800s');
+    expect(zonal.shape).toEqual('ServerMinHealthy75Percent-Zonal-PerZone1Host-Monitor600s-FirstZone1800s');
     result.template(stack).hasResourceProperties('AWS::CodeDeploy::DeploymentConfig', {
-      DeploymentConfigName: 'Fleet-ServerMinHealthy75Percent-Zonal-PerZone1Hosts-Monitor600s-FirstZone1800s',
+      DeploymentConfigName: 'Fleet-ServerMinHealthy75Percent-Zonal-PerZone1Host-Monitor600s-FirstZone1800s',
       MinimumHealthyHosts: { Type: 'FLEET_PERCENT', Value: 75 },
       ZonalConfig: {
         MinimumHealthyHostsPerZone: { Type: 'HOST_COUNT', Value: 1 },
@@ -129,4 +129,13 @@ describe('custom thresholds: one shared config per shape and stack', () => {
     const groups = template.findResources('AWS::CodeDeploy::DeploymentGroup', { Properties: { DeploymentConfigName: { Ref: configId } } });
     expect(Object.keys(groups)).toHaveLength(2);
   });
+});
+
+test.each([
+  [HealthyHosts.count(1), 'ServerMinHealthy1Host'],
+  [HealthyHosts.count(2), 'ServerMinHealthy2Hosts'],
+  [HealthyHosts.percent(75, { zonal: { perZone: HealthyHostsPerZone.count(2) } }), 'ServerMinHealthy75Percent-Zonal-PerZone2Hosts'],
+  [HealthyHosts.percent(75, { zonal: { perZone: HealthyHostsPerZone.count(1) } }), 'ServerMinHealthy75Percent-Zonal-PerZone1Host'],
+])('shape names say one host in the singular: %#', (threshold, shape) => {
+  expect(threshold.shape).toEqual(shape);
 });

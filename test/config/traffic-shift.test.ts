@@ -164,3 +164,12 @@ test('one name for two different shapes in a stack is an error', () => {
   expect(() => TrafficShift.linear({ percentage: 5, interval: Duration.minutes(1), deploymentConfigName: 'team-config' }).bind(stack))
     .toThrow(new Error("deploymentConfigName 'team-config' is already used in stack Stack by a different deployment config shape (DeploymentConfigLambdaCanary5Percent15Minutes-team-config); choose another name"));
 });
+
+test.each([
+  [TrafficShift.linear({ percentage: 25, interval: Duration.minutes(1) }), 'LambdaLinear25PercentEvery1Minute'],
+  [TrafficShift.linear({ percentage: 25, interval: Duration.minutes(2) }), 'LambdaLinear25PercentEvery2Minutes'],
+  [TrafficShift.canary({ percentage: 5, interval: Duration.minutes(1) }), 'LambdaCanary5Percent1Minute'],
+  [TrafficShift.canary({ percentage: 5, interval: Duration.hours(1) }), 'LambdaCanary5Percent60Minutes'],
+])('shape names say one minute in the singular, as CodeDeploy\'s own names do: %#', (shift, shape) => {
+  expect(shift.shape).toEqual(shape);
+});

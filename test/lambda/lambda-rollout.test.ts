@@ -1,6 +1,7 @@
 import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_lambda as lambda, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
+import { Construct } from 'constructs';
 import { DeploymentEvent, HealthCheck, LambdaRollout, LambdaRolloutProps, Notifications, Rollback, TrafficShift } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -73,7 +74,20 @@ beforeAll(() => {
   new LambdaRollout(topic, 'Api', { function: inlineFunction(topic, 'ApiFn'), notifications });
   new LambdaRollout(topic, 'Worker', { function: inlineFunction(topic, 'WorkerFn'), notifications: Notifications.toNewTopic() });
 
+  // As many alarms as CodeDeploy's quota allows (50, the default maxAlarms): CloudFormation's validator takes them.
+  const fullAlarms = stacks.FullAlarms = new Stack(app, 'FullAlarms');
+  new LambdaRollout(fullAlarms, 'Api', {
+    function: inlineFunction(fullAlarms, 'ApiFn'),
+    healthChecks: Array.from({ length: 50 }, (_, i) => HealthCheck.alarm(cloudwatch.Alarm.fromAlarmName(fullAlarms, `Alarm${i + 1}`, `team-alarm-${i + 1}`))),
+  });
+
   result = checkedSynth(app);
+});
+
+test('a deployment group holds 50 alarms by default, CodeDeploy\'s quota', () => {
+  template('FullAlarms').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+    AlarmConfiguration: { Enabled: true, Alarms: Array.from({ length: 50 }, (_, i) => ({ Name: `team-alarm-${i + 1}` })) },
+  });
 });
 
 test('CloudFormation validates every template', () => {
@@ -352,8 +366,8 @@ describe('validation', () => {
     ['deployment group name with a slash', { deploymentGroupName: 'team/api' },
       "LambdaRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'team/api'"],
     ['maxAlarms 0', { maxAlarms: 0 }, 'LambdaRollout: maxAlarms must be an integer of at least 1, got 0'],
-    ['eleven alarms', { healthChecks: alarms(11) },
-      'LambdaRollout: healthChecks need 11 alarms, more than the 10 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
+    ['51 alarms, over CodeDeploy\'s quota of 50', { healthChecks: alarms(51) },
+      'LambdaRollout: healthChecks need 51 alarms, more than the 50 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
       + 'or give Lambda checks the same period and evaluationPeriods to share an alarm)'],
     ['rollback on alarm without a check', { healthChecks: [] },
       'LambdaRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
@@ -361,6 +375,40 @@ describe('validation', () => {
       'LambdaRollout: notifications.events InstanceFailure, DeploymentReady apply to server deployments only'],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as Partial<LambdaRolloutProps>)).toThrow(new Error(message));
+  });
+
+  describe('one alias of a name per function', () => {
+    const conflict = (first: string, second: string) => 'LambdaRollout: ' + `${first} already gives function Stack/Fn the alias 'live', `
+      + 'and a function has one alias of a name (CloudFormation would fail to create the second): '
+      + `give rollout ${second} another aliasName, or release the function with one rollout`;
+
+    test('two rollouts of one function with the default alias', () => {
+      const stack = new Stack(new App(), 'Stack');
+      const fn = inlineFunction(stack, 'Fn');
+      new LambdaRollout(stack, 'Api', { function: fn });
+      expect(() => new LambdaRollout(stack, 'Checkout', { function: fn, trafficShift: TrafficShift.allAtOnce() }))
+        .toThrow(new Error(conflict('rollout Stack/Api', 'Stack/Checkout')));
+    });
+
+    test('a rollout nested in a construct, and the function\'s own alias', () => {
+      const stack = new Stack(new App(), 'Stack');
+      const fn = inlineFunction(stack, 'Fn');
+      new LambdaRollout(new Construct(stack, 'Team'), 'Api', { function: fn, aliasName: 'live' });
+      expect(() => new LambdaRollout(stack, 'Checkout', { function: fn })).toThrow(new Error(conflict('rollout Stack/Team/Api', 'Stack/Checkout')));
+
+      const other = new Stack(new App(), 'Stack');
+      const own = inlineFunction(other, 'Fn');
+      own.addAlias('live');
+      expect(() => new LambdaRollout(other, 'Api', { function: own })).toThrow(new Error(conflict('alias Stack/Fn/Aliaslive', 'Stack/Api')));
+    });
+
+    test('two rollouts of one function with different aliases, or of two functions with the same alias', () => {
+      const stack = new Stack(new App(), 'Stack');
+      const fn = inlineFunction(stack, 'Fn');
+      new LambdaRollout(stack, 'Api', { function: fn });
+      expect(() => new LambdaRollout(stack, 'Canary', { function: fn, aliasName: 'canary' })).not.toThrow();
+      expect(() => new LambdaRollout(stack, 'Other', { function: inlineFunction(stack, 'OtherFn') })).not.toThrow();
+    });
   });
 
   test('every problem is reported at once', () => {
@@ -372,7 +420,8 @@ describe('validation', () => {
   });
 
   test('a raised quota allows more alarms, and no check is fine without rollback on alarm', () => {
-    expect(rollout({ healthChecks: alarms(11), maxAlarms: 20 })).not.toThrow();
+    expect(rollout({ healthChecks: alarms(50) })).not.toThrow();
+    expect(rollout({ healthChecks: alarms(51), maxAlarms: 60 })).not.toThrow();
     expect(rollout({ healthChecks: [], rollback: Rollback.on({ failure: true, stop: true }) })).not.toThrow();
   });
 

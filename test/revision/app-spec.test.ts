@@ -22,7 +22,7 @@ const FULL: ServerAppSpecProps = {
     {
       object: '/var/www/app',
       pattern: '*.sh',
-      except: ['skip.sh'],
+      excluded: ['skip.sh'],
       owner: 'app',
       group: 'www-data',
       mode: '0755',
@@ -156,7 +156,7 @@ describe('rendering', () => {
   });
 
   test('empty except and acls lists are kept: an empty ACL list replaces the existing ACLs', () => {
-    const yaml = AppSpec.server({ os: AppSpecOs.LINUX, permissions: [{ object: '/app', except: [], acls: [] }] }).toYaml();
+    const yaml = AppSpec.server({ os: AppSpecOs.LINUX, permissions: [{ object: '/app', excluded: [], acls: [] }] }).toYaml();
     expect(yaml).toEqual('version: 0.0\nos: linux\npermissions:\n  - object: /app\n    except: []\n    acls: []\n');
   });
 

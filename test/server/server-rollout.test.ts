@@ -380,6 +380,48 @@ describe('validation', () => {
     expect(create).toThrow(new Error(message));
   });
 
+  describe('Auto Scaling groups built from a launch template', () => {
+    const fleet = (templateProps: (scope: Stack) => Partial<ec2.LaunchTemplateProps> = () => ({})) => {
+      const stack = new Stack(new App(), 'Stack');
+      const vpc = new ec2.Vpc(stack, 'Vpc');
+      const launchTemplate = new ec2.LaunchTemplate(stack, 'Template', {
+        machineImage: ec2.MachineImage.latestAmazonLinux2023(), instanceType: new ec2.InstanceType('t3.micro'), ...templateProps(stack),
+      });
+      return { stack, group: new autoscaling.AutoScalingGroup(stack, 'Fleet', { vpc, launchTemplate }) };
+    };
+    const NO_ROLE = 'ServerRollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without an instance role, and the rollout grants '
+      + 'the instances read access to the revisions: create its ec2.LaunchTemplate with a role '
+      + "(role: new iam.Role(scope, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') })), "
+      + 'or import the group (AutoScalingGroup.fromAutoScalingGroupName) and grant its instance role yourself';
+    const NO_USER_DATA = 'ServerRollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without user data, and AgentInstallation.userData() '
+      + 'adds to it: create its ec2.LaunchTemplate with userData (ec2.UserData.forLinux()), or use AgentInstallation.systemsManager()';
+
+    test('without a role: what to pass, not aws-cdk-lib\'s error', () => {
+      const { stack, group } = fleet();
+      expect(() => new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group] })).toThrow(new Error(NO_ROLE));
+    });
+
+    test('without a role or user data, with the agent in user data: both at once', () => {
+      const { stack, group } = fleet();
+      expect(() => new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.userData() }))
+        .toThrow(new Error([NO_ROLE, NO_USER_DATA].join('\n')));
+    });
+
+    test('with a role and user data, the rollout grants the template\'s role and installs the agent at launch', () => {
+      const { stack, group } = fleet((scope) => ({
+        role: new iam.Role(scope, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+        userData: ec2.UserData.forLinux(),
+      }));
+      new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.userData() });
+      const synthesized = Template.fromStack(stack);
+      synthesized.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Roles: [{ Ref: logicalId(stack, 'InstanceRole') }],
+        Description: 'Lets the fleet download CodeDeploy revisions',
+      });
+      expect(JSON.stringify(synthesized.findResources('AWS::EC2::LaunchTemplate'))).toContain('dnf install -y ruby wget');
+    });
+  });
+
   test('every problem is reported at once', () => {
     expect(rollout({ maxAlarms: 0, deploymentGroupName: '' })).toThrow(new Error([
       'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none',
