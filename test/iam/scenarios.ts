@@ -33,6 +33,15 @@ function group(scope: Stack, network: ec2.IVpc, id = 'Web'): autoscaling.AutoSca
   });
 }
 
+/** An Auto Scaling group behind an Application Load Balancer's target group. */
+function albFleet(stack: Stack): { web: autoscaling.AutoScalingGroup; targets: elbv2.ApplicationTargetGroup } {
+  const network = vpc(stack);
+  const web = group(stack, network);
+  const targets = new elbv2.ApplicationTargetGroup(stack, 'WebTargets', { vpc: network, port: 80, targets: [web] });
+  new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc: network }).addListener('Http', { port: 80, defaultTargetGroups: [targets] });
+  return { web, targets };
+}
+
 /** Builds every scenario into `app`; returns the scenario names. */
 export function buildScenarios(app: App): string[] {
   const scenarios: Array<[string, (stack: Stack) => void, boolean]> = [
@@ -64,10 +73,7 @@ export function buildScenarios(app: App): string[] {
     // Servers: an Auto Scaling group behind an ALB, checks, notifications, suspended processes, the
     // termination hook, and a revision from an asset.
     ['ServerAlb', (stack) => {
-      const network = vpc(stack);
-      const web = group(stack, network);
-      const targets = new elbv2.ApplicationTargetGroup(stack, 'WebTargets', { vpc: network, port: 80, targets: [web] });
-      new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc: network }).addListener('Http', { port: 80, defaultTargetGroups: [targets] });
+      const { web, targets } = albFleet(stack);
       const rollout = new ServerRollout(stack, 'WebRollout', {
         autoScalingGroups: [web],
         loadBalancers: [codedeploy.LoadBalancer.application(targets)],
@@ -127,10 +133,7 @@ export function buildScenarios(app: App): string[] {
     }, true],
     // Servers: blue/green copies of one Auto Scaling group, with a release.
     ['ServerBlueGreen', (stack) => {
-      const network = vpc(stack);
-      const web = group(stack, network);
-      const targets = new elbv2.ApplicationTargetGroup(stack, 'WebTargets', { vpc: network, port: 80, targets: [web] });
-      new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc: network }).addListener('Http', { port: 80, defaultTargetGroups: [targets] });
+      const { web, targets } = albFleet(stack);
       const rollout = new ServerRollout(stack, 'WebRollout', {
         autoScalingGroups: [web],
         loadBalancers: [codedeploy.LoadBalancer.application(targets)],
