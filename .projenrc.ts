@@ -55,8 +55,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Handlers: bundled by esbuild; the SDK clients come with the Lambda runtime and are mocked in tests.
     'esbuild',
     '@aws-sdk/client-auto-scaling',
+    '@aws-sdk/client-cloudwatch',
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-lambda',
+    '@aws-sdk/client-ssm',
     '@types/aws-lambda',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
