@@ -6,6 +6,7 @@ export * from './health/notifications';
 export * from './health/rollback';
 export * from './health/rollout-options';
 export * from './lambda/lambda-rollout';
+export * from './lambda/smoke-test';
 export * from './server/server-rollout';
 export * from './server/revision-bucket';
 export * from './server/on-premises-instance-role';

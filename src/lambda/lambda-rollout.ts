@@ -1,14 +1,17 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
 import { errorRateAlarms } from './error-rate-alarms';
 import { newVersionAlarms } from './new-version-alarms';
+import { SmokeTest } from './smoke-test';
+import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
 import { TrafficShift } from '../config/traffic-shift';
 import { addAlarmActions, metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
@@ -78,6 +81,36 @@ export interface LambdaRolloutProps extends RolloutOptions {
   readonly postTrafficHook?: lambda.IFunction;
 
   /**
+   * An active test of the new version before any traffic moves: the library's hook (one function
+   * per stack) invokes the new version by its version number and fails the deployment on a
+   * function error, a timeout or a response that does not match. Not with `preTrafficHook`
+   * (CodeDeploy runs one BeforeAllowTraffic hook).
+   *
+   * @default - no smoke test
+   */
+  readonly smokeTest?: SmokeTest;
+
+  /**
+   * After a successful shift (the AfterAllowTraffic step, after `bakeTime`), the library's hook
+   * deletes the function's versions older than the newest `keepVersions`, never one an alias
+   * points to, at most 50 per deployment. An integer of at least 1. Not with `postTrafficHook`
+   * (CodeDeploy runs one AfterAllowTraffic hook).
+   *
+   * @default - versions are kept
+   */
+  readonly keepVersions?: number;
+
+  /**
+   * After the final shift, the library's hook keeps the deployment open this long, reading the
+   * rollout's alarms every minute, and fails it (so CodeDeploy rolls back) when one goes off.
+   * Whole minutes, 1 to 50 (a hook has one hour to report). Needs a health check; skipped under
+   * `ignoreAlarms`. Not with `postTrafficHook`.
+   *
+   * @default - the deployment ends at the final shift
+   */
+  readonly bakeTime?: Duration;
+
+  /**
    * The CodeDeploy application of the deployment group.
    *
    * @default - one Lambda application shared by every rollout in the stack
@@ -112,6 +145,10 @@ export class LambdaRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
+  /** The library's hook function of the stack, when `smokeTest`, `keepVersions` or `bakeTime` is used. */
+  public readonly trafficHook?: lambda.IFunction;
+  /** The SSM parameter holding this rollout's settings for the library's hook, when it is used. */
+  public readonly trafficHookSettings?: ssm.IStringParameter;
 
   constructor(scope: Construct, id: string, props: LambdaRolloutProps) {
     super(scope, id);
@@ -161,7 +198,13 @@ export class LambdaRollout extends Construct {
       postHook: props.postTrafficHook,
     });
 
-    const hooks = [props.preTrafficHook, props.postTrafficHook].filter((hook): hook is lambda.IFunction => hook !== undefined);
+    const wiring = usesTrafficHook(props) ? wireTrafficHook(this, props, {
+      function: props.function, aliasName, alias: this.alias, deploymentGroup: this.deploymentGroup, application: this.application, alarms: this.alarms,
+    }) : undefined;
+    this.trafficHook = wiring?.hook.function;
+    this.trafficHookSettings = wiring?.parameter;
+    const hooks = [props.preTrafficHook, props.postTrafficHook, wiring?.hook.function]
+      .filter((hook): hook is lambda.IFunction => hook !== undefined);
     this.notificationTopic = props.notifications?.bind(this);
     if (this.notificationTopic && props.notifications) {
       (this.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup).triggerConfigurations = [{
@@ -186,7 +229,7 @@ export class LambdaRollout extends Construct {
     // CloudFormation starts the deployment when it updates the alias; by then the alarms must
     // watch the new version, and the service role and hook roles must hold their permissions.
     this.alias.node.addDependency(...this.alarms.filter((alarm): alarm is cloudwatch.Alarm => alarm instanceof cloudwatch.Alarm),
-      permissionsPolicy, ...hooks);
+      permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
   }
 }
 
@@ -197,6 +240,7 @@ function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: 
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }
+  checkTrafficHookProps(problems, props, countAlarms(healthChecks));
   checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
   const serverOnly = props.notifications?._serverOnlyEvents ?? [];

@@ -198,3 +198,23 @@ export const BLUE_GREEN = {
  * (https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html)
  */
 export const LAMBDA_VPC = { securityGroups: { min: 1, max: 5 } } as const;
+
+/**
+ * The library's traffic hook (`smokeTest`, `keepVersions`, `bakeTime`).
+ *
+ * - A Lambda hook must report its verdict (PutLifecycleEventHookExecutionStatus) within an hour of
+ *   being invoked, or CodeDeploy fails the lifecycle event (User Guide, "AppSpec 'hooks' section"
+ *   for AWS Lambda deployments,
+ *   https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html#appspec-hooks-lambda):
+ *   a bake time leaves 10 of those 60 minutes for pruning versions, the hand-overs between
+ *   invocations and the report, hence at most 50 whole minutes.
+ * - Smoke-test invocations run one after another inside one 15-minute invocation of the hook
+ *   (Lambda's longest timeout, https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+ * - HTTP status codes are 3-digit integers from 100 to 599 (RFC 9110, section 15).
+ */
+export const TRAFFIC_HOOK = {
+  bakeTime: { min: 1, max: 50, unit: 'minutes' },
+  keepVersions: { min: 1 },
+  invocations: { min: 1, max: 100 },
+  statusCode: { min: 100, max: 599 },
+} as const;

@@ -77,3 +77,9 @@ export const DEFAULT_REVISION_DEPLOYER_LOG_RETENTION = RetentionDays.ONE_YEAR;
  * window for a manual rollback that keeps `cdk deploy` (which waits for the deployment) short.
  */
 export const DEFAULT_BLUE_GREEN_TERMINATION_WAIT = Duration.minutes(5);
+
+/** `SmokeTestInvokeOptions.payloads`: one invocation with an empty JSON object. */
+export const DEFAULT_SMOKE_TEST_PAYLOAD = '{}';
+
+/** The traffic hook's log retention, as the revision deployer's. */
+export const DEFAULT_TRAFFIC_HOOK_LOG_RETENTION = RetentionDays.ONE_YEAR;

@@ -1,0 +1,26 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { Clock } from '../shared/clock';
+import type { RetryOptions } from '../shared/retry';
+
+/** Everything the traffic hook touches outside itself: real in Lambda, fakes in tests. */
+export interface TrafficHookDependencies {
+  /** Built with `maxAttempts: 1` (the hook retries; see ../shared/retry.ts). */
+  readonly codedeploy: CodeDeployClient;
+  /** Short Lambda calls (versions, aliases, deletions, the hand-over): `maxAttempts: 1`, short timeouts. */
+  readonly lambda: LambdaClient;
+  /** The smoke test's invocations of the new version: `maxAttempts: 1`, no short request timeout (the hook aborts them itself). */
+  readonly invoker: LambdaClient;
+  readonly ssm: SSMClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly clock: Clock;
+  /** Uniform in [0, 1), for retry jitter. Default: `Math.random`. */
+  readonly random?: () => number;
+}
+
+/** The retry options every call of the hook uses. */
+export function hookRetry(deps: TrafficHookDependencies): RetryOptions {
+  return { sleep: deps.clock.sleep, random: deps.random };
+}

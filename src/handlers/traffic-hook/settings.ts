@@ -1,0 +1,21 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { DeploymentTarget } from './app-spec-target';
+import { settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings } from '../../private/traffic-hook-contract';
+import { RetryOptions, withRetry } from '../shared/retry';
+
+/** The rollout's settings, from its parameter (named after the function and alias the AppSpec names). */
+export async function loadSettings(ssm: SSMClient, target: DeploymentTarget, retry: RetryOptions): Promise<TrafficHookSettings> {
+  const name = settingsParameterName(target.functionName, target.alias);
+  const response = await withRetry('GetParameter', () => ssm.send(new GetParameterCommand({ Name: name })), retry);
+  const value = response.Parameter?.Value;
+  let settings: Partial<TrafficHookSettings> | undefined;
+  try {
+    settings = value === undefined ? undefined : JSON.parse(value);
+  } catch {
+    settings = undefined;
+  }
+  if (!settings || settings.version !== TRAFFIC_HOOK_SETTINGS_VERSION) {
+    throw new Error(`parameter ${name} holds no settings of version ${TRAFFIC_HOOK_SETTINGS_VERSION}`);
+  }
+  return settings as TrafficHookSettings;
+}

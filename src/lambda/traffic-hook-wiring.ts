@@ -1,0 +1,165 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import type { SmokeTest } from './smoke-test';
+import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
+import { TRAFFIC_HOOK } from '../private/codedeploy-limits';
+import { IAM_POLICY } from '../private/iam-limits';
+import { boundedArn, DESCRIBE_ALARMS, functionArn, RolloutStatement } from '../private/rollout-service-role';
+import { TrafficHook } from '../private/traffic-hook';
+import {
+  AfterTrafficSettings, SETTINGS_MAX_BYTES, settingsParameterName, TRAFFIC_HOOK_PARAMETER_PREFIX, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings,
+} from '../private/traffic-hook-contract';
+import { MINUTE_MILLIS, Problems } from '../private/validation';
+
+/** The rollout props the traffic hook serves. */
+export interface TrafficHookProps {
+  readonly smokeTest?: SmokeTest;
+  readonly keepVersions?: number;
+  readonly bakeTime?: Duration;
+  readonly preTrafficHook?: lambda.IFunction;
+  readonly postTrafficHook?: lambda.IFunction;
+  readonly ignoreAlarms?: boolean;
+}
+
+/** CloudWatch alarm names hold at most 255 characters (PutMetricAlarm, `AlarmName`): a token's bound in the settings. */
+const MAX_ALARM_NAME_LENGTH = 255;
+
+/** The longest parameter ARN of a rollout: the prefix, a 64-character function name and a 128-character alias. */
+const MAX_PARAMETER_ARN_LENGTH = IAM_POLICY.maxArnPrefixLength + 'ssm:parameter'.length + TRAFFIC_HOOK_PARAMETER_PREFIX.length + 1 + 64 + 1 + 128;
+
+export function usesTrafficHook(props: TrafficHookProps): boolean {
+  return props.smokeTest !== undefined || props.keepVersions !== undefined || props.bakeTime !== undefined;
+}
+
+/** Problems of the hook props that need nothing built: ranges and conflicts with the user's hooks. */
+export function checkTrafficHookProps(problems: Problems, props: TrafficHookProps, alarmCount: number): void {
+  if (props.smokeTest && props.preTrafficHook) {
+    problems.add('smokeTest and preTrafficHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: '
+      + 'test in preTrafficHook, or leave it out');
+  }
+  for (const [prop, given] of [['keepVersions', props.keepVersions !== undefined], ['bakeTime', props.bakeTime !== undefined]] as const) {
+    if (given && props.postTrafficHook) {
+      problems.add(`${prop} and postTrafficHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: `
+        + `leave out postTrafficHook, or ${prop}`);
+    }
+  }
+  if (props.keepVersions !== undefined) {
+    problems.integer('keepVersions', props.keepVersions, TRAFFIC_HOOK.keepVersions);
+  }
+  if (props.bakeTime !== undefined) {
+    problems.wholeDuration('bakeTime', props.bakeTime, MINUTE_MILLIS, TRAFFIC_HOOK.bakeTime);
+    if (alarmCount === 0) {
+      problems.add('bakeTime needs at least one health check: the bake watches the rollout\'s alarms');
+    }
+  }
+}
+
+/** What the wiring gives the rollout. */
+export interface TrafficHookWiring {
+  readonly hook: TrafficHook;
+  readonly parameter: ssm.StringParameter;
+  /** What the alias update must wait for: the parameter, the hook and its permissions. */
+  readonly dependencies: Construct[];
+}
+
+/**
+ * Makes the stack's traffic hook serve this rollout: the settings parameter, the hook as the
+ * alias update's BeforeAllowTraffic and/or AfterAllowTraffic hook, and the hook's permissions on
+ * this rollout's resources only.
+ */
+export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollout: {
+  readonly function: lambda.Function;
+  readonly aliasName: string;
+  readonly alias: lambda.Alias;
+  readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+  readonly application: codedeploy.ILambdaApplication;
+  readonly alarms: cloudwatch.IAlarm[];
+}): TrafficHookWiring {
+  const settings = hookSettings(props, rollout.alarms.map((alarm) => alarm.alarmName));
+  checkSettingsSize(settings);
+  const hook = TrafficHook.of(scope);
+  const parameter = new ssm.StringParameter(scope, 'TrafficHookSettings', {
+    parameterName: settingsParameterName(rollout.function.functionName, rollout.aliasName),
+    // The name starts with `/`, which CDK cannot see through the function name's token.
+    simpleName: false,
+    stringValue: Stack.of(scope).toJsonString(settings),
+    description: `Settings of the library's CodeDeploy hook for ${rollout.aliasName} (smoke test, bake time, version pruning)`,
+    tier: ssm.ParameterTier.STANDARD,
+  });
+
+  // The alias update names the hook itself: handing it to the deployment group as preHook/postHook
+  // would put a grant per rollout into the hook role's inline policy, a cliff at 10,240 characters.
+  const alias = rollout.alias.node.defaultChild as lambda.CfnAlias;
+  const update = alias.cfnOptions.updatePolicy!.codeDeployLambdaAliasUpdate!;
+  alias.cfnOptions.updatePolicy = {
+    codeDeployLambdaAliasUpdate: {
+      ...update,
+      beforeAllowTrafficHook: settings.beforeAllowTraffic ? hook.function.functionName : update.beforeAllowTrafficHook,
+      afterAllowTrafficHook: settings.afterAllowTraffic ? hook.function.functionName : update.afterAllowTrafficHook,
+    },
+  };
+  if (settings.beforeAllowTraffic && settings.afterAllowTraffic) {
+    hook.enableLifecycleLookup();
+  }
+
+  const fnArn = rollout.function.functionArn;
+  const groupArn = boundedArn(rollout.deploymentGroup.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength);
+  const statements: RolloutStatement[] = [
+    { actions: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'], resources: [groupArn] },
+    { actions: ['codedeploy:GetApplicationRevision'], resources: [boundedArn(rollout.application.applicationArn, IAM_POLICY.maxApplicationArnLength)] },
+    { actions: ['ssm:GetParameter'], resources: [boundedArn(parameter.parameterArn, MAX_PARAMETER_ARN_LENGTH)] },
+  ];
+  if (settings.beforeAllowTraffic) {
+    // Any version of this one function: the hook invokes the version being deployed, which is the
+    // previous one again when CloudFormation rolls the alias back.
+    statements.push({ actions: ['lambda:InvokeFunction'], resources: [functionArn(fnArn, '*')] });
+  }
+  if (props.keepVersions !== undefined) {
+    statements.push(
+      { actions: ['lambda:ListVersionsByFunction', 'lambda:ListAliases'], resources: [functionArn(fnArn)] },
+      // Versions only: DeleteFunction on the unqualified ARN would let it delete the whole function.
+      { actions: ['lambda:DeleteFunction'], resources: [functionArn(fnArn, '*')] },
+    );
+  }
+  if (settings.afterAllowTraffic?.alarmNames) {
+    statements.push(DESCRIBE_ALARMS);
+  }
+  const policy = hook.policies.grant({ statements });
+  if (settings.beforeAllowTraffic || props.keepVersions !== undefined) {
+    acknowledgeWildcardResource(policy, `${fnArn}:*`,
+      'The versions of one function (a version ARN ends in its number): the hook invokes the version being deployed and deletes old ones, never the function itself');
+  }
+  return { hook, parameter, dependencies: [parameter, policy, hook.basePolicy, hook.function] };
+}
+
+/** The rollout's settings; the bake is left out under `ignoreAlarms`, which deploys a fix while alarms fire. */
+function hookSettings(props: TrafficHookProps, alarmNames: string[]): TrafficHookSettings {
+  const after: AfterTrafficSettings = {
+    ...(props.bakeTime && !props.ignoreAlarms ? { bakeSeconds: props.bakeTime.toSeconds(), alarmNames } : {}),
+    ...(props.keepVersions !== undefined ? { keepVersions: props.keepVersions } : {}),
+  };
+  return {
+    version: TRAFFIC_HOOK_SETTINGS_VERSION,
+    ...(props.smokeTest ? { beforeAllowTraffic: { smokeTest: props.smokeTest._settings } } : {}),
+    ...(props.keepVersions !== undefined || props.bakeTime !== undefined ? { afterAllowTraffic: after } : {}),
+  };
+}
+
+/** The settings must fit one standard parameter; alarm names that are tokens count at their longest. */
+function checkSettingsSize(settings: TrafficHookSettings): void {
+  const bounded = settings.afterAllowTraffic?.alarmNames
+    ? { ...settings, afterAllowTraffic: { ...settings.afterAllowTraffic, alarmNames: settings.afterAllowTraffic.alarmNames
+      .map((name) => (Token.isUnresolved(name) ? 'x'.repeat(MAX_ALARM_NAME_LENGTH) : name)) } }
+    : settings;
+  const bytes = Buffer.byteLength(JSON.stringify(bounded), 'utf8');
+  if (bytes > SETTINGS_MAX_BYTES) {
+    const problems = new Problems('LambdaRollout');
+    problems.add(`the traffic hook's settings (smokeTest payloads, and ${MAX_ALARM_NAME_LENGTH} characters per alarm name bakeTime watches) `
+      + `must fit the ${SETTINGS_MAX_BYTES} bytes of an SSM parameter, got ${bytes} bytes`);
+    problems.throwIfAny();
+  }
+}

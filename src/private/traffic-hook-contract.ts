@@ -1,0 +1,69 @@
+/**
+ * What a `LambdaRollout` tells the library's traffic hook (the one hook function of a stack that
+ * runs smoke tests, bake times and version pruning): one SSM String parameter per rollout, which
+ * the hook finds from the function and alias the deployment's AppSpec names. Shared by both sides
+ * (the handler is bundled from src/handlers/), so it imports nothing.
+ *
+ * Why a parameter per rollout: a Lambda function's environment variables hold 4 KB in all
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), which a shared
+ * function would run out of after a few rollouts; a parameter gives each rollout its own 4 KB.
+ */
+
+/** Bumped if the settings' shape changes, so that a hook never misreads another version's settings. */
+export const TRAFFIC_HOOK_SETTINGS_VERSION = 1;
+
+/** Where the parameters live: `<prefix>/<function name>/<alias name>`. */
+export const TRAFFIC_HOOK_PARAMETER_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook';
+
+/**
+ * The parameter of one rollout. Function names (letters, digits, `-`, `_`) and alias names
+ * (letters, digits, `-`, `_`) use only characters SSM parameter names allow, and function names
+ * are unique per account and Region, so the name is too.
+ */
+export function settingsParameterName(functionName: string, aliasName: string): string {
+  return `${TRAFFIC_HOOK_PARAMETER_PREFIX}/${functionName}/${aliasName}`;
+}
+
+/**
+ * A standard SSM parameter's value holds at most 4 KB (Systems Manager API reference, PutParameter,
+ * `Value`: "Standard parameters have a value limit of 4 KB";
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html). Advanced
+ * parameters hold 8 KB but cost money per parameter and month, so the library stays at standard.
+ */
+export const SETTINGS_MAX_BYTES = 4096;
+
+/** How a smoke test's responses are judged besides "no function error". */
+export interface ResponseExpectation {
+  /** `subset`: every key of `value` is in the response with the same value (recursively); `equals`: the whole response. */
+  readonly match: 'subset' | 'equals';
+  readonly value: unknown;
+}
+
+/** Before any traffic moves: invoke the new version. */
+export interface SmokeTestSettings {
+  /** JSON documents as text, sent in turn. */
+  readonly payloads: string[];
+  /** Invocations in all, cycling through the payloads. */
+  readonly invocations: number;
+  readonly expectedResponse?: ResponseExpectation;
+}
+
+/** After the last shift: bake, then prune. */
+export interface AfterTrafficSettings {
+  /** How long to keep the deployment open, watching `alarmNames`. */
+  readonly bakeSeconds?: number;
+  /** The rollout's alarms, watched during the bake. */
+  readonly alarmNames?: string[];
+  /** Keep the newest N versions (and every version an alias points to); delete older ones. */
+  readonly keepVersions?: number;
+}
+
+/** One rollout's settings: the JSON value of its parameter. */
+export interface TrafficHookSettings {
+  readonly version: typeof TRAFFIC_HOOK_SETTINGS_VERSION;
+  readonly beforeAllowTraffic?: { readonly smokeTest: SmokeTestSettings };
+  readonly afterAllowTraffic?: AfterTrafficSettings;
+}
+
+/** At most this many versions are deleted in one AfterAllowTraffic step; the rest go in later deployments. */
+export const MAX_PRUNED_VERSIONS_PER_RUN = 50;
