@@ -199,7 +199,12 @@ export class LambdaRollout extends Construct {
     });
 
     const wiring = usesTrafficHook(props) ? wireTrafficHook(this, props, {
-      function: props.function, aliasName, alias: this.alias, deploymentGroup: this.deploymentGroup, application: this.application, alarms: this.alarms,
+      function: props.function,
+      aliasName,
+      alias: this.alias,
+      deploymentGroup: this.deploymentGroup,
+      application: this.application,
+      alarms: this.alarms,
     }) : undefined;
     this.trafficHook = wiring?.hook.function;
     this.trafficHookSettings = wiring?.parameter;

@@ -152,8 +152,14 @@ function hookSettings(props: TrafficHookProps, alarmNames: string[]): TrafficHoo
 /** The settings must fit one standard parameter; alarm names that are tokens count at their longest. */
 function checkSettingsSize(settings: TrafficHookSettings): void {
   const bounded = settings.afterAllowTraffic?.alarmNames
-    ? { ...settings, afterAllowTraffic: { ...settings.afterAllowTraffic, alarmNames: settings.afterAllowTraffic.alarmNames
-      .map((name) => (Token.isUnresolved(name) ? 'x'.repeat(MAX_ALARM_NAME_LENGTH) : name)) } }
+    ? {
+      ...settings,
+      afterAllowTraffic: {
+        ...settings.afterAllowTraffic,
+        alarmNames: settings.afterAllowTraffic.alarmNames
+          .map((name) => (Token.isUnresolved(name) ? 'x'.repeat(MAX_ALARM_NAME_LENGTH) : name)),
+      },
+    }
     : settings;
   const bytes = Buffer.byteLength(JSON.stringify(bounded), 'utf8');
   if (bytes > SETTINGS_MAX_BYTES) {

@@ -1,8 +1,8 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { getDeployment, isActive } from './deployment';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
+import { getDeployment, isActive } from './deployment';
 import { failed, LifecycleEvent, Verdict } from './lifecycle-event';
 import { REPORT_MARGIN_MS } from './smoke-test';
 import { logEvent } from '../shared/log';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { bake, BakeState, isBakeContinuation } from './bake';
-import { deploymentTarget, getDeployment, isActive } from './deployment';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
+import { deploymentTarget, getDeployment, isActive } from './deployment';
 import { failed, isLifecycleEvent, LifecycleEvent, succeeded, Verdict } from './lifecycle-event';
 import { pruneVersions } from './prune-versions';
 import { reportVerdict } from './report';
@@ -77,8 +77,10 @@ async function serve(deps: TrafficHookDependencies, context: Context, event: Lif
   if (after.keepVersions) {
     // Pruning is housekeeping: a version it could not delete never rolls back a healthy release.
     const pruned = await pruneVersions(deps, target, after.keepVersions);
-    return { verdict: succeeded(`kept the newest ${after.keepVersions} version(s); deleted ${pruned.deleted.length}`
-      + (pruned.error ? `, then stopped: ${pruned.error}` : '') + (pruned.left.length > 0 ? `; ${pruned.left.length} left for later runs` : '')) };
+    return {
+      verdict: succeeded(`kept the newest ${after.keepVersions} version(s); deleted ${pruned.deleted.length}`
+      + (pruned.error ? `, then stopped: ${pruned.error}` : '') + (pruned.left.length > 0 ? `; ${pruned.left.length} left for later runs` : '')),
+    };
   }
   return { verdict: succeeded(`baked ${(after.bakeSeconds ?? 0) / 60} minute(s) without an alarm`) };
 }

@@ -76,12 +76,14 @@ async function invokeOnce(
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), budgetMs);
       try {
-        return { response: await deps.invoker.send(new InvokeCommand({
-          FunctionName: target.functionName,
-          Qualifier: target.targetVersion,
-          InvocationType: 'RequestResponse',
-          Payload: Buffer.from(payload, 'utf8'),
-        }), { abortSignal: controller.signal }) };
+        return {
+          response: await deps.invoker.send(new InvokeCommand({
+            FunctionName: target.functionName,
+            Qualifier: target.targetVersion,
+            InvocationType: 'RequestResponse',
+            Payload: Buffer.from(payload, 'utf8'),
+          }), { abortSignal: controller.signal }),
+        };
       } catch (err) {
         if (TIMEOUTS.has(errorName(err))) return { error: err };
         throw err;
