@@ -14,6 +14,10 @@
  *   the Auto Scaling group takes (the User Guide's service role additions for launch templates:
  *   ec2:RunInstances, ec2:CreateTags, iam:PassRole).
  * - Each hook function, with its role: PutLifecycleEventHookExecutionStatus on its deployment group.
+ * - The library's traffic hook, with its function's role, for each rollout its settings parameter
+ *   names: every SDK command of src/handlers/traffic-hook (the suite checks them against the
+ *   handler's source) on that rollout's resources, as its settings use them, plus writing its logs
+ *   and invoking itself to hand a long bake over.
  * - The deployer, with its function's role: every SDK command of src/handlers (the suite checks the
  *   list below against the handlers' source), plus what CreateDeployment asks of the caller (the
  *   permissions reference's footnote 1: GetDeploymentConfig on the config and GetApplicationRevision or
@@ -24,6 +28,7 @@
 import { AppWorld, Resource, StackWorld } from './template-world';
 import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/private/deployment-group-contract';
 import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/private/revision-deployment-contract';
+import { settingsParameterName, TrafficHookSettings } from '../../src/private/traffic-hook-contract';
 
 /** One request an actor makes. */
 export interface Call {
@@ -84,11 +89,13 @@ function deploymentGroupCalls(stack: StackWorld, logicalId: string, group: Recor
       call('lambda:UpdateAlias', functionArn),
       call('lambda:GetProvisionedConcurrencyConfig', `${functionArn}:${stack.resolve(alias.Properties!.Name)}`),
     );
+    const trafficHook = trafficHookArn(stack, alias);
     for (const hook of [update.BeforeAllowTrafficHook, update.AfterAllowTrafficHook].filter((h) => h !== undefined)) {
       const hookArn = stack.functionArn(hook);
       calls.push(call('lambda:InvokeFunction', hookArn));
       const hookRole = functionRoleArn(stack, hookArn);
-      if (hookRole) {
+      // The library's traffic hook makes these calls and more: trafficHookCalls.
+      if (hookRole && hookArn !== trafficHook) {
         calls.push({
           actor: `hook ${hookArn} of ${stack.stackName}/${logicalId}`,
           roleArn: hookRole,
@@ -97,6 +104,9 @@ function deploymentGroupCalls(stack: StackWorld, logicalId: string, group: Recor
         });
       }
     }
+  }
+  for (const alias of aliases) {
+    calls.push(...trafficHookCalls(stack, logicalId, alias, applicationName, groupName));
   }
   if (aliases.length > 0) {
     return calls;
@@ -160,6 +170,65 @@ function deploymentGroupCalls(stack: StackWorld, logicalId: string, group: Recor
       calls.push(call('iam:PassRole', instanceRole, { 'iam:PassedToService': 'ec2.amazonaws.com' }));
     }
   }
+  return calls;
+}
+
+/** The settings parameter of the library's traffic hook for an alias, if the rollout uses it. */
+function trafficHookSettings(stack: StackWorld, alias: Resource): { arn: string; settings: TrafficHookSettings } | undefined {
+  const name = settingsParameterName(stack.resolve(alias.Properties!.FunctionName), stack.resolve(alias.Properties!.Name));
+  const parameter = Object.values(stack.resources).find((resource) => resource.Type === 'AWS::SSM::Parameter'
+    && stack.resolve(resource.Properties!.Name) === name);
+  return parameter ? { arn: stack.arn('ssm', `parameter${name}`), settings: JSON.parse(stack.resolve(parameter.Properties!.Value)) } : undefined;
+}
+
+/** The ARN of the library's traffic hook in the alias update, if the rollout uses it. */
+function trafficHookArn(stack: StackWorld, alias: Resource): string | undefined {
+  const found = trafficHookSettings(stack, alias);
+  const update = alias.UpdatePolicy!.CodeDeployLambdaAliasUpdate;
+  return found ? stack.functionArn(found.settings.beforeAllowTraffic ? update.BeforeAllowTrafficHook : update.AfterAllowTrafficHook) : undefined;
+}
+
+/** The library's traffic hook serving one rollout: what its handler calls, as the rollout's settings use them. */
+function trafficHookCalls(stack: StackWorld, logicalId: string, alias: Resource, applicationName: string, groupName: string): Call[] {
+  const found = trafficHookSettings(stack, alias);
+  if (!found) {
+    return [];
+  }
+  const { arn: parameterArn, settings } = found;
+  const hookArn = trafficHookArn(stack, alias)!;
+  const roleArn = functionRoleArn(stack, hookArn)!;
+  const actor = `the traffic hook serving ${stack.stackName}/${logicalId}`;
+  const call = (action: string, resource: string): Call => ({ actor, roleArn, action, resource });
+  const groupArn = stack.arn('codedeploy', `deploymentgroup:${applicationName}/${groupName}`);
+  const functionArn = stack.functionArn(alias.Properties!.FunctionName);
+  const calls = [
+    call('codedeploy:GetDeployment', groupArn),
+    call('codedeploy:PutLifecycleEventHookExecutionStatus', groupArn),
+    call('codedeploy:GetApplicationRevision', stack.arn('codedeploy', `application:${applicationName}`)),
+    call('ssm:GetParameter', parameterArn),
+  ];
+  if (settings.beforeAllowTraffic && settings.afterAllowTraffic) {
+    calls.push(call('codedeploy:ListDeploymentTargets', '*'), call('codedeploy:BatchGetDeploymentTargets', '*'));
+  }
+  if (settings.beforeAllowTraffic) {
+    // The version being deployed, by its number.
+    calls.push(call('lambda:InvokeFunction', `${functionArn}:${stack.resolve(alias.Properties!.FunctionVersion)}`));
+  }
+  const after = settings.afterAllowTraffic;
+  if (after?.keepVersions) {
+    calls.push(
+      call('lambda:ListVersionsByFunction', functionArn),
+      call('lambda:ListAliases', functionArn),
+      call('lambda:DeleteFunction', `${functionArn}:1`),
+    );
+  }
+  for (const alarmName of after?.alarmNames ?? []) {
+    calls.push(call('cloudwatch:DescribeAlarms', stack.arn('cloudwatch', `alarm:${alarmName}`)));
+  }
+  const functionId = logicalIdOfFunction(stack, hookArn);
+  const logGroupName = stack.resolve(stack.resource(functionId).Properties!.LoggingConfig.LogGroup);
+  const stream = stack.arn('logs', `log-group:${logGroupName}:log-stream:2026/12/01/[$LATEST]0123456789abcdef`);
+  calls.push(call('lambda:InvokeFunction', hookArn), call('logs:CreateLogStream', stream), call('logs:PutLogEvents', stream));
   return calls;
 }
 

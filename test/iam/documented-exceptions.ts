@@ -14,10 +14,11 @@ export interface DocumentedResourceType {
 
 export const DOCUMENTED_RESOURCE_TYPES: DocumentedResourceType[] = [
   {
-    // Actions whose API takes a function version or alias (a `Qualifier`, or a qualified name).
+    // Actions whose API takes a function version or alias (a `Qualifier`, or a qualified name);
+    // DeleteFunction's `Qualifier` names the version to delete (Lambda API reference, DeleteFunction).
     actions: [
       'lambda:InvokeFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration',
-      'lambda:GetPolicy', 'lambda:AddPermission', 'lambda:RemovePermission',
+      'lambda:GetPolicy', 'lambda:AddPermission', 'lambda:RemovePermission', 'lambda:DeleteFunction',
     ],
     arnFormat: 'arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Qualifier}',
     insteadOfWildcardOnly: false,

@@ -67,17 +67,22 @@ describe.each(APPS.map(([name]) => name))('%s', (name) => {
 test('the scenario matrix covers every construct and option it names', () => {
   const app = new App();
   expect(buildScenarios(app)).toEqual([
-    'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
+    'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'LambdaTrafficHook', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
     'ServerKmsBucket', 'ServerGitHub', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
   ]);
   expect(Stack.isStack(app.node.findChild('LambdaDefaults'))).toBe(true);
 });
 
+/** Whether a file of src/handlers belongs to the library's traffic hook (the rest is the deployer's). */
+const isTrafficHookFile = (file: string) => file.startsWith('traffic-hook');
+
 /** `new XCommand(` in the handlers' source, as the IAM action each command is authorized as. */
-function handlerActions(): string[] {
+function handlerActions(ofFile: (file: string) => boolean): string[] {
   const root = join(__dirname, '..', '..', 'src', 'handlers');
-  const files = readdirSync(root, { recursive: true, encoding: 'utf-8' }).filter((file) => file.endsWith('.ts'));
-  const prefixes: Record<string, string> = { 'client-codedeploy': 'codedeploy', 'client-lambda': 'lambda', 'client-auto-scaling': 'autoscaling' };
+  const files = readdirSync(root, { recursive: true, encoding: 'utf-8' }).filter((file) => file.endsWith('.ts') && ofFile(file));
+  const prefixes: Record<string, string> = {
+    'client-codedeploy': 'codedeploy', 'client-lambda': 'lambda', 'client-auto-scaling': 'autoscaling', 'client-ssm': 'ssm', 'client-cloudwatch': 'cloudwatch',
+  };
   return [...new Set(files.flatMap((file) => {
     const source = readFileSync(join(root, file), 'utf-8');
     return [...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/(client-[a-z-]+)'/g)].flatMap(([, names, client]) => names.split(',')
@@ -89,9 +94,21 @@ function handlerActions(): string[] {
 test('every SDK command the handlers send is a call the suite simulates for the deployer', () => {
   const deployerActions = new Set(reports['scenario matrix'].simulatedCalls
     .filter((call) => call.actor.startsWith('the deployer')).map((call) => call.action));
-  const actions = handlerActions();
+  const actions = handlerActions((file) => !isTrafficHookFile(file));
   expect(actions.length).toBeGreaterThanOrEqual(12);
   expect(actions.filter((action) => !deployerActions.has(action))).toEqual([]);
+});
+
+test('every SDK command the traffic hook sends is a call the suite simulates for the traffic hook', () => {
+  const hookActions = new Set(reports['scenario matrix'].simulatedCalls
+    .filter((call) => call.actor.startsWith('the traffic hook')).map((call) => call.action));
+  const actions = handlerActions(isTrafficHookFile);
+  expect(actions).toEqual([
+    'cloudwatch:DescribeAlarms', 'codedeploy:BatchGetDeploymentTargets', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment',
+    'codedeploy:ListDeploymentTargets', 'codedeploy:PutLifecycleEventHookExecutionStatus', 'lambda:DeleteFunction', 'lambda:InvokeFunction',
+    'lambda:ListAliases', 'lambda:ListVersionsByFunction', 'ssm:GetParameter',
+  ]);
+  expect(actions.filter((action) => !hookActions.has(action))).toEqual([]);
 });
 
 test('the matrix simulates the calls of every actor: CodeDeploy for Lambda, servers and blue/green, the hooks, the deployer', () => {

@@ -10,8 +10,8 @@ import {
 } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AutoScalingProcess, BundleType, HealthCheck, HealthyHosts, LambdaRollout, Notifications, OnPremisesInstanceRole, Revision, RevisionBucket,
-  Rollback, ServerRollout, TrafficShift,
+  AutoScalingProcess, BundleType, HealthCheck, HealthyHosts, LambdaRollout, Notifications, OnPremisesInstanceRole, ResponseMatch, Revision,
+  RevisionBucket, Rollback, ServerRollout, SmokeTest, TrafficShift,
 } from '../../src';
 
 const SITE_WITH_APPSPEC = join(__dirname, '..', 'revision', 'fixtures', 'site-with-appspec');
@@ -69,6 +69,18 @@ export function buildScenarios(app: App): string[] {
         application: codedeploy.LambdaApplication.fromLambdaApplicationName(stack, 'App', 'team-app'),
         serviceRole: role,
       });
+    }, true],
+    // Lambda: the library's traffic hook in both lifecycle events (a smoke test, a bake, pruning),
+    // in one (a smoke test only), and beside the user's own pre-traffic hook (pruning only).
+    ['LambdaTrafficHook', (stack) => {
+      new LambdaRollout(stack, 'Api', {
+        function: fn(stack, 'Fn'),
+        smokeTest: SmokeTest.invoke({ payloads: ['{"path":"/health"}'], invocations: 3, expectedResponse: ResponseMatch.statusCode(200) }),
+        keepVersions: 5,
+        bakeTime: Duration.minutes(15),
+      });
+      new LambdaRollout(stack, 'Worker', { function: fn(stack, 'WorkerFn'), smokeTest: SmokeTest.invoke() });
+      new LambdaRollout(stack, 'Batch', { function: fn(stack, 'BatchFn'), preTrafficHook: fn(stack, 'BatchCheck'), keepVersions: 2 });
     }, true],
     // Servers: an Auto Scaling group behind an ALB, checks, notifications, suspended processes, the
     // termination hook, and a revision from an asset.

@@ -51,6 +51,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
   'AWS::ElasticLoadBalancing::LoadBalancer': 'LoadBalancerName',
   'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+  'AWS::SSM::Parameter': 'Name',
 };
 
 /** A stand-in id where CloudFormation returns one the template cannot know (an ELB's, a key's). */
