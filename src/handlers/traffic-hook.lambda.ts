@@ -4,6 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SYSTEM_CLOCK } from './shared/clock';
 import { createTrafficHookHandler } from './traffic-hook/handler';
+import { SETTINGS_PREFIX_ENV } from '../private/traffic-hook-contract';
 
 /**
  * The library's CodeDeploy hook of a stack's Lambda rollouts (bundled by esbuild; the Node.js
@@ -23,4 +24,5 @@ export const handler = createTrafficHookHandler({
   ssm: new SSMClient(shortCalls),
   cloudwatch: new CloudWatchClient(shortCalls),
   clock: SYSTEM_CLOCK,
+  settingsPrefix: process.env[SETTINGS_PREFIX_ENV] ?? '',
 });

@@ -204,6 +204,7 @@ export class LambdaRollout extends Construct {
       alias: this.alias,
       deploymentGroup: this.deploymentGroup,
       application: this.application,
+      sharedApplication: props.application === undefined,
       alarms: this.alarms,
     }) : undefined;
     this.trafficHook = wiring?.hook.function;

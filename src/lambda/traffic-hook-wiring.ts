@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +11,7 @@ import { IAM_POLICY } from '../private/iam-limits';
 import { boundedArn, DESCRIBE_ALARMS, functionArn, RolloutStatement } from '../private/rollout-service-role';
 import { TrafficHook } from '../private/traffic-hook';
 import {
-  AfterTrafficSettings, SETTINGS_MAX_BYTES, settingsParameterName, TRAFFIC_HOOK_PARAMETER_PREFIX, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings,
+  AfterTrafficSettings, SETTINGS_MAX_BYTES, settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings,
 } from '../private/traffic-hook-contract';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
 
@@ -27,9 +27,6 @@ export interface TrafficHookProps {
 
 /** CloudWatch alarm names hold at most 255 characters (PutMetricAlarm, `AlarmName`): a token's bound in the settings. */
 const MAX_ALARM_NAME_LENGTH = 255;
-
-/** The longest parameter ARN of a rollout: the prefix, a 64-character function name and a 128-character alias. */
-const MAX_PARAMETER_ARN_LENGTH = IAM_POLICY.maxArnPrefixLength + 'ssm:parameter'.length + TRAFFIC_HOOK_PARAMETER_PREFIX.length + 1 + 64 + 1 + 128;
 
 export function usesTrafficHook(props: TrafficHookProps): boolean {
   return props.smokeTest !== undefined || props.keepVersions !== undefined || props.bakeTime !== undefined;
@@ -77,13 +74,16 @@ export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollo
   readonly alias: lambda.Alias;
   readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   readonly application: codedeploy.ILambdaApplication;
+  /** Whether `application` is the stack's shared one, which only this stack's rollouts have groups in. */
+  readonly sharedApplication: boolean;
   readonly alarms: cloudwatch.IAlarm[];
 }): TrafficHookWiring {
   const settings = hookSettings(props, rollout.alarms.map((alarm) => alarm.alarmName));
   checkSettingsSize(settings);
   const hook = TrafficHook.of(scope);
+  const stack = Stack.of(scope);
   const parameter = new ssm.StringParameter(scope, 'TrafficHookSettings', {
-    parameterName: settingsParameterName(rollout.function.functionName, rollout.aliasName),
+    parameterName: settingsParameterName(hook.settingsPrefix, rollout.function.functionName, rollout.aliasName),
     // The name starts with `/`, which CDK cannot see through the function name's token.
     simpleName: false,
     stringValue: Stack.of(scope).toJsonString(settings),
@@ -107,28 +107,38 @@ export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollo
   }
 
   const fnArn = rollout.function.functionArn;
-  const groupArn = boundedArn(rollout.deploymentGroup.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength);
+  // The groups of the stack's shared application are all this stack's rollouts: one grant covers
+  // them all, so the shared policies do not grow with every rollout. An application passed in may
+  // hold other stacks' groups: then this group only.
+  const groups = rollout.sharedApplication
+    ? stack.formatArn({ service: 'codedeploy', resource: 'deploymentgroup', resourceName: `${rollout.application.applicationName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
+    : rollout.deploymentGroup.deploymentGroupArn;
   const statements: RolloutStatement[] = [
-    { actions: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'], resources: [groupArn] },
+    { actions: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'], resources: [boundedArn(groups, IAM_POLICY.maxDeploymentGroupArnLength)] },
     { actions: ['codedeploy:GetApplicationRevision'], resources: [boundedArn(rollout.application.applicationArn, IAM_POLICY.maxApplicationArnLength)] },
-    { actions: ['ssm:GetParameter'], resources: [boundedArn(parameter.parameterArn, MAX_PARAMETER_ARN_LENGTH)] },
   ];
-  if (settings.beforeAllowTraffic) {
-    // Any version of this one function: the hook invokes the version being deployed, which is the
-    // previous one again when CloudFormation rolls the alias back.
-    statements.push({ actions: ['lambda:InvokeFunction'], resources: [functionArn(fnArn, '*')] });
+  // Any version of this one function: the hook invokes the version being deployed (which is the
+  // previous one again when CloudFormation rolls the alias back) and deletes old ones. One
+  // statement for both keeps each function's ARN once in the shared policies.
+  const versionActions = [
+    ...(settings.beforeAllowTraffic ? ['lambda:InvokeFunction'] : []),
+    ...(props.keepVersions !== undefined ? ['lambda:DeleteFunction'] : []),
+  ];
+  if (versionActions.length > 0) {
+    statements.push({ actions: versionActions, resources: [functionArn(fnArn, '*')] });
   }
   if (props.keepVersions !== undefined) {
-    statements.push(
-      { actions: ['lambda:ListVersionsByFunction', 'lambda:ListAliases'], resources: [functionArn(fnArn)] },
-      // Versions only: DeleteFunction on the unqualified ARN would let it delete the whole function.
-      { actions: ['lambda:DeleteFunction'], resources: [functionArn(fnArn, '*')] },
-    );
+    // Versions only for DeleteFunction (above): on the unqualified ARN it would delete the whole function.
+    statements.push({ actions: ['lambda:ListVersionsByFunction', 'lambda:ListAliases'], resources: [functionArn(fnArn)] });
   }
   if (settings.afterAllowTraffic?.alarmNames) {
     statements.push(DESCRIBE_ALARMS);
   }
   const policy = hook.policies.grant({ statements });
+  if (rollout.sharedApplication) {
+    acknowledgeWildcardResource(policy, groups,
+      'The deployment groups of the stack\'s shared CodeDeploy application, which holds only this stack\'s rollouts: one grant for any number of them');
+  }
   if (settings.beforeAllowTraffic || props.keepVersions !== undefined) {
     acknowledgeWildcardResource(policy, `${fnArn}:*`,
       'The versions of one function (a version ARN ends in its number): the hook invokes the version being deployed and deletes old ones, never the function itself');

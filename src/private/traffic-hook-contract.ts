@@ -12,16 +12,27 @@
 /** Bumped if the settings' shape changes, so that a hook never misreads another version's settings. */
 export const TRAFFIC_HOOK_SETTINGS_VERSION = 1;
 
-/** Where the parameters live: `<prefix>/<function name>/<alias name>`. */
+/** Where the parameters live: `<prefix>/<stack name>/<function name>/<alias name>`. */
 export const TRAFFIC_HOOK_PARAMETER_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook';
 
+/** The environment variable that tells the hook its stack's prefix (one short value, whatever the number of rollouts). */
+export const SETTINGS_PREFIX_ENV = 'SETTINGS_PREFIX';
+
 /**
- * The parameter of one rollout. Function names (letters, digits, `-`, `_`) and alias names
- * (letters, digits, `-`, `_`) use only characters SSM parameter names allow, and function names
- * are unique per account and Region, so the name is too.
+ * The prefix of one stack's parameters: the hook may read the parameters under it and no other,
+ * one grant for every rollout of the stack.
  */
-export function settingsParameterName(functionName: string, aliasName: string): string {
-  return `${TRAFFIC_HOOK_PARAMETER_PREFIX}/${functionName}/${aliasName}`;
+export function settingsPrefix(stackName: string): string {
+  return `${TRAFFIC_HOOK_PARAMETER_PREFIX}/${stackName}`;
+}
+
+/**
+ * The parameter of one rollout. Stack names (letters, digits, `-`), function names and alias
+ * names (letters, digits, `-`, `_`) use only characters SSM parameter names allow, and function
+ * names are unique per account and Region, so the name is too.
+ */
+export function settingsParameterName(prefix: string, functionName: string, aliasName: string): string {
+  return `${prefix}/${functionName}/${aliasName}`;
 }
 
 /**

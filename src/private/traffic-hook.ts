@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { acknowledgeWildcardResource } from './acknowledge-wildcard';
 import { DEFAULT_TRAFFIC_HOOK_LOG_RETENTION } from './defaults';
 import { RolloutPolicies } from './rollout-service-role';
+import { SETTINGS_PREFIX_ENV, settingsPrefix } from './traffic-hook-contract';
 import { TrafficHookFunction } from '../handlers/traffic-hook-function';
 
 /** Construct id of the hook shared by every rollout of a stack that uses it. */
@@ -36,14 +37,18 @@ export class TrafficHook extends Construct {
   public readonly function: TrafficHookFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
-  /** Logging and invoking itself (a bake longer than one invocation): every rollout waits for it. */
+  /** Logging, reading the stack's settings parameters and invoking itself (a bake longer than one invocation): every rollout waits for it. */
   public readonly basePolicy: iam.ManagedPolicy;
   /** Each rollout's permissions, on exact ARNs. */
   public readonly policies: RolloutPolicies;
+  /** Where the rollouts' settings parameters are: `<prefix>/<function name>/<alias name>`. */
+  public readonly settingsPrefix: string;
   private lifecycleLookup = false;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
+    const stack = Stack.of(this);
+    this.settingsPrefix = settingsPrefix(stack.stackName);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the smoke tests, bake times and version pruning of the Lambda rollouts of this stack',
@@ -59,17 +64,23 @@ export class TrafficHook extends Construct {
       memorySize: 256,
       // A smoke test or a bake runs within one invocation as long as Lambda allows; a longer bake continues in the next.
       timeout: Duration.minutes(15),
+      environment: { [SETTINGS_PREFIX_ENV]: this.settingsPrefix },
     });
+    const parameters = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${this.settingsPrefix.slice(1)}/*` });
     // As for the revision deployer: a statement naming the function may not sit in the role's
     // default policy, which the function depends on; the rollouts depend on this one instead.
     this.basePolicy = new iam.ManagedPolicy(this, 'BasePolicy', {
-      description: 'Lets the traffic hook write its logs and continue a long bake in a new invocation',
+      description: 'Lets the traffic hook write its logs, read the settings of this stack\'s rollouts and continue a long bake in a new invocation',
       roles: [this.role],
       statements: [
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
         new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+        // One grant for every rollout of the stack: their parameters, under the stack's own prefix.
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameters] }),
       ],
     });
+    acknowledgeWildcardResource(this.basePolicy, parameters,
+      'The settings parameters of this stack\'s rollouts, under a prefix named after the stack: one grant for any number of rollouts');
     acknowledgeWildcardResource(this.basePolicy, this.logGroup.logGroupArn,
       'A log group ARN ends in :* to cover its log streams; this is the traffic hook\'s own log group');
     this.policies = new RolloutPolicies(this, 'RolloutPolicies', this.role, HOOK_WILDCARD_REASON);

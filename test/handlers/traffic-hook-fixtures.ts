@@ -8,6 +8,8 @@ import { createTrafficHookHandler, TrafficHookHandler } from '../../src/handlers
 import { TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings } from '../../src/private/traffic-hook-contract';
 
 export const HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Stack-TrafficHookFunction';
+/** The stack's prefix, as the hook's environment gives it. */
+export const SETTINGS_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook/Stack';
 export const EVENT = { DeploymentId: 'd-HOOK00001', LifecycleEventHookExecutionId: 'hook-execution-1' };
 
 /** The AppSpec CloudFormation passes for an alias update, as JSON. */
@@ -55,7 +57,7 @@ export function hookHarness() {
     ssm: mockClient(clients.ssm),
     cloudwatch: mockClient(clients.cloudwatch),
   };
-  const handler: TrafficHookHandler = createTrafficHookHandler({ ...clients, clock, random: () => 0.5 });
+  const handler: TrafficHookHandler = createTrafficHookHandler({ ...clients, clock, random: () => 0.5, settingsPrefix: SETTINGS_PREFIX });
   const invoke = (payload: unknown, durationMs?: number) => handler(payload, {
     ...invocationContext(clock, durationMs), invokedFunctionArn: HOOK_ARN,
   });

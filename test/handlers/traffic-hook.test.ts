@@ -1,9 +1,10 @@
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, StateValue } from '@aws-sdk/client-cloudwatch';
 import {
-  BatchGetDeploymentTargetsCommand, GetApplicationRevisionCommand, GetDeploymentCommand, ListDeploymentTargetsCommand,
+  BatchGetDeploymentTargetsCommand, DeploymentStatus, GetApplicationRevisionCommand, GetDeploymentCommand, GetDeploymentCommandOutput,
+  ListDeploymentTargetsCommand,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
-import { DeleteFunctionCommand, InvokeCommand, ListAliasesCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
+import { DeleteFunctionCommand, InvokeCommand, InvokeCommandOutput, ListAliasesCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import 'aws-sdk-client-mock-jest';
 import { serviceError } from './revision-deployment-fixtures';
@@ -33,7 +34,7 @@ function given(h: Harness, hookSettings: TrafficHookSettings, appSpec: string = 
       revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } },
     },
   });
-  h.mocks.ssm.on(GetParameterCommand, { Name: '/cdk-codedeploy-rollouts/traffic-hook/api-fn/live' })
+  h.mocks.ssm.on(GetParameterCommand, { Name: '/cdk-codedeploy-rollouts/traffic-hook/Stack/api-fn/live' })
     .resolves({ Parameter: { Value: JSON.stringify(hookSettings) } });
   h.mocks.codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
 }
@@ -51,8 +52,8 @@ function verdictReason(): string {
   return String(loggedEvents(log).find((line) => line.event === 'verdict')?.reason);
 }
 
-function answer(body: unknown, functionError?: string) {
-  return { StatusCode: 200, FunctionError: functionError, Payload: Buffer.from(JSON.stringify(body)) as unknown as Uint8Array };
+function answer(body: unknown, functionError?: string): InvokeCommandOutput {
+  return { StatusCode: 200, FunctionError: functionError, Payload: Buffer.from(JSON.stringify(body)) as unknown as InvokeCommandOutput['Payload'], $metadata: {} };
 }
 
 describe('the deployment target', () => {
@@ -206,7 +207,7 @@ describe('errors of its own', () => {
 
     await h.invoke(EVENT);
 
-    expect(verdictReason()).toBe('the traffic hook failed: Error: parameter /cdk-codedeploy-rollouts/traffic-hook/api-fn/live holds no settings of version 1');
+    expect(verdictReason()).toBe('the traffic hook failed: Error: parameter /cdk-codedeploy-rollouts/traffic-hook/Stack/api-fn/live holds no settings of version 1');
   });
 
   test('a deployment that is over gets no report', async () => {
@@ -368,7 +369,7 @@ describe('pruning (AfterAllowTraffic)', () => {
 describe('bake time (AfterAllowTraffic)', () => {
   const baking = settings({ afterAllowTraffic: { bakeSeconds: 600, alarmNames: ['api-errors'] } });
 
-  function alarm(h: Harness, ...states: string[]): void {
+  function alarm(h: Harness, ...states: StateValue[]): void {
     let chain = h.mocks.cloudwatch.on(DescribeAlarmsCommand, { AlarmNames: ['api-errors'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
     for (const state of states) {
       chain = chain.resolvesOnce({ MetricAlarms: [{ AlarmName: 'api-errors', StateValue: state }] });
@@ -428,8 +429,12 @@ describe('bake time (AfterAllowTraffic)', () => {
     const h = hookHarness();
     given(h, baking);
     alarm(h, 'OK');
-    const info = (status: string) => ({ deploymentInfo: { deploymentId: EVENT.DeploymentId, status, revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC_JSON } } } });
-    h.mocks.codedeploy.on(GetDeploymentCommand).resolvesOnce(info('InProgress')).resolvesOnce(info('InProgress')).resolvesOnce(info('InProgress')).resolves(info('Stopped'));
+    const info = (status: DeploymentStatus): GetDeploymentCommandOutput => ({
+      deploymentInfo: { deploymentId: EVENT.DeploymentId, status, revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC_JSON } } },
+      $metadata: {},
+    });
+    h.mocks.codedeploy.on(GetDeploymentCommand)
+      .resolvesOnce(info('InProgress')).resolvesOnce(info('InProgress')).resolvesOnce(info('InProgress')).resolves(info('Stopped'));
 
     await h.invoke(EVENT);
 

@@ -28,7 +28,7 @@
 import { AppWorld, Resource, StackWorld } from './template-world';
 import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/private/deployment-group-contract';
 import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/private/revision-deployment-contract';
-import { settingsParameterName, TrafficHookSettings } from '../../src/private/traffic-hook-contract';
+import { settingsParameterName, settingsPrefix, TrafficHookSettings } from '../../src/private/traffic-hook-contract';
 
 /** One request an actor makes. */
 export interface Call {
@@ -175,7 +175,8 @@ function deploymentGroupCalls(stack: StackWorld, logicalId: string, group: Recor
 
 /** The settings parameter of the library's traffic hook for an alias, if the rollout uses it. */
 function trafficHookSettings(stack: StackWorld, alias: Resource): { arn: string; settings: TrafficHookSettings } | undefined {
-  const name = settingsParameterName(stack.resolve(alias.Properties!.FunctionName), stack.resolve(alias.Properties!.Name));
+  const name = settingsParameterName(settingsPrefix(stack.stackName),
+    stack.resolve(alias.Properties!.FunctionName), stack.resolve(alias.Properties!.Name));
   const parameter = Object.values(stack.resources).find((resource) => resource.Type === 'AWS::SSM::Parameter'
     && stack.resolve(resource.Properties!.Name) === name);
   return parameter ? { arn: stack.arn('ssm', `parameter${name}`), settings: JSON.parse(stack.resolve(parameter.Properties!.Value)) } : undefined;

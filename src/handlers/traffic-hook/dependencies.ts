@@ -16,6 +16,8 @@ export interface TrafficHookDependencies {
   readonly ssm: SSMClient;
   readonly cloudwatch: CloudWatchClient;
   readonly clock: Clock;
+  /** Where the stack's settings parameters are (`SETTINGS_PREFIX`). */
+  readonly settingsPrefix: string;
   /** Uniform in [0, 1), for retry jitter. Default: `Math.random`. */
   readonly random?: () => number;
 }

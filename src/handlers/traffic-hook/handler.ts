@@ -55,7 +55,7 @@ async function serve(deps: TrafficHookDependencies, context: Context, event: Lif
     return { none: `deployment ${event.DeploymentId} is ${deployment.status}` };
   }
   const target = await deploymentTarget(deps.codedeploy, deployment, retry);
-  const settings = await loadSettings(deps.ssm, target, retry);
+  const settings = await loadSettings(deps.ssm, deps.settingsPrefix, target, retry);
   const lifecycle = bakeState ? 'AfterAllowTraffic' : await runningLifecycleEvent(deps.codedeploy, event.DeploymentId, settings, retry);
   logEvent('serving', { deploymentId: event.DeploymentId, lifecycle, functionName: target.functionName, alias: target.alias, targetVersion: target.targetVersion });
 

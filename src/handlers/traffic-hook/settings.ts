@@ -3,9 +3,9 @@ import type { DeploymentTarget } from './app-spec-target';
 import { settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings } from '../../private/traffic-hook-contract';
 import { RetryOptions, withRetry } from '../shared/retry';
 
-/** The rollout's settings, from its parameter (named after the function and alias the AppSpec names). */
-export async function loadSettings(ssm: SSMClient, target: DeploymentTarget, retry: RetryOptions): Promise<TrafficHookSettings> {
-  const name = settingsParameterName(target.functionName, target.alias);
+/** The rollout's settings, from its parameter (named after the stack's prefix, and the function and alias the AppSpec names). */
+export async function loadSettings(ssm: SSMClient, prefix: string, target: DeploymentTarget, retry: RetryOptions): Promise<TrafficHookSettings> {
+  const name = settingsParameterName(prefix, target.functionName, target.alias);
   const response = await withRetry('GetParameter', () => ssm.send(new GetParameterCommand({ Name: name })), retry);
   const value = response.Parameter?.Value;
   let settings: Partial<TrafficHookSettings> | undefined;
