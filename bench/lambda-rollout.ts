@@ -12,7 +12,12 @@
  * stack, divided by N) and finds the largest N that fits CloudFormation's 500-resource stack
  * limit, verified by synthesizing that N and N + 1.
  *
- * Run: ts-node --project test/tsconfig.json bench/lambda-rollout.ts   (BENCH_RUNS=<n> to change RUNS)
+ * Last, it counts what the library's traffic hook costs (`smokeTest`, `keepVersions`, `bakeTime`):
+ * resources per stack and per rollout, against the same rollouts without them, and the largest N
+ * per stack with them (counted, no timing).
+ *
+ * Run: ts-node --project test/tsconfig.json bench/lambda-rollout.ts   (BENCH_RUNS=<n> to change RUNS;
+ * `--hooks` runs only the traffic hook's counts)
  */
 import { fork } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
@@ -22,7 +27,7 @@ import { App, AppProps, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LambdaRollout } from '../src';
+import { LambdaRollout, SmokeTest } from '../src';
 
 const SIZES = [10, 50, 100];
 /** At least 5 runs; 7 keep the whole bench near 4 minutes on 2 busy cores (5 take under 3). */
@@ -346,11 +351,60 @@ async function main(): Promise<void> {
   console.log(`SAM (AutoPublishAlias + DeploymentPreference, published cost): ${SAM_PER_FUNCTION} resources/function + ${SAM_SHARED} shared before any alarm `
     + `=> max (${STACK_RESOURCE_LIMIT}-${SAM_SHARED})/${SAM_PER_FUNCTION} = ${sam(0)} functions; ${sam(1)} with 1 alarm/function, ${sam(2)} with 2`);
   console.log(`  vs library ${maxes.get('library')} (alarms included), hand-written ${maxes.get('hand-written')} (alarms included)`);
+  hookCosts();
   console.log(`\ntotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${load()}`);
+}
+
+/** Resources of a stack of `n` library rollouts, with or without the traffic hook's props. */
+function hookStackResources(n: number, hooks: boolean): Record<string, number> {
+  const app = new App({ context: { [STACK_RESOURCE_LIMIT_CONTEXT]: 0 }, builtinCloudFormationValidation: false });
+  const stack = new Stack(app, STACK_NAME);
+  for (let i = 1; i <= n; i++) {
+    new LambdaRollout(stack, `Rollout${i}`, {
+      function: newFunction(stack, i),
+      ...(hooks ? { smokeTest: SmokeTest.invoke(), keepVersions: 10, bakeTime: Duration.minutes(10) } : {}),
+    });
+  }
+  const counts: Record<string, number> = {};
+  const template = app.synth({ validateOnSynthesis: false }).getStackByName(STACK_NAME).template as Template;
+  for (const resource of Object.values(template.Resources ?? {})) {
+    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The traffic hook's cost: what it adds to the same rollouts, per stack and per rollout, and the largest N per stack. */
+function hookCosts(): void {
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const added = (n: number) => {
+    const [withHooks, without] = [hookStackResources(n, true), hookStackResources(n, false)];
+    const types = [...new Set([...Object.keys(withHooks), ...Object.keys(without)])]
+      .map((type) => [type, (withHooks[type] ?? 0) - (without[type] ?? 0)] as const).filter(([, extra]) => extra !== 0);
+    return { withHooks: total(withHooks), without: total(without), extra: total(withHooks) - total(without), types };
+  };
+  const once = added(1).extra - 1;
+  console.log('\ntraffic hook (smokeTest + keepVersions + bakeTime on every rollout) vs the same rollouts without it, resources counted:');
+  console.log(table([
+    ['N', 'without', 'with', 'added', 'added per rollout beyond the once-per-stack ' + String(once)],
+    ...SIZES.map((n) => {
+      const a = added(n);
+      return [String(n), String(a.without), String(a.withHooks), String(a.extra), ((a.extra - once) / n).toFixed(2)];
+    }),
+  ]));
+  const largest = added(SIZES[SIZES.length - 1]);
+  console.log(`added at N=${SIZES[SIZES.length - 1]}: ${largest.types.map(([type, extra]) => `${type} ${extra}`).join(', ')}`);
+  // Estimated from N=100, then verified by counting N and N + 1.
+  let n = Math.floor(STACK_RESOURCE_LIMIT / (largest.withHooks / SIZES[SIZES.length - 1]));
+  while (total(hookStackResources(n, true)) > STACK_RESOURCE_LIMIT) n--;
+  while (total(hookStackResources(n + 1, true)) <= STACK_RESOURCE_LIMIT) n++;
+  console.log(`max N per stack (${STACK_RESOURCE_LIMIT} resources) with the traffic hook: ${n} (N=${n} has ${total(hookStackResources(n, true))}, `
+    + `N=${n + 1} has ${total(hookStackResources(n + 1, true))})`);
 }
 
 if (process.argv[2] === '--sample') {
   runSample(process.argv[3] as Variant, Number(process.argv[4]));
+} else if (process.argv[2] === '--hooks') {
+  hookCosts();
 } else {
   main().catch((e) => {
     console.error(e);
