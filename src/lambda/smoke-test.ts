@@ -33,8 +33,8 @@ export class ResponseMatch {
   }
 
   /** The response is exactly the JSON document `json` (compared as JSON, not as text). */
-  public static equals(json: string): ResponseMatch {
-    return new ResponseMatch({ match: 'equals', value: parseJson('ResponseMatch.equals', 'json', json) });
+  public static exactly(json: string): ResponseMatch {
+    return new ResponseMatch({ match: 'equals', value: parseJson('ResponseMatch.exactly', 'json', json) });
   }
 
   /** @internal */

@@ -212,7 +212,7 @@ describe('validation', () => {
     ['a status code out of range', () => ResponseMatch.statusCode(42), 'ResponseMatch.statusCode: code must be an integer from 100 to 599, got 42'],
     ['contains of a JSON array', () => ResponseMatch.contains('[1]'), "ResponseMatch.contains: json must be a JSON object, got '[1]'"],
     ['contains of text that is not JSON', () => ResponseMatch.contains('ok'), "ResponseMatch.contains: json must be a JSON document written in the app, got 'ok'"],
-    ['equals of text that is not JSON', () => ResponseMatch.equals('{'), "ResponseMatch.equals: json must be a JSON document written in the app, got '{'"],
+    ['exactly of text that is not JSON', () => ResponseMatch.exactly('{'), "ResponseMatch.exactly: json must be a JSON document written in the app, got '{'"],
     ['smokeTest with preTrafficHook', rollout({ smokeTest: SmokeTest.invoke(), preTrafficHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
       'LambdaRollout: smokeTest and preTrafficHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: test in preTrafficHook, or leave it out'],
     ['keepVersions and bakeTime with postTrafficHook, both reported',
