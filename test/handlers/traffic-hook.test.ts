@@ -9,6 +9,7 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import 'aws-sdk-client-mock-jest';
 import { serviceError } from './revision-deployment-fixtures';
 import { APPSPEC_JSON, APPSPEC_YAML, EVENT, HOOK_ARN, hookHarness, loggedEvents, settings, SMOKE } from './traffic-hook-fixtures';
+import { CallTimeoutError } from '../../src/handlers/shared/call-timeout';
 import { appSpecTarget } from '../../src/handlers/traffic-hook/app-spec-target';
 import { BAKE_CONTINUATION_MARKER } from '../../src/handlers/traffic-hook/bake';
 import { TrafficHookSettings } from '../../src/private/traffic-hook-contract';
@@ -138,6 +139,17 @@ describe('smoke test (BeforeAllowTraffic)', () => {
     expect(h.mocks.invoker).toHaveReceivedCommandTimes(InvokeCommand, 1);
     expect(reported(h)).toEqual(['Failed']);
     expect(verdictReason()).toBe('invocation 1 of 3 of api-fn:7 timed out: no answer within 840 s (AbortError: Request aborted)');
+  });
+
+  test('an attempt the hook abandoned at its deadline fails as a timeout, and is not retried', async () => {
+    const h = hookHarness();
+    given(h, settings(SMOKE));
+    h.mocks.invoker.on(InvokeCommand).rejects(new CallTimeoutError('Invoke', 840_000));
+
+    await h.invoke(EVENT);
+
+    expect(h.mocks.invoker).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    expect(verdictReason()).toBe('invocation 1 of 3 of api-fn:7 timed out: no answer within 840 s (TimeoutError: Invoke got no answer within 840000 ms and was abandoned)');
   });
 
   test('a response that does not match fails the deployment and says where', async () => {

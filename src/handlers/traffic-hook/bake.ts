@@ -90,9 +90,9 @@ export async function bake(
 /** The names of the rollout's alarms that are in ALARM (metric and composite alarms alike). */
 async function alarmsInAlarm(deps: TrafficHookDependencies, alarmNames: string[]): Promise<string[]> {
   if (alarmNames.length === 0) return [];
-  const response = await withRetry('DescribeAlarms', () => deps.cloudwatch.send(new DescribeAlarmsCommand({
+  const response = await withRetry('DescribeAlarms', (signal) => deps.cloudwatch.send(new DescribeAlarmsCommand({
     AlarmNames: alarmNames, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-  })), hookRetry(deps));
+  }), { abortSignal: signal }), hookRetry(deps));
   return [...(response.MetricAlarms ?? []), ...(response.CompositeAlarms ?? [])]
     .filter((alarm) => alarm.StateValue === 'ALARM').map((alarm) => alarm.AlarmName ?? '?');
 }
@@ -103,10 +103,10 @@ async function alarmsInAlarm(deps: TrafficHookDependencies, alarmNames: string[]
  */
 async function handOver(deps: TrafficHookDependencies, context: Context, event: LifecycleEvent, state: BakeState): Promise<void> {
   const payload: BakeContinuation = { [BAKE_CONTINUATION_MARKER]: 1, event, state: { ...state, invocation: state.invocation + 1 } };
-  await withRetry('Invoke', () => deps.lambda.send(new InvokeCommand({
+  await withRetry('Invoke', (signal) => deps.lambda.send(new InvokeCommand({
     FunctionName: context.invokedFunctionArn,
     InvocationType: 'Event',
     Payload: Buffer.from(JSON.stringify(payload), 'utf8'),
-  })), hookRetry(deps));
+  }), { abortSignal: signal }), hookRetry(deps));
   logEvent('handed-over', { deploymentId: event.DeploymentId, nextInvocation: state.invocation + 1 });
 }

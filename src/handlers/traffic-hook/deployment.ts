@@ -9,7 +9,7 @@ const ACTIVE_STATUSES = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'R
 
 /** The deployment, as GetDeployment returns it. */
 export async function getDeployment(codedeploy: CodeDeployClient, deploymentId: string, retry: RetryOptions): Promise<DeploymentInfo> {
-  const response = await withRetry('GetDeployment', () => codedeploy.send(new GetDeploymentCommand({ deploymentId })), retry);
+  const response = await withRetry('GetDeployment', (signal) => codedeploy.send(new GetDeploymentCommand({ deploymentId }), { abortSignal: signal }), retry);
   if (!response.deploymentInfo) {
     throw new Error(`GetDeployment returned nothing for deployment ${deploymentId}`);
   }
@@ -30,10 +30,10 @@ export async function deploymentTarget(codedeploy: CodeDeployClient, deployment:
   if (inline !== undefined) {
     return appSpecTarget(inline);
   }
-  const response = await withRetry('GetApplicationRevision', () => codedeploy.send(new GetApplicationRevisionCommand({
+  const response = await withRetry('GetApplicationRevision', (signal) => codedeploy.send(new GetApplicationRevisionCommand({
     applicationName: deployment.applicationName,
     revision: deployment.revision,
-  })), retry);
+  }), { abortSignal: signal }), retry);
   const registered = appSpecContent(response.revision);
   if (registered === undefined) {
     throw new Error(`deployment ${deployment.deploymentId} has no AppSpec content the hook can read `

@@ -39,9 +39,9 @@ export async function pruneVersions(deps: TrafficHookDependencies, target: Deplo
   const deleted: string[] = [];
   for (const version of batch) {
     try {
-      await withRetry('DeleteFunction', () => deps.lambda.send(new DeleteFunctionCommand({
+      await withRetry('DeleteFunction', (signal) => deps.lambda.send(new DeleteFunctionCommand({
         FunctionName: target.functionName, Qualifier: version,
-      })), hookRetry(deps));
+      }), { abortSignal: signal }), hookRetry(deps));
       deleted.push(version);
     } catch (err) {
       const error = `deleting version ${version} of ${target.functionName} failed: ${describeError(err)}`;
@@ -58,9 +58,9 @@ async function listVersions(deps: TrafficHookDependencies, functionName: string)
   const all: FunctionConfiguration[] = [];
   let marker: string | undefined;
   do {
-    const page = await withRetry('ListVersionsByFunction', () => deps.lambda.send(new ListVersionsByFunctionCommand({
+    const page = await withRetry('ListVersionsByFunction', (signal) => deps.lambda.send(new ListVersionsByFunctionCommand({
       FunctionName: functionName, Marker: marker,
-    })), hookRetry(deps));
+    }), { abortSignal: signal }), hookRetry(deps));
     all.push(...(page.Versions ?? []));
     marker = page.NextMarker;
   } while (marker);
@@ -71,9 +71,9 @@ async function listAliases(deps: TrafficHookDependencies, functionName: string):
   const all: AliasConfiguration[] = [];
   let marker: string | undefined;
   do {
-    const page = await withRetry('ListAliases', () => deps.lambda.send(new ListAliasesCommand({
+    const page = await withRetry('ListAliases', (signal) => deps.lambda.send(new ListAliasesCommand({
       FunctionName: functionName, Marker: marker,
-    })), hookRetry(deps));
+    }), { abortSignal: signal }), hookRetry(deps));
     all.push(...(page.Aliases ?? []));
     marker = page.NextMarker;
   } while (marker);

@@ -14,11 +14,11 @@ const ALREADY_OVER = new Set(['LifecycleEventAlreadyCompletedException', 'Deploy
 export async function reportVerdict(codedeploy: CodeDeployClient, event: LifecycleEvent, verdict: Verdict, retry: RetryOptions): Promise<void> {
   logEvent('verdict', { deploymentId: event.DeploymentId, status: verdict.status, reason: verdict.reason });
   try {
-    await withRetry('PutLifecycleEventHookExecutionStatus', () => codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
+    await withRetry('PutLifecycleEventHookExecutionStatus', (signal) => codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
       deploymentId: event.DeploymentId,
       lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
       status: verdict.status,
-    })), retry);
+    }), { abortSignal: signal }), retry);
   } catch (err) {
     logEvent(ALREADY_OVER.has(errorName(err)) ? 'already-over' : 'report-failed', { deploymentId: event.DeploymentId, error: describeError(err) });
   }

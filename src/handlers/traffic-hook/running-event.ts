@@ -15,12 +15,12 @@ export async function runningLifecycleEvent(
 ): Promise<HookLifecycleEvent> {
   if (settings.beforeAllowTraffic && !settings.afterAllowTraffic) return 'BeforeAllowTraffic';
   if (settings.afterAllowTraffic && !settings.beforeAllowTraffic) return 'AfterAllowTraffic';
-  const listed = await withRetry('ListDeploymentTargets', () => codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId })), retry);
+  const listed = await withRetry('ListDeploymentTargets', (signal) => codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId }), { abortSignal: signal }), retry);
   const targetIds = listed.targetIds ?? [];
   if (targetIds.length > 0) {
-    const targets = await withRetry('BatchGetDeploymentTargets', () => codedeploy.send(new BatchGetDeploymentTargetsCommand({
+    const targets = await withRetry('BatchGetDeploymentTargets', (signal) => codedeploy.send(new BatchGetDeploymentTargetsCommand({
       deploymentId, targetIds,
-    })), retry);
+    }), { abortSignal: signal }), retry);
     for (const target of targets.deploymentTargets ?? []) {
       const running = (target.lambdaTarget?.lifecycleEvents ?? []).find((event) => event.status === 'InProgress'
         && (event.lifecycleEventName === 'BeforeAllowTraffic' || event.lifecycleEventName === 'AfterAllowTraffic'));

@@ -6,7 +6,7 @@ import { RetryOptions, withRetry } from '../shared/retry';
 /** The rollout's settings, from its parameter (named after the stack's prefix, and the function and alias the AppSpec names). */
 export async function loadSettings(ssm: SSMClient, prefix: string, target: DeploymentTarget, retry: RetryOptions): Promise<TrafficHookSettings> {
   const name = settingsParameterName(prefix, target.functionName, target.alias);
-  const response = await withRetry('GetParameter', () => ssm.send(new GetParameterCommand({ Name: name })), retry);
+  const response = await withRetry('GetParameter', (signal) => ssm.send(new GetParameterCommand({ Name: name }), { abortSignal: signal }), retry);
   const value = response.Parameter?.Value;
   let settings: Partial<TrafficHookSettings> | undefined;
   try {

@@ -6,9 +6,9 @@ import { hookRetry } from './dependencies';
 import { failed, succeeded, Verdict } from './lifecycle-event';
 import { responseMismatch } from './response-match';
 import type { SmokeTestSettings } from '../../private/traffic-hook-contract';
-import { describeError, errorName } from '../shared/errors';
+import { describeError, errorName, RetriesExhaustedError } from '../shared/errors';
 import { logEvent } from '../shared/log';
-import { withRetry } from '../shared/retry';
+import { isThrottling, withRetry } from '../shared/retry';
 
 /**
  * Time the hook keeps after its last invocation of the new version, to report its verdict: the
@@ -38,7 +38,7 @@ export async function runSmokeTest(
       return failed(`the smoke test ran out of time before ${label}: the hook keeps ${REPORT_MARGIN_MS / 1000} s to report`);
     }
     const payload = settings.payloads[i % settings.payloads.length];
-    const outcome = await invokeOnce(deps, target, payload, budgetMs);
+    const outcome = await invokeOnce(deps, target, payload, () => context.getRemainingTimeInMillis() - REPORT_MARGIN_MS);
     if ('error' in outcome) {
       return failed(TIMEOUTS.has(errorName(outcome.error))
         ? `${label} timed out: no answer within ${Math.floor(budgetMs / 1000)} s (${describeError(outcome.error)})`
@@ -67,32 +67,25 @@ export async function runSmokeTest(
   return succeeded(`${settings.invocations} invocation(s) of ${version} answered as expected`);
 }
 
-/** One invocation; a timeout comes back as an outcome, not a throw, so the retry helper does not repeat a hanging call. */
+/**
+ * One invocation, its attempt bounded by the time the hook has left (less the report's margin)
+ * rather than the short default of other calls: a function may take minutes to answer. Only
+ * throttling is retried; a timeout comes back as an outcome, so a hanging call is not repeated.
+ */
 async function invokeOnce(
-  deps: TrafficHookDependencies, target: DeploymentTarget, payload: string, budgetMs: number,
+  deps: TrafficHookDependencies, target: DeploymentTarget, payload: string, budget: () => number,
 ): Promise<{ response: InvokeCommandOutput } | { error: unknown }> {
   try {
-    return await withRetry('Invoke', async () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), budgetMs);
-      try {
-        return {
-          response: await deps.invoker.send(new InvokeCommand({
-            FunctionName: target.functionName,
-            Qualifier: target.targetVersion,
-            InvocationType: 'RequestResponse',
-            Payload: Buffer.from(payload, 'utf8'),
-          }), { abortSignal: controller.signal }),
-        };
-      } catch (err) {
-        if (TIMEOUTS.has(errorName(err))) return { error: err };
-        throw err;
-      } finally {
-        clearTimeout(timer);
-      }
-    }, hookRetry(deps));
+    return {
+      response: await withRetry('Invoke', (signal) => deps.invoker.send(new InvokeCommand({
+        FunctionName: target.functionName,
+        Qualifier: target.targetVersion,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(payload, 'utf8'),
+      }), { abortSignal: signal }), { ...hookRetry(deps), attemptTimeoutMs: budget, budgetMs: budget, retryIf: isThrottling }),
+    };
   } catch (err) {
-    return { error: err };
+    return { error: err instanceof RetriesExhaustedError && !isThrottling(err.lastError) ? err.lastError : err };
   }
 }
 
