@@ -70,7 +70,7 @@ describe('one hook function per stack', () => {
         'Fn::Join': ['', [
           '{"version":1,"beforeAllowTraffic":{"smokeTest":{"payloads":["{\\"path\\":\\"/health\\"}","{\\"path\\":\\"/\\"}"],"invocations":4,'
           + '"expectedResponse":{"match":"subset","value":{"statusCode":200}}}},"afterAllowTraffic":{"bakeSeconds":900,"alarmNames":["',
-          { Ref: logicalId(stack, 'Api/NewVersionAlarm') },
+          { Ref: logicalId(stack, 'Api/NewVersionErrorRateAlarm') },
           '"],"keepVersions":5}}',
         ]],
       },
