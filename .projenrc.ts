@@ -131,8 +131,8 @@ for (const dir of ['examples', 'build-tools', 'bench']) {
 // examples/ are standalone apps for users to copy: type-checked and linted, not shipped.
 project.npmignore?.addPatterns('/examples/', '/bench/', '/build-tools/', '/.ci/', 'cdk.out/');
 // The handlers run from their esbuild bundles under assets/; their compiled modules under lib/handlers/
-// are never loaded, except the generated Function class that points at the bundle.
-project.npmignore?.addPatterns('/lib/handlers/*', '!/lib/handlers/revision-deployment-function.js', '!/lib/handlers/revision-deployment-function.d.ts');
+// are never loaded, except the generated Function classes that point at the bundles.
+project.npmignore?.addPatterns('/lib/handlers/*', '!/lib/handlers/*-function.js', '!/lib/handlers/*-function.d.ts');
 
 // Main job: synthesize every app under examples/ with the real aws-cdk CLI into cdk.out/<example>.
 const synthExamples = project.addTask('synth:examples', {
