@@ -103,11 +103,16 @@ function pack(): string {
     throw new Error(`no tarball of ${PACKAGE.name}@${PACKAGE.version} in ${dir}`);
   }
   const path = join(dir, tarball);
-  // The handlers run from their bundles under assets/: their compiled modules stay out of the package.
+  // The handlers run from their bundles under assets/: their compiled modules stay out of the package,
+  // but the Function class generated for each src/handlers/*.lambda.ts ships (the constructs load it).
   const shipped = run('tar', ['tzf', path]).split('\n').filter((f) => f.startsWith('package/lib/handlers/'));
-  const unexpected = shipped.filter((f) => !/^package\/lib\/handlers\/revision-deployment-function\.(js|d\.ts)$/.test(f));
-  if (unexpected.length > 0) {
-    throw new Error(`the package ships handler modules that are never loaded:\n${unexpected.join('\n')}`);
+  const expected = readdirSync(join(ROOT, 'src', 'handlers')).filter((f) => f.endsWith('.lambda.ts'))
+    .flatMap((f) => ['js', 'd.ts'].map((ext) => `package/lib/handlers/${f.replace(/\.lambda\.ts$/, '')}-function.${ext}`));
+  const unexpected = shipped.filter((f) => !expected.includes(f));
+  const missing = expected.filter((f) => !shipped.includes(f));
+  if (unexpected.length > 0 || missing.length > 0) {
+    throw new Error(`the package's handler modules are wrong: never loaded but shipped: ${unexpected.join(', ') || 'none'}; `
+      + `loaded but missing: ${missing.join(', ') || 'none'}`);
   }
   return path;
 }
