@@ -1,18 +1,11 @@
-import { Duration, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { alarmValue } from '../../bench/guard-sim/simulate';
 import { alarmModel, guardOf } from '../../bench/guard-sim/template-guard';
 import { HealthCheck, LambdaRollout } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { inlineFunction } from '../support/inline-function';
 import { logicalId } from '../support/logical-id';
-
-function inlineFunction(scope: Stack, id: string): lambda.Function {
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline(`exports.handler = async () => '${id}';`),
-  });
-}
 
 /** The expression of the default check, written out by hand from the formula in error-rate-alarms.ts. */
 const ALL_FAILURES = '(FILL(all_errors,0) + FILL(all_throttles,0))';

@@ -1,19 +1,11 @@
-import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_lambda as lambda, aws_sns as sns } from 'aws-cdk-lib';
+import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { Construct } from 'constructs';
 import { DeploymentEvent, HealthCheck, LambdaRollout, LambdaRolloutProps, Notifications, Rollback, TrafficShift } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { inlineFunction } from '../support/inline-function';
 import { logicalId } from '../support/logical-id';
-
-function inlineFunction(scope: Stack, id: string): lambda.Function {
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline(`exports.handler = async () => '${id}';`),
-  });
-}
-
 
 // One synthesis for every template assertion below.
 let result: CheckedSynth;

@@ -2,15 +2,8 @@ import { App, Duration, Stack, Token, aws_iam as iam, aws_lambda as lambda } fro
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HealthCheck, LambdaRollout, LambdaRolloutProps, ResponseMatch, Rollback, SmokeTest } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
+import { inlineFunction } from '../support/inline-function';
 import { logicalId } from '../support/logical-id';
-
-function inlineFunction(scope: Stack, id: string): lambda.Function {
-  return new lambda.Function(scope, id, {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline(`exports.handler = async () => '${id}';`),
-  });
-}
 
 // One synthesis for every template assertion below.
 let result: CheckedSynth;
