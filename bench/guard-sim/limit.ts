@@ -55,21 +55,31 @@ function binomialPmf(n: number, p: number): Float64Array {
   return pmf;
 }
 
-/** Power of the randomized most powerful test of rate p0 against p1 > p0 at exactly `alpha`, with n requests. */
-export function neymanPearsonPower(n: number, p0: number, p1: number, alpha: number): number {
+/**
+ * The most powerful tests of rate p0 against p1 > p0 with n requests, which reject from the most
+ * failures down while P(Binomial(n, p0) >= k) stays within `alpha`: their power without the
+ * boundary count (the deterministic test), and the share of the boundary count that spends what
+ * is left of alpha (the randomized test).
+ */
+function tailTestPowers(n: number, p0: number, p1: number, alpha: number): { deterministic: number; randomized: number } {
   const pmf0 = binomialPmf(n, p0);
   const pmf1 = binomialPmf(n, p1);
   let size = 0;
   let power = 0;
   for (let k = n; k >= 0; k--) {
     if (size + pmf0[k] > alpha) {
-      // Reject at k with the probability that spends what is left of alpha.
-      return Math.min(1, power + (pmf0[k] > 0 ? (alpha - size) / pmf0[k] : 0) * pmf1[k]);
+      const boundary = pmf0[k] > 0 ? (alpha - size) / pmf0[k] : 0;
+      return { deterministic: power, randomized: Math.min(1, power + boundary * pmf1[k]) };
     }
     size += pmf0[k];
     power += pmf1[k];
   }
-  return Math.min(1, power);
+  return { deterministic: Math.min(1, power), randomized: Math.min(1, power) };
+}
+
+/** Power of the randomized most powerful test of rate p0 against p1 > p0 at exactly `alpha`, with n requests. */
+export function neymanPearsonPower(n: number, p0: number, p1: number, alpha: number): number {
+  return tailTestPowers(n, p0, p1, alpha).randomized;
 }
 
 /**
@@ -78,18 +88,7 @@ export function neymanPearsonPower(n: number, p0: number, p1: number, alpha: num
  * bound for a guard that judges by the new version's failures alone.
  */
 export function countTestPower(n: number, p0: number, p1: number, alpha: number): number {
-  const pmf0 = binomialPmf(n, p0);
-  const pmf1 = binomialPmf(n, p1);
-  let size = 0;
-  let power = 0;
-  for (let k = n; k >= 0; k--) {
-    if (size + pmf0[k] > alpha) {
-      return power;
-    }
-    size += pmf0[k];
-    power += pmf1[k];
-  }
-  return Math.min(1, power);
+  return tailTestPowers(n, p0, p1, alpha).deterministic;
 }
 
 /** Normal approximation (continuity-corrected) of the same test, for large n. */
