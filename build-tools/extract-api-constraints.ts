@@ -1,6 +1,6 @@
 /**
  * Writes test/e2e/support/api-constraints.json: the enums, length and range limits of the members
- * the revision deployer's calls send and receive, taken from AWS's full API models as botocore ships
+ * the server deployer's calls send and receive, taken from AWS's full API models as botocore ships
  * them (`botocore/data/<service>/<version>/service-2.json.gz`).
  *
  * Why: the end-to-end emulator validates requests against the aws-sdk v2 models

@@ -9,7 +9,7 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { join, resolve } from 'path';
-import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../src/private/revision-deployment-contract';
+import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../src/contract/revision-deployment';
 
 const ROOT = resolve(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');

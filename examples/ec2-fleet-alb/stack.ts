@@ -182,7 +182,7 @@ export class Ec2FleetAlbStack extends Stack {
 
 /**
  * What an account governed by AWS Control Tower's proactive controls needs from the rollout, each
- * for its control: alarms that notify someone (CT.CLOUDWATCH.PR.1), the revision deployer's log
+ * for its control: alarms that notify someone (CT.CLOUDWATCH.PR.1), the server deployer's log
  * group encrypted with a customer managed key (CT.CLOUDWATCH.PR.3) and the deployer in the VPC's
  * private subnets, which reach CodeDeploy, Lambda and S3 through the NAT gateway and the S3
  * endpoint (CT.LAMBDA.PR.3), and a revision bucket with Object Lock (CT.S3.PR.9) and EventBridge
@@ -199,7 +199,7 @@ function governedAccountProps(scope: Construct, vpc: ec2.IVpc, accessLogs: s3.IB
     resources: ['*'],
   }));
   const alarmTopic = new sns.Topic(scope, 'AlarmTopic', { displayName: 'Web fleet alarms', masterKey: alarmKey, enforceSSL: true });
-  const deployerLogsKey = new kms.Key(scope, 'DeployerLogsKey', { enableKeyRotation: true, description: 'Encrypts the revision deployer\'s logs' });
+  const deployerLogsKey = new kms.Key(scope, 'DeployerLogsKey', { enableKeyRotation: true, description: 'Encrypts the server deployer\'s logs' });
   const revisions = new RevisionBucket(scope, 'Revisions', {
     objectLock: true,
     eventBridgeNotifications: true,

@@ -1,4 +1,4 @@
-import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../private/deployment-group-contract';
+import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../contract/deployment-group';
 
 /** A resource of a synthesized CloudFormation template, as the guardrail rules read it. */
 export interface TemplateResource {

@@ -4,7 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SYSTEM_CLOCK } from './shared/clock';
 import { createTrafficHookHandler } from './traffic-hook/handler';
-import { SETTINGS_PREFIX_ENV } from '../private/traffic-hook-contract';
+import { SETTINGS_PREFIX_ENV } from '../contract/traffic-hook';
 
 /**
  * The library's CodeDeploy hook of a stack's Lambda rollouts (bundled by esbuild; the Node.js

@@ -20,12 +20,12 @@ import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
 import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE } from '../private/defaults';
-import { checkDeploymentGroup } from '../private/deployment-group-checks';
 import {
   DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, RolloutServiceRole, topicArn,
 } from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
+import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 
 /** Properties of a `LambdaRollout`. */
 export interface LambdaRolloutProps extends RolloutOptions {

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import type { ResponseExpectation, SmokeTestSettings } from '../contract/traffic-hook';
 import { TRAFFIC_HOOK } from '../private/codedeploy-limits';
 import { DEFAULT_SMOKE_TEST_PAYLOAD } from '../private/defaults';
-import type { ResponseExpectation, SmokeTestSettings } from '../private/traffic-hook-contract';
 import { Problems } from '../private/validation';
 
 /**

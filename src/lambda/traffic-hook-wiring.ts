@@ -5,14 +5,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { SmokeTest } from './smoke-test';
+import {
+  AfterTrafficSettings, SETTINGS_MAX_BYTES, settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings,
+} from '../contract/traffic-hook';
+import { TrafficHook } from '../functions/traffic-hook';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { TRAFFIC_HOOK } from '../private/codedeploy-limits';
 import { IAM_POLICY } from '../private/iam-limits';
 import { boundedArn, DESCRIBE_ALARMS, functionArn, RolloutStatement } from '../private/rollout-service-role';
-import { TrafficHook } from '../private/traffic-hook';
-import {
-  AfterTrafficSettings, SETTINGS_MAX_BYTES, settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings,
-} from '../private/traffic-hook-contract';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
 
 /** The rollout props the traffic hook serves. */

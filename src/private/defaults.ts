@@ -53,7 +53,7 @@ export const DEFAULT_REVISION_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
 
 /**
  * `RevisionBucketProps.accessLogsRetention`: S3 server access logs are kept one year, as long as the
- * revision deployer's own log group keeps its deployments.
+ * server deployer's own log group keeps its deployments.
  */
 export const DEFAULT_ACCESS_LOGS_RETENTION = Duration.days(365);
 
@@ -69,8 +69,15 @@ export const DEFAULT_ON_PREMISES_MAX_SESSION_DURATION = Duration.hours(1);
 /** `RevisionDeploymentOptions.timeout`: long enough for a fleet of a few dozen instances one at a time. */
 export const DEFAULT_REVISION_DEPLOYMENT_TIMEOUT = Duration.minutes(30);
 
-/** The revision deployer's log group keeps a year of deployments (cdk-nag asks for a retention). */
-export const DEFAULT_REVISION_DEPLOYER_LOG_RETENTION = RetentionDays.ONE_YEAR;
+/**
+ * `RevisionDeploymentOptions.rollbackOnStop` for a group no `ServerRollout` owns: a stopped
+ * deployment leaves part of the fleet on the new revision, so it goes back to the last good one,
+ * as a rollout's default `Rollback` does.
+ */
+export const DEFAULT_ROLLBACK_ON_STOP = true;
+
+/** The server deployer's log group keeps a year of deployments (cdk-nag asks for a retention). */
+export const DEFAULT_SERVER_DEPLOYER_LOG_RETENTION = RetentionDays.ONE_YEAR;
 
 /**
  * `BlueGreenOptions.terminationWait`: the original instances stay 5 minutes after traffic moved, a
@@ -81,5 +88,5 @@ export const DEFAULT_BLUE_GREEN_TERMINATION_WAIT = Duration.minutes(5);
 /** `SmokeTestInvokeOptions.payloads`: one invocation with an empty JSON object. */
 export const DEFAULT_SMOKE_TEST_PAYLOAD = '{}';
 
-/** The traffic hook's log retention, as the revision deployer's. */
+/** The traffic hook's log retention, as the server deployer's. */
 export const DEFAULT_TRAFFIC_HOOK_LOG_RETENTION = RetentionDays.ONE_YEAR;

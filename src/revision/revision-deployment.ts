@@ -1,11 +1,10 @@
 import { Annotations, CustomResource, Duration, Token } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { FileExistsBehavior } from './app-spec';
+import { claimDeploymentGroup, rolloutTargetOf } from './deployment-target';
 import { BundleType, Revision, RevisionLocation } from './revision';
-import { DEFAULT_REVISION_DEPLOYMENT_TIMEOUT } from '../private/defaults';
-import { IAM_POLICY } from '../private/iam-limits';
-import { RevisionDeployer } from '../private/revision-deployer';
 import {
   MAX_DESCRIPTION_LENGTH,
   MAX_SERVICE_TIMEOUT_SECONDS,
@@ -14,11 +13,13 @@ import {
   RevisionDeploymentProperties,
   RevisionLocationProperties,
   ROLLBACK_ALLOWANCE_SECONDS,
-} from '../private/revision-deployment-contract';
+} from '../contract/revision-deployment';
+import { ServerDeployer } from '../functions/server-deployer';
+import { DEFAULT_REVISION_DEPLOYMENT_TIMEOUT, DEFAULT_ROLLBACK_ON_STOP } from '../private/defaults';
+import { IAM_POLICY } from '../private/iam-limits';
 import { BoundedArn, boundedArn, RolloutStatement } from '../private/rollout-service-role';
 import { S3_NAMES } from '../private/s3-limits';
 import { Problems } from '../private/validation';
-import type { ServerRollout } from '../server/server-rollout';
 
 /** The longest deployment timeout: CloudFormation's wait for a custom resource, less the time to stop, roll back and answer. */
 const MAX_TIMEOUT_MINUTES = (MAX_SERVICE_TIMEOUT_SECONDS - ROLLBACK_ALLOWANCE_SECONDS) / 60;
@@ -58,20 +59,35 @@ export interface RevisionDeploymentOptions {
    * @default - none
    */
   readonly description?: string;
+
+  /**
+   * Whether a deployment the deployer stops (it outlived `timeout`, or the stack deletes it while it
+   * runs) is rolled back to the group's last successful revision (StopDeployment's
+   * `autoRollbackEnabled`).
+   *
+   * @default - for a `ServerRollout`'s group, whether the rollout rolls back stopped deployments (its `rollback.stop`); true for any other group
+   */
+  readonly rollbackOnStop?: boolean;
 }
 
 /** Props of `RevisionDeployment`. */
 export interface RevisionDeploymentProps extends RevisionDeploymentOptions {
-  /** The rollout whose deployment group the revision is deployed to. */
-  readonly rollout: ServerRollout;
+  /**
+   * The deployment group the revision is deployed to: a `ServerRollout`'s `deploymentGroup`, an
+   * aws-cdk-lib `ServerDeploymentGroup`, or one imported with
+   * `ServerDeploymentGroup.fromServerDeploymentGroupAttributes`. The deployer may read only the
+   * group's own deployment config, so import a group with its `deploymentConfig`. One revision
+   * deployment per group.
+   */
+  readonly deploymentGroup: codedeploy.IServerDeploymentGroup;
 
   /** The revision to deploy. */
   readonly revision: Revision;
 }
 
 /**
- * Deploys one revision to a `ServerRollout`'s fleet during `cdk deploy` and succeeds or fails the
- * stack with CodeDeploy's own verdict.
+ * Deploys one revision to a server deployment group (a `ServerRollout`'s, or any other, imported
+ * ones too) during `cdk deploy` and succeeds or fails the stack with CodeDeploy's own verdict.
  *
  * - Create, or an update that changes the revision or how it is deployed: a CodeDeploy deployment
  *   starts and CloudFormation waits for it. Success exposes the deployment id. A failed or stopped
@@ -96,7 +112,8 @@ export class RevisionDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: RevisionDeploymentProps) {
     super(scope, id);
-    const rollout = props.rollout;
+    const group = props.deploymentGroup;
+    const target = rolloutTargetOf(group);
     const timeout = props.timeout ?? DEFAULT_REVISION_DEPLOYMENT_TIMEOUT;
     this.revisionLocation = props.revision.bind(this);
     const problems = new Problems('RevisionDeployment');
@@ -105,52 +122,52 @@ export class RevisionDeployment extends Construct {
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > MAX_DESCRIPTION_LENGTH) {
       problems.add(`description must have at most ${MAX_DESCRIPTION_LENGTH} characters, got ${props.description.length}`);
     }
-    const waits = rollout._blueGreenWaitMinutes;
+    const waits = target?.blueGreenWaitMinutes;
     if (timeoutMinutes !== undefined && waits !== undefined && timeoutMinutes <= waits) {
       // A blue/green deployment succeeds only once its approval and termination waits are over.
       problems.add(`timeout must be longer than the rollout's blue/green approvalTimeout and terminationWait together (${waits} minutes), got ${timeoutMinutes} minutes`);
     }
-    if (rollout._revisionDeployment) {
-      // CodeDeploy runs one deployment per group at a time, and each revision replaces the last one.
-      problems.add(`rollout ${rollout.node.path} already deploys a revision with ${rollout._revisionDeployment.node.path}; deploy one revision per rollout`);
+    // CodeDeploy runs one deployment per group at a time, and each revision replaces the last one.
+    const first = claimDeploymentGroup(this, group, this.node.path);
+    if (first !== undefined) {
+      problems.add(`deploymentGroup ${target ? target.owner.node.path : group.node.path} already gets a revision from ${first}; deploy one revision per deployment group`);
     }
     problems.throwIfAny();
-    rollout._revisionDeployment = this;
-    if (this.revisionLocation.appSpec?.hasTrafficHooks && !rollout._withTrafficControl) {
+    if (this.revisionLocation.appSpec?.hasTrafficHooks && target && !target.withTrafficControl) {
       Annotations.of(this).addWarningV2('cdk-codedeploy-rollouts:trafficHooksWithoutLoadBalancer',
         'The AppSpec has BeforeBlockTraffic, AfterBlockTraffic, BeforeAllowTraffic or AfterAllowTraffic scripts, but the rollout has no '
         + 'loadBalancers: CodeDeploy runs those hooks only for deployment groups with a load balancer');
     }
 
-    const deployer = RevisionDeployer.of(rollout, rollout._deployerOptions);
+    const deployer = ServerDeployer.of(target?.owner ?? this, target?.deployerOptions);
     const objectArn = s3ObjectArn(this.revisionLocation);
     const statements: RolloutStatement[] = [
       {
-        // StopDeployment and the target reads are in the deployer's base policy: see RevisionDeployer.
+        // StopDeployment and the target reads are in the deployer's base policy: see ServerDeployer.
         actions: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
-        resources: [boundedArn(rollout.deploymentGroup.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength)],
+        resources: [boundedArn(group.deploymentGroupArn, IAM_POLICY.maxDeploymentGroupArnLength)],
       },
-      { actions: ['codedeploy:GetDeploymentConfig'], resources: [boundedArn(rollout.deploymentConfig.deploymentConfigArn, IAM_POLICY.maxDeploymentConfigArnLength)] },
+      { actions: ['codedeploy:GetDeploymentConfig'], resources: [boundedArn(group.deploymentConfig.deploymentConfigArn, IAM_POLICY.maxDeploymentConfigArnLength)] },
       {
         actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
-        resources: [boundedArn(rollout.application.applicationArn, IAM_POLICY.maxApplicationArnLength)],
+        resources: [boundedArn(group.application.applicationArn, IAM_POLICY.maxApplicationArnLength)],
       },
       { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: objectArn ? [objectArn] : [] },
     ];
     const policy = deployer.policies.grant({ statements });
     if (objectArn) {
-      rollout._grantRevisionRead(objectArn.arn, this.revisionLocation.bucket?.encryptionKey);
+      target?.grantRevisionRead(objectArn.arn, this.revisionLocation.bucket?.encryptionKey);
     }
 
     const properties: RevisionDeploymentProperties = {
-      ApplicationName: rollout.application.applicationName,
-      DeploymentGroupName: rollout._deploymentGroupName,
+      ApplicationName: group.application.applicationName,
+      DeploymentGroupName: group.deploymentGroupName,
       Revision: location!,
       Description: props.description,
       FileExistsBehavior: props.fileExistsBehavior,
       IgnoreApplicationStopFailures: String(props.ignoreApplicationStopFailures ?? false),
       TimeoutSeconds: String(timeout.toSeconds()),
-      RollbackOnStop: String(rollout._rollbackOnStop),
+      RollbackOnStop: String(props.rollbackOnStop ?? target?.rollbackOnStop ?? DEFAULT_ROLLBACK_ON_STOP),
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: deployer.function.functionArn,
@@ -158,10 +175,11 @@ export class RevisionDeployment extends Construct {
       properties: { ...properties },
       serviceTimeout: timeoutMinutes === undefined ? undefined : Duration.seconds(timeoutMinutes * 60 + ROLLBACK_ALLOWANCE_SECONDS),
     });
-    // Everything the deployment relies on exists first: the group, its alarms, the agent's
-    // installation, the instance roles' read access, and the deployer's own permissions.
+    // Everything the deployment relies on exists first: the group (for a rollout: its alarms, the
+    // agent's installation, the instance roles' read access), and the deployer's own permissions.
     // (The rollout's children, but not this deployment when it is one of them.)
-    this.resource.node.addDependency(...rollout.node.children.filter((child) => child !== this), deployer.basePolicy, policy);
+    const groupResources = target ? target.owner.node.children.filter((child) => child !== this) : [group];
+    this.resource.node.addDependency(...groupResources, deployer.basePolicy, policy);
     this.deploymentId = this.resource.getAttString(REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID);
   }
 

@@ -5,15 +5,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { BlueGreenOptions } from './blue-green-options';
 import { autoScalingGroupArn, AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS } from './server-permissions';
+import { copiedAutoScalingGroupPrefix, DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../contract/deployment-group';
+import { ServerDeployer } from '../functions/server-deployer';
+import { ServerDeployerOptions } from '../functions/server-deployer-options';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { BLUE_GREEN } from '../private/codedeploy-limits';
 import { DEFAULT_BLUE_GREEN_TERMINATION_WAIT } from '../private/defaults';
-import { copiedAutoScalingGroupPrefix, DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../private/deployment-group-contract';
 import { IAM_POLICY } from '../private/iam-limits';
-import { RevisionDeployer } from '../private/revision-deployer';
 import { boundedArn } from '../private/rollout-service-role';
 import { Problems } from '../private/validation';
-import { RevisionDeployerOptions } from '../revision/revision-deployer-options';
 
 /** What a rollout needs to know to validate and render its blue/green options. */
 export interface BlueGreenTargets {
@@ -80,9 +80,9 @@ export function blueGreenGroupName(scope: IConstruct): string {
  * updates the group, and deletes the copies when the group is deleted.
  */
 export function blueGreenDeploymentGroup(
-  scope: Construct, id: string, deployerOptions: RevisionDeployerOptions | undefined, props: codedeploy.CfnDeploymentGroupProps,
+  scope: Construct, id: string, deployerOptions: ServerDeployerOptions | undefined, props: codedeploy.CfnDeploymentGroupProps,
 ): CustomResource {
-  const deployer = RevisionDeployer.of(scope, deployerOptions);
+  const deployer = ServerDeployer.of(scope, deployerOptions);
   const resource = new CustomResource(scope, id, {
     serviceToken: deployer.function.functionArn,
     resourceType: DEPLOYMENT_GROUP_RESOURCE_TYPE,
@@ -100,7 +100,7 @@ export function grantGroupManagement(scope: Construct, applicationName: string, 
   const stack = Stack.of(scope);
   const groupArn = `arn:${stack.partition}:codedeploy:${stack.region}:${stack.account}:deploymentgroup:${applicationName}/${groupName}`;
   const copies = autoScalingGroupArn(scope, `${copiedAutoScalingGroupPrefix(groupName)}*`);
-  const policy = RevisionDeployer.of(scope).policies.grant({
+  const policy = ServerDeployer.of(scope).policies.grant({
     statements: [
       {
         actions: ['codedeploy:CreateDeploymentGroup', 'codedeploy:GetDeploymentGroup', 'codedeploy:UpdateDeploymentGroup', 'codedeploy:DeleteDeploymentGroup'],

@@ -19,21 +19,22 @@ import {
 } from './server-permissions';
 import { renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
+import { checkDeployerOptions } from '../functions/server-deployer';
+import { ServerDeployerOptions } from '../functions/server-deployer-options';
 import { addAlarmActions, metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
-import { checkDeploymentGroup } from '../private/deployment-group-checks';
-import { checkDeployerOptions } from '../private/revision-deployer';
 import { revisionReadPolicy } from '../private/revision-read-policy';
 import { publishTo, RolloutPolicies, RolloutServiceRole, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
+import { registerRolloutTarget } from '../revision/deployment-target';
 import { Revision } from '../revision/revision';
-import { RevisionDeployerOptions } from '../revision/revision-deployer-options';
 import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revision-deployment';
+import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
 export enum OutdatedInstances {
@@ -175,13 +176,13 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly blueGreen?: BlueGreenOptions;
 
   /**
-   * How the stack's revision deployer runs (the function behind `deploy` and blue/green groups):
+   * How the stack's server deployer runs (the function behind `deploy` and blue/green groups):
    * a customer managed key for its log group, a VPC. One deployer serves the stack: the first
    * rollout that uses it sets these, and a later one may give the same options or none.
    *
    * @default - the deployer's log group uses CloudWatch Logs' own encryption and the function runs outside any VPC
    */
-  readonly deployer?: RevisionDeployerOptions;
+  readonly deployer?: ServerDeployerOptions;
 }
 
 /**
@@ -215,18 +216,6 @@ export class ServerRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
-  /** Whether instances are taken out of a load balancer while they are updated. @internal */
-  public readonly _withTrafficControl: boolean;
-  /** Whether a deployment stopped on request is rolled back. @internal */
-  public readonly _rollbackOnStop: boolean;
-  /** The deployment group's name (a token unless given or blue/green). @internal */
-  public readonly _deploymentGroupName: string;
-  /** Minutes a blue/green deployment waits on its own (approval and termination), for blue/green rollouts. @internal */
-  public readonly _blueGreenWaitMinutes?: number;
-  /** The options of the stack's revision deployer this rollout asks for. @internal */
-  public readonly _deployerOptions?: RevisionDeployerOptions;
-  /** The revision deployment of this rollout, once there is one. @internal */
-  public _revisionDeployment?: RevisionDeployment;
   /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
   private revisionObjectsStatement?: iam.PolicyStatement;
   private readonly revisionReadPolicy?: iam.ManagedPolicy;
@@ -236,8 +225,7 @@ export class ServerRollout extends Construct {
     const healthChecks = props.healthChecks ?? [];
     const rollback = props.rollback ?? (healthChecks.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
     const agent = props.agent ?? AgentInstallation.systemsManager();
-    this._blueGreenWaitMinutes = validate(props, healthChecks, rollback, agent);
-    this._deployerOptions = props.deployer;
+    const blueGreenWaitMinutes = validate(props, healthChecks, rollback, agent);
 
     this.deploymentConfig = (props.healthyHosts ?? HealthyHosts.oneAtATime()).bind(this);
     this.application = props.application ?? sharedServerApplication(this);
@@ -252,8 +240,6 @@ export class ServerRollout extends Construct {
 
     const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
-    this._withTrafficControl = loadBalancers.length > 0;
-    this._rollbackOnStop = rollback.stop;
     const groupProps: codedeploy.CfnDeploymentGroupProps = {
       applicationName: this.application.applicationName,
       serviceRoleArn: this.serviceRole.roleArn,
@@ -287,6 +273,7 @@ export class ServerRollout extends Construct {
     };
     const processes = [...new Set(props.autoScalingProcessesToSuspend ?? [])];
     let groupResource: CfnResource | CustomResource;
+    let deploymentGroupName: string;
     if (props.blueGreen) {
       // CloudFormation creates EC2 blue/green groups for no platform: a custom resource does, under a name known at synth.
       const name = props.deploymentGroupName ?? blueGreenGroupName(this);
@@ -296,7 +283,7 @@ export class ServerRollout extends Construct {
         deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
         blueGreenDeploymentConfiguration: renderBlueGreen(props.blueGreen),
       });
-      this._deploymentGroupName = name;
+      deploymentGroupName = name;
       groupResource.node.addDependency(
         blueGreenServicePolicy(this, this.serviceRole, autoScalingGroups[0] as autoscaling.AutoScalingGroup, name),
         grantGroupManagement(this, this.application.applicationName, name, this.serviceRole),
@@ -312,12 +299,20 @@ export class ServerRollout extends Construct {
           reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',
         });
       }
-      this._deploymentGroupName = cfnGroup.ref;
+      deploymentGroupName = cfnGroup.ref;
     }
     this.deploymentGroup = codedeploy.ServerDeploymentGroup.fromServerDeploymentGroupAttributes(this, 'DeploymentGroupRef', {
       application: this.application,
-      deploymentGroupName: this._deploymentGroupName,
+      deploymentGroupName,
       deploymentConfig: this.deploymentConfig,
+    });
+    registerRolloutTarget(this.deploymentGroup, {
+      owner: this,
+      withTrafficControl: loadBalancers.length > 0,
+      rollbackOnStop: rollback.stop,
+      blueGreenWaitMinutes,
+      deployerOptions: props.deployer,
+      grantRevisionRead: (objectArn, key) => this.grantRevisionRead(objectArn, key),
     });
 
     this.revisionBucket = props.revisionBucket ?? new RevisionBucket(this, 'RevisionBucket').bucket;
@@ -356,19 +351,18 @@ export class ServerRollout extends Construct {
 
   /**
    * Deploys `revision` to the fleet during `cdk deploy`: the stack waits for the deployment and
-   * fails with CodeDeploy's verdict if it fails. One revision per rollout.
+   * fails with CodeDeploy's verdict if it fails. One revision per rollout (per deployment group).
    */
   public deploy(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
-    return new RevisionDeployment(this, id, { ...options, rollout: this, revision });
+    return new RevisionDeployment(this, id, { ...options, deploymentGroup: this.deploymentGroup, revision });
   }
 
   /**
    * Lets the instance roles of the rollout's Auto Scaling groups read one revision object (and its
    * versions), in the rollout's revision read policy. Other instances' roles are granted with
    * `RevisionDeployment.grantRead`.
-   * @internal
    */
-  public _grantRevisionRead(objectArn: string, key?: kms.IKey): void {
+  private grantRevisionRead(objectArn: string, key?: kms.IKey): void {
     if (!this.revisionReadPolicy) {
       return;
     }

@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AgentInstallation, HealthCheck, LambdaRollout, Notifications, OnPremisesInstanceRole, Revision, RevisionBucket, RevisionDeployerOptions,
+  AgentInstallation, HealthCheck, LambdaRollout, Notifications, OnPremisesInstanceRole, Revision, RevisionBucket, ServerDeployerOptions,
   RevisionDeployment, ServerRollout,
 } from '../../src';
 
@@ -21,7 +21,7 @@ export interface Governance {
   /** `alarmActions` of every rollout. */
   readonly alarmActions: actions.SnsAction[];
   /** `deployer` of every server rollout. */
-  readonly deployer: RevisionDeployerOptions;
+  readonly deployer: ServerDeployerOptions;
   /** A revision bucket with Object Lock, EventBridge notifications and the account's own access-log bucket. */
   revisionBucket(stack: Stack, id: string, props?: { encryptionKey?: kms.IKey }): s3.IBucket;
 }
@@ -140,7 +140,7 @@ export const SCENARIOS: Scenario[] = [
         revisionBucket: g?.revisionBucket(stack, 'Revisions'),
         deployer: g?.deployer,
       });
-      new RevisionDeployment(stack, 'Release', { rollout, revision: Revision.fromBucket(rollout.revisionBucket, 'releases/batch.zip') });
+      new RevisionDeployment(stack, 'Release', { deploymentGroup: rollout.deploymentGroup, revision: Revision.fromBucket(rollout.revisionBucket, 'releases/batch.zip') });
     },
   },
   {

@@ -18,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import * as fixtures from './revision-deployment-fixtures';
 import { capturedLogs, harness, SERVICE_TOKEN, serviceError, TestResource } from './revision-deployment-fixtures';
-import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/private/deployment-group-contract';
+import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/contract/deployment-group';
 
 const codedeploy = mockClient(CodeDeployClient);
 const autoscaling = mockClient(AutoScalingClient);

@@ -7,9 +7,9 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
   Context,
 } from 'aws-lambda';
+import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/contract/revision-deployment';
 import { createHandler, RevisionDeploymentHandler } from '../../src/handlers/revision-deployment/handler';
 import { Clock } from '../../src/handlers/shared/clock';
-import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/private/revision-deployment-contract';
 
 /** A presigned URL is a secret: the tests check it never reaches the logs. */
 export const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/SECRET-PRESIGNED-PATH?X-Amz-Signature=SECRET';

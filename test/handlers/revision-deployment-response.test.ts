@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { createEvent } from './revision-deployment-fixtures';
-import { handler } from '../../src/handlers/revision-deployment.lambda';
+import { handler } from '../../src/handlers/server-deployer.lambda';
 import { createResponseSender, putResponse, responseBody } from '../../src/handlers/shared/cfn-response';
 import { fixed, tail, trimmable } from '../../src/handlers/shared/reason-fit';
 

@@ -4,8 +4,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { FakeClock, invocationContext } from './revision-deployment-fixtures';
+import { TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings } from '../../src/contract/traffic-hook';
 import { createTrafficHookHandler, TrafficHookHandler } from '../../src/handlers/traffic-hook/handler';
-import { TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings } from '../../src/private/traffic-hook-contract';
 
 export const HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Stack-TrafficHookFunction';
 /** The stack's prefix, as the hook's environment gives it. */

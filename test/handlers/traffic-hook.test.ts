@@ -9,10 +9,10 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import 'aws-sdk-client-mock-jest';
 import { serviceError } from './revision-deployment-fixtures';
 import { APPSPEC_JSON, APPSPEC_YAML, EVENT, HOOK_ARN, hookHarness, loggedEvents, settings, SMOKE } from './traffic-hook-fixtures';
+import { TrafficHookSettings } from '../../src/contract/traffic-hook';
 import { CallTimeoutError } from '../../src/handlers/shared/call-timeout';
 import { appSpecTarget } from '../../src/handlers/traffic-hook/app-spec-target';
 import { BAKE_CONTINUATION_MARKER } from '../../src/handlers/traffic-hook/bake';
-import { TrafficHookSettings } from '../../src/private/traffic-hook-contract';
 
 let log: jest.SpyInstance;
 beforeEach(() => {

@@ -26,9 +26,9 @@
  *   reading the revision object (and decrypting it with the bucket's own key).
  */
 import { AppWorld, Resource, StackWorld } from './template-world';
-import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/private/deployment-group-contract';
-import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/private/revision-deployment-contract';
-import { settingsParameterName, settingsPrefix, TrafficHookSettings } from '../../src/private/traffic-hook-contract';
+import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../src/contract/deployment-group';
+import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/contract/revision-deployment';
+import { settingsParameterName, settingsPrefix, TrafficHookSettings } from '../../src/contract/traffic-hook';
 
 /** One request an actor makes. */
 export interface Call {
@@ -363,7 +363,19 @@ function deploymentGroupOf(stack: StackWorld, applicationName: string, groupName
   throw new Error(`${stack.stackName}: no deployment group ${applicationName}/${groupName}`);
 }
 
+/**
+ * Deployment groups the scenarios' account already has, outside any template (a `RevisionDeployment`
+ * may deploy to an imported group), with the deployment config each really uses.
+ */
+const EXISTING_DEPLOYMENT_GROUPS: Record<string, string> = {
+  'team-web/web-production': 'CodeDeployDefault.HalfAtATime',
+};
+
 function deploymentConfigOf(stack: StackWorld, applicationName: string, groupName: string): string {
+  const existing = EXISTING_DEPLOYMENT_GROUPS[`${applicationName}/${groupName}`];
+  if (existing) {
+    return existing;
+  }
   const group = deploymentGroupOf(stack, applicationName, groupName);
   return group.DeploymentConfigName ? stack.resolve(group.DeploymentConfigName) : 'CodeDeployDefault.OneAtATime';
 }

@@ -68,7 +68,7 @@ test('the scenario matrix covers every construct and option it names', () => {
   const app = new App();
   expect(buildScenarios(app)).toEqual([
     'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'LambdaTrafficHook', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
-    'ServerKmsBucket', 'ServerGitHub', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
+    'ServerKmsBucket', 'ServerGitHub', 'ServerImportedGroup', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
   ]);
   expect(Stack.isStack(app.node.findChild('LambdaDefaults'))).toBe(true);
 });

@@ -11,7 +11,7 @@ import {
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import {
   AutoScalingProcess, BundleType, HealthCheck, HealthyHosts, LambdaRollout, Notifications, OnPremisesInstanceRole, ResponseMatch, Revision,
-  RevisionBucket, Rollback, ServerRollout, SmokeTest, TrafficShift,
+  RevisionBucket, RevisionDeployment, Rollback, ServerRollout, SmokeTest, TrafficShift,
 } from '../../src';
 
 const SITE_WITH_APPSPEC = join(__dirname, '..', 'revision', 'fixtures', 'site-with-appspec');
@@ -142,6 +142,15 @@ export function buildScenarios(app: App): string[] {
         ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['api'] }),
         application: codedeploy.ServerApplication.fromServerApplicationName(stack, 'App', 'team-api'),
       }).deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
+    }, true],
+    // Servers: a revision to a deployment group no rollout owns, imported by name with its config.
+    ['ServerImportedGroup', (stack) => {
+      const deploymentGroup = codedeploy.ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Existing', {
+        application: codedeploy.ServerApplication.fromServerApplicationName(stack, 'ExistingApp', 'team-web'),
+        deploymentGroupName: 'web-production',
+        deploymentConfig: codedeploy.ServerDeploymentConfig.HALF_AT_A_TIME,
+      });
+      new RevisionDeployment(stack, 'Release', { deploymentGroup, revision: Revision.fromGitHub('example-org/web', 'b'.repeat(40)) });
     }, true],
     // Servers: blue/green copies of one Auto Scaling group, with a release.
     ['ServerBlueGreen', (stack) => {

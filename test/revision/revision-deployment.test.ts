@@ -4,7 +4,9 @@ import {
   App, Duration, Lazy, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
+import {
+  InstanceTagSet, LoadBalancer, ServerApplication, ServerDeploymentConfig, ServerDeploymentGroup,
+} from 'aws-cdk-lib/aws-codedeploy';
 import {
   AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, RevisionLocation, ServerRollout,
 } from '../../src';
@@ -54,7 +56,7 @@ beforeAll(() => {
     fileExistsBehavior: FileExistsBehavior.OVERWRITE,
   });
   const workers = new ServerRollout(fleet, 'WorkerRollout', { ec2InstanceTags: new InstanceTagSet({ app: ['worker'] }) });
-  new RevisionDeployment(fleet, 'WorkerRelease', { rollout: workers, revision: Revision.fromAsset(SITE_WITH_APPSPEC) });
+  new RevisionDeployment(fleet, 'WorkerRelease', { deploymentGroup: workers.deploymentGroup, revision: Revision.fromAsset(SITE_WITH_APPSPEC) });
 
   // An archive in a bucket of the app, read by on-premises servers' role too.
   const bucketStack = stacks.Bucket = new Stack(app, 'Bucket');
@@ -68,13 +70,22 @@ beforeAll(() => {
   const fromGitHub = new ServerRollout(gitHub, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
   fromGitHub.deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
 
+  // A deployment group no rollout owns: imported by name, with its deployment config.
+  const imported = stacks.Imported = new Stack(app, 'Imported', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const existing = ServerDeploymentGroup.fromServerDeploymentGroupAttributes(imported, 'Existing', {
+    application: ServerApplication.fromServerApplicationName(imported, 'App', 'web'),
+    deploymentGroupName: 'web-production',
+    deploymentConfig: ServerDeploymentConfig.HALF_AT_A_TIME,
+  });
+  new RevisionDeployment(imported, 'Release', { deploymentGroup: existing, revision: Revision.fromGitHub('example-org/web', 'b'.repeat(40)) });
+
   result = checkedSynth(app);
 });
 
 describe('RevisionDeployment', () => {
   test('passes the five cdk-nag packs, CodeDeployChecks and the template validator, provider included', () => {
     // The fixtures' VPCs, Auto Scaling group and load balancer are kept bare; the library's resources are checked.
-    const library = /^[^/]+\/(RevisionDeployer|[^/]+Rollout|Servers|Rollout|WorkerRelease)\//;
+    const library = /^[^/]+\/(ServerDeployer|[^/]+Rollout|Servers|Rollout|WorkerRelease)\//;
     expect(result.nagFindings.filter((finding) => library.test(finding.where))).toEqual([]);
     // The fixture rollouts have no alarm or notification on purpose: nothing else is reported.
     expect(result.guardrailFindings.filter((finding) => !finding.where.endsWith('/DeploymentGroup'))).toEqual([]);
@@ -85,7 +96,7 @@ describe('RevisionDeployment', () => {
     const fleet = stacks.Fleet;
     template('Fleet').hasResource('Custom::CodeDeployRevisionDeployment', {
       Properties: {
-        ServiceToken: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Function'), 'Arn'] },
+        ServiceToken: { 'Fn::GetAtt': [logicalId(fleet, 'ServerDeployer/Function'), 'Arn'] },
         ServiceTimeout: '1800',
         ApplicationName: { Ref: logicalId(fleet, 'ServerRolloutsApplication') },
         DeploymentGroupName: { Ref: logicalId(fleet, 'WebRollout/DeploymentGroup') },
@@ -110,14 +121,33 @@ describe('RevisionDeployment', () => {
       logicalId(fleet, 'WebRollout/DeploymentGroup'),
       logicalId(fleet, 'WebRollout/AgentAssociationAutoScaling'),
       logicalId(fleet, 'WebRollout/RevisionReadPolicy'),
-      logicalId(fleet, 'RevisionDeployer/BasePolicy'),
-      logicalId(fleet, 'RevisionDeployer/DeploymentPolicies/Policy1'),
+      logicalId(fleet, 'ServerDeployer/BasePolicy'),
+      logicalId(fleet, 'ServerDeployer/DeploymentPolicies/Policy1'),
     ]));
 
     const key = revisionKey(template('Fleet'), 'WebRollout');
     const staged = join(result.directory, `asset.${key.replace(/\.zip$/, '')}`);
     expect(readFileSync(join(staged, 'appspec.yml'), 'utf8')).toBe(SITE_APPSPEC.toYaml());
     expect(readFileSync(join(staged, 'index.html'), 'utf8')).toBe('<p>revision fixture</p>\n');
+  });
+
+  test('a deployment group no rollout owns: its names, permissions on its own ARNs, stopped deployments rolled back', () => {
+    const imported = template('Imported');
+    imported.hasResourceProperties('Custom::CodeDeployRevisionDeployment', {
+      ApplicationName: 'web',
+      DeploymentGroupName: 'web-production',
+      Revision: { revisionType: 'GitHub', gitHubLocation: { repository: 'example-org/web', commitId: 'b'.repeat(40) } },
+      RollbackOnStop: 'true',
+    });
+    const statements = Object.values(imported.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const arn = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:codedeploy:eu-west-1:111122223333:${suffix}`]] });
+    expect(statements).toEqual(expect.arrayContaining([
+      { Effect: 'Allow', Action: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:ListDeployments'], Resource: arn('deploymentgroup:web/web-production') },
+      { Effect: 'Allow', Action: 'codedeploy:GetDeploymentConfig', Resource: arn('deploymentconfig:CodeDeployDefault.HalfAtATime') },
+      { Effect: 'Allow', Action: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'], Resource: arn('application:web') },
+    ]));
+    expect(JSON.stringify(statements)).not.toContain('s3:');
   });
 
   test('a folder with its own appspec.yml is zipped as it is', () => {
@@ -142,11 +172,11 @@ describe('RevisionDeployment', () => {
       Handler: 'index.handler',
       Timeout: 900,
       MemorySize: 256,
-      LoggingConfig: { LogGroup: { Ref: logicalId(stacks.Fleet, 'RevisionDeployer/Logs') } },
+      LoggingConfig: { LogGroup: { Ref: logicalId(stacks.Fleet, 'ServerDeployer/Logs') } },
     });
     fleet.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     // Both deployments' permissions share the first policy.
-    fleet.resourcePropertiesCountIs('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: logicalId(stacks.Fleet, 'RevisionDeployer/Role') }] }, 2);
+    fleet.resourcePropertiesCountIs('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: logicalId(stacks.Fleet, 'ServerDeployer/Role') }] }, 2);
   });
 
   test('cost: the first deployment of a stack adds 6 resources (the provider and its custom resource), each next one 1, plus a policy every 12', () => {
@@ -168,9 +198,9 @@ describe('RevisionDeployment', () => {
     template('Fleet').hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
-          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Logs'), 'Arn'] } },
-          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Function'), 'Arn'] } },
-          // No resource-level permission for these (see RevisionDeployer).
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(fleet, 'ServerDeployer/Logs'), 'Arn'] } },
+          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fleet, 'ServerDeployer/Function'), 'Arn'] } },
+          // No resource-level permission for these (see ServerDeployer).
           {
             Effect: 'Allow',
             Action: ['codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
@@ -316,8 +346,32 @@ describe('RevisionDeployment validation', () => {
     r.deploy('Release', gitHub());
     expect(() => r.deploy('Again', gitHub(), { timeout: Duration.seconds(5) })).toThrow([
       'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 0.083 minutes',
-      'RevisionDeployment: rollout Stack/Rollout already deploys a revision with Stack/Rollout/Release; deploy one revision per rollout',
+      'RevisionDeployment: deploymentGroup Stack/Rollout already gets a revision from Stack/Rollout/Release; deploy one revision per deployment group',
     ].join('\n'));
+  });
+
+  test('one revision per deployment group, however often the group is imported', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const imported = (id: string) => ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, id, {
+      application: ServerApplication.fromServerApplicationName(stack, `${id}App`, 'web'),
+      deploymentGroupName: 'web-production',
+    });
+    new RevisionDeployment(stack, 'Release', { deploymentGroup: imported('First'), revision: gitHub() });
+    expect(() => new RevisionDeployment(stack, 'Again', { deploymentGroup: imported('Second'), revision: gitHub() })).toThrow(
+      'RevisionDeployment: deploymentGroup Stack/Second already gets a revision from Stack/Release; deploy one revision per deployment group');
+    new RevisionDeployment(stack, 'Other', {
+      deploymentGroup: ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Staging', {
+        application: ServerApplication.fromServerApplicationName(stack, 'StagingApp', 'web'),
+        deploymentGroupName: 'web-staging',
+      }),
+      revision: gitHub(),
+    });
+  });
+
+  test('rollbackOnStop overrides the rollout\'s own setting', () => {
+    const r = rollout();
+    r.deploy('Release', gitHub(), { rollbackOnStop: false });
+    Template.fromStack(Stack.of(r)).hasResourceProperties('Custom::CodeDeployRevisionDeployment', { RollbackOnStop: 'false' });
   });
 
   test('a revision that locates nothing', () => {
@@ -383,6 +437,6 @@ function revisionKey(t: Template, rolloutId: string): string {
 
 /** The statements of the deployer's first deployment policy. */
 function deployerStatements(t: Template): Array<Record<string, any>> {
-  const policies = Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('RevisionDeployerDeploymentPolicies'));
+  const policies = Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('ServerDeployerDeploymentPolicies'));
   return policies[0][1].Properties.PolicyDocument.Statement;
 }

@@ -9,7 +9,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { LambdaRollout, OnPremisesInstanceRole, RevisionBucket, RevisionDeployment, ServerRollout } from '../../src';
-import { RevisionDeployer } from '../../src/private/revision-deployer';
+import { ServerDeployer } from '../../src/functions/server-deployer';
 import { RolloutPolicies, RolloutServiceRole } from '../../src/private/rollout-service-role';
 
 /** What the plugin calls itself in the validation report. */
@@ -72,7 +72,7 @@ export function controlId(description: string): string {
 
 /** The constructs of this library: everything below one of them was created by the library. */
 const LIBRARY_CONSTRUCTS = [
-  LambdaRollout, ServerRollout, RevisionBucket, RevisionDeployment, OnPremisesInstanceRole, RevisionDeployer, RolloutServiceRole, RolloutPolicies,
+  LambdaRollout, ServerRollout, RevisionBucket, RevisionDeployment, OnPremisesInstanceRole, ServerDeployer, RolloutServiceRole, RolloutPolicies,
 ];
 
 /**

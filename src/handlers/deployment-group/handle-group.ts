@@ -14,7 +14,7 @@ import { GroupInput, rawAutoScalingGroups, rawGroupField, readGroupInput } from 
 import { applicationChangedReason, groupFailedReason, groupInternalErrorReason, invalidPropertiesReason } from './group-reasons';
 import { createDeploymentGroup } from './unanswered-create';
 import { updateInput } from './update-input';
-import { DEPLOYMENT_GROUP_ATTRIBUTE_ID } from '../../private/deployment-group-contract';
+import { DEPLOYMENT_GROUP_ATTRIBUTE_ID } from '../../contract/deployment-group';
 import type { Answer } from '../shared/cfn-response';
 import { HandlerDependencies, retryOptions } from '../shared/dependencies';
 import { describeError } from '../shared/errors';

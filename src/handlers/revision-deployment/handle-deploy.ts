@@ -16,7 +16,7 @@ import { followDeployment } from './follow-deployment';
 import { changesDeployment } from './property-changes';
 import { startDeployment, StartOutcome } from './start-deployment';
 import { stopDeployment } from './stop-deployment';
-import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../private/revision-deployment-contract';
+import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../contract/revision-deployment';
 import type { Answer } from '../shared/cfn-response';
 import { HandlerDependencies, LAST_CALL_RESERVE_MS, retryOptions } from '../shared/dependencies';
 import { describeError } from '../shared/errors';

@@ -4,7 +4,7 @@ import { notDeployedId } from './deployment-id';
 import { internalErrorReason } from './failure-reason';
 import { handleDelete } from './handle-delete';
 import { handleDeploy } from './handle-deploy';
-import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../private/deployment-group-contract';
+import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../contract/deployment-group';
 import { handleDeploymentGroup } from '../deployment-group/handle-group';
 import { Answer, responseBody } from '../shared/cfn-response';
 import type { HandlerDependencies } from '../shared/dependencies';

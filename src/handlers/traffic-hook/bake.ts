@@ -99,7 +99,7 @@ async function alarmsInAlarm(deps: TrafficHookDependencies, alarmNames: string[]
 
 /**
  * Invokes this same function asynchronously (`InvocationType: Event`) with the event and the
- * bake's progress, as the revision deployer does (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+ * bake's progress, as the server deployer does (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
  */
 async function handOver(deps: TrafficHookDependencies, context: Context, event: LifecycleEvent, state: BakeState): Promise<void> {
   const payload: BakeContinuation = { [BAKE_CONTINUATION_MARKER]: 1, event, state: { ...state, invocation: state.invocation + 1 } };

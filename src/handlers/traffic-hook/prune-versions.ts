@@ -3,7 +3,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { DeploymentTarget } from './app-spec-target';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
-import { MAX_PRUNED_VERSIONS_PER_RUN } from '../../private/traffic-hook-contract';
+import { MAX_PRUNED_VERSIONS_PER_RUN } from '../../contract/traffic-hook';
 import { describeError } from '../shared/errors';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';

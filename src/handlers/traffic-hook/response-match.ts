@@ -1,4 +1,4 @@
-import type { ResponseExpectation } from '../../private/traffic-hook-contract';
+import type { ResponseExpectation } from '../../contract/traffic-hook';
 
 /**
  * Where a response departs from what the user expects, or undefined when it matches:

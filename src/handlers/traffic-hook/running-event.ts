@@ -1,6 +1,6 @@
 import { BatchGetDeploymentTargetsCommand, CodeDeployClient, ListDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy';
 import type { HookLifecycleEvent } from './lifecycle-event';
-import type { TrafficHookSettings } from '../../private/traffic-hook-contract';
+import type { TrafficHookSettings } from '../../contract/traffic-hook';
 import { RetryOptions, withRetry } from '../shared/retry';
 
 /**

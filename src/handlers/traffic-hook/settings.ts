@@ -1,6 +1,6 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { DeploymentTarget } from './app-spec-target';
-import { settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings } from '../../private/traffic-hook-contract';
+import { settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings } from '../../contract/traffic-hook';
 import { RetryOptions, withRetry } from '../shared/retry';
 
 /** The rollout's settings, from its parameter (named after the stack's prefix, and the function and alias the AppSpec names). */

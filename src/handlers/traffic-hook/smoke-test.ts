@@ -5,7 +5,7 @@ import type { TrafficHookDependencies } from './dependencies';
 import { hookRetry } from './dependencies';
 import { failed, succeeded, Verdict } from './lifecycle-event';
 import { responseMismatch } from './response-match';
-import type { SmokeTestSettings } from '../../private/traffic-hook-contract';
+import type { SmokeTestSettings } from '../../contract/traffic-hook';
 import { describeError, errorName, RetriesExhaustedError } from '../shared/errors';
 import { logEvent } from '../shared/log';
 import { isThrottling, withRetry } from '../shared/retry';

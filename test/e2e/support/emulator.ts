@@ -5,7 +5,7 @@ import { CodeDeployWorld, ServiceError } from './codedeploy-world';
 import type { ScaledClock } from './lambda-runtime';
 
 /**
- * A loopback (127.0.0.1) emulator of the AWS endpoints the revision deployer calls — CodeDeploy
+ * A loopback (127.0.0.1) emulator of the AWS endpoints the server deployer calls — CodeDeploy
  * (JSON 1.1), Lambda Invoke (REST-JSON), Auto Scaling (query) — and of CloudFormation's response URL.
  * Every request is decoded by its protocol and validated against AWS's model of the operation
  * (api-model.ts); every scripted answer is validated against the operation's output shape. A

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vm from 'vm';
 
 /**
- * The handler's bundle (assets/handlers/revision-deployment.lambda/index.js, built by
+ * The handler's bundle (assets/handlers/server-deployer.lambda/index.js, built by
  * `npx projen pre-compile`) loaded as Lambda's Node.js runtime loads a CommonJS handler: compiled in
  * Node's module wrapper and run with a `require` that resolves from the bundle's own path (the SDK
  * v3 clients the runtime provides come from node_modules here).
@@ -15,7 +15,7 @@ import * as vm from 'vm';
  * (backoff, poll, the per-call timeout) keep their proportions. The SDK and node's HTTP stack, which
  * the bundle requires, keep real time.
  */
-export const BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'handlers', 'revision-deployment.lambda', 'index.js');
+export const BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'handlers', 'server-deployer.lambda', 'index.js');
 
 /** Time as the bundle sees it: `scale` times faster than the host's, starting at `start`. */
 export class ScaledClock {

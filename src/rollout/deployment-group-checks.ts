@@ -1,9 +1,9 @@
-import { ALARM_ACTIONS } from './cloudwatch-limits';
-import { DEPLOYMENT_GROUP } from './codedeploy-limits';
-import { DEFAULT_MAX_ALARMS } from './defaults';
-import { Problems } from './validation';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
+import { ALARM_ACTIONS } from '../private/cloudwatch-limits';
+import { DEPLOYMENT_GROUP } from '../private/codedeploy-limits';
+import { DEFAULT_MAX_ALARMS } from '../private/defaults';
+import { Problems } from '../private/validation';
 
 /**
  * The checks every rollout makes of its deployment group: its name, its alarms against the quota,

@@ -2,12 +2,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 
 /**
- * How the stack's revision deployer runs: the one Lambda function that serves every
+ * How the stack's server deployer runs: the one Lambda function that serves every
  * `RevisionDeployment` and blue/green deployment group of a stack. Governed accounts may require
  * its log group to be encrypted with a customer managed key (Control Tower CT.CLOUDWATCH.PR.3) and
  * the function to run in a VPC (CT.LAMBDA.PR.3).
  */
-export interface RevisionDeployerOptions {
+export interface ServerDeployerOptions {
   /**
    * Customer managed key that encrypts the deployer's log group. The log group then gets a name
    * fixed at synth, and the key's policy lets CloudWatch Logs of the stack's Region use the key

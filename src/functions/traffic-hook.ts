@@ -2,11 +2,11 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeWildcardResource } from './acknowledge-wildcard';
-import { DEFAULT_TRAFFIC_HOOK_LOG_RETENTION } from './defaults';
-import { RolloutPolicies } from './rollout-service-role';
-import { SETTINGS_PREFIX_ENV, settingsPrefix } from './traffic-hook-contract';
+import { SETTINGS_PREFIX_ENV, settingsPrefix } from '../contract/traffic-hook';
 import { TrafficHookFunction } from '../handlers/traffic-hook-function';
+import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
+import { DEFAULT_TRAFFIC_HOOK_LOG_RETENTION } from '../private/defaults';
+import { RolloutPolicies } from '../private/rollout-service-role';
 
 /** Construct id of the hook shared by every rollout of a stack that uses it. */
 const TRAFFIC_HOOK_ID = 'TrafficHook';
@@ -67,7 +67,7 @@ export class TrafficHook extends Construct {
       environment: { [SETTINGS_PREFIX_ENV]: this.settingsPrefix },
     });
     const parameters = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${this.settingsPrefix.slice(1)}/*` });
-    // As for the revision deployer: a statement naming the function may not sit in the role's
+    // As for the server deployer: a statement naming the function may not sit in the role's
     // default policy, which the function depends on; the rollouts depend on this one instead.
     this.basePolicy = new iam.ManagedPolicy(this, 'BasePolicy', {
       description: 'Lets the traffic hook write its logs, read the settings of this stack\'s rollouts and continue a long bake in a new invocation',

@@ -4,13 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeWildcardResource } from './acknowledge-wildcard';
-import { LAMBDA_VPC } from './codedeploy-limits';
-import { DEFAULT_REVISION_DEPLOYER_LOG_RETENTION } from './defaults';
-import { RolloutPolicies } from './rollout-service-role';
-import { Problems } from './validation';
-import { RevisionDeploymentFunction } from '../handlers/revision-deployment-function';
-import { RevisionDeployerOptions } from '../revision/revision-deployer-options';
+import { ServerDeployerOptions } from './server-deployer-options';
+import { ServerDeployerFunction } from '../handlers/server-deployer-function';
+import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
+import { LAMBDA_VPC } from '../private/codedeploy-limits';
+import { DEFAULT_SERVER_DEPLOYER_LOG_RETENTION } from '../private/defaults';
+import { RolloutPolicies } from '../private/rollout-service-role';
+import { Problems } from '../private/validation';
 
 /**
  * CodeDeploy actions the deployer calls that may take no resource ARN: the archived Service
@@ -23,7 +23,7 @@ import { RevisionDeployerOptions } from '../revision/revision-deployer-options';
 const UNSCOPED_DEPLOYMENT_ACTIONS = ['codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'];
 
 /** Construct id of the provider shared by every `RevisionDeployment` in a stack. */
-const REVISION_DEPLOYER_ID = 'RevisionDeployer';
+const SERVER_DEPLOYER_ID = 'ServerDeployer';
 
 /**
  * The custom resource provider of every `RevisionDeployment` in a stack: one function, its role,
@@ -34,7 +34,7 @@ const REVISION_DEPLOYER_ID = 'RevisionDeployer';
  * extra functions) and, when a deployment outlives one invocation, invokes itself again to keep
  * watching, which is why its role may invoke it.
  */
-export class RevisionDeployer extends Construct {
+export class ServerDeployer extends Construct {
   /**
    * The provider of `scope`'s stack, created on first use with `options`. One deployer serves the
    * stack, so a later rollout may not ask for other options; one without options takes it as it is.
@@ -42,20 +42,20 @@ export class RevisionDeployer extends Construct {
    * @param scope the rollout (or a construct of it) that needs the deployer
    * @param options the rollout's `deployer`
    */
-  public static of(scope: IConstruct, options?: RevisionDeployerOptions): RevisionDeployer {
+  public static of(scope: IConstruct, options?: ServerDeployerOptions): ServerDeployer {
     const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(REVISION_DEPLOYER_ID) as RevisionDeployer | undefined;
+    const existing = stack.node.tryFindChild(SERVER_DEPLOYER_ID) as ServerDeployer | undefined;
     if (!existing) {
-      return new RevisionDeployer(stack, REVISION_DEPLOYER_ID, options ?? {}, scope.node.path);
+      return new ServerDeployer(stack, SERVER_DEPLOYER_ID, options ?? {}, scope.node.path);
     }
     if (options && !sameOptions(existing.options, options)) {
       throw new Error(`ServerRollout: deployer of ${scope.node.path} differs from the deployer options of ${existing.createdFor}, `
-        + 'which created the one revision deployer of the stack; give every rollout of a stack the same deployer options (or none after the first)');
+        + 'which created the one server deployer of the stack; give every rollout of a stack the same deployer options (or none after the first)');
     }
     return existing;
   }
 
-  public readonly function: RevisionDeploymentFunction;
+  public readonly function: ServerDeployerFunction;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   /** Logging, invoking itself, stopping deployments and reading their targets: every deployment waits for it. */
@@ -65,7 +65,7 @@ export class RevisionDeployer extends Construct {
   /** The function's network interfaces, when it runs in a VPC. */
   public readonly securityGroups?: ec2.ISecurityGroup[];
 
-  private constructor(scope: Construct, id: string, private readonly options: RevisionDeployerOptions, private readonly createdFor: string) {
+  private constructor(scope: Construct, id: string, private readonly options: ServerDeployerOptions, private readonly createdFor: string) {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -74,7 +74,7 @@ export class RevisionDeployer extends Construct {
     const key = options.logGroupEncryptionKey;
     const logGroupName = key ? `/cdk-codedeploy-rollouts/${Names.uniqueResourceName(this, { maxLength: 480, separator: '-' })}` : undefined;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: DEFAULT_REVISION_DEPLOYER_LOG_RETENTION,
+      retention: DEFAULT_SERVER_DEPLOYER_LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
       // A key policy that names the log group must know its ARN at synth: referring to the log
       // group from the key it depends on would be a cycle.
@@ -87,11 +87,11 @@ export class RevisionDeployer extends Construct {
     const vpc = options.vpc;
     this.securityGroups = vpc ? options.securityGroups ?? [httpsOnlySecurityGroup(this, vpc)] : undefined;
     const vpcAccess = vpc ? new iam.ManagedPolicy(this, 'VpcAccessPolicy', {
-      description: 'Lets the revision deployer function create and delete its network interfaces in its subnets and security groups',
+      description: 'Lets the server deployer function create and delete its network interfaces in its subnets and security groups',
       roles: [this.role],
       statements: vpcAccessStatements(this, vpc.selectSubnets(options.vpcSubnets).subnetIds, this.securityGroups!),
     }) : undefined;
-    this.function = new RevisionDeploymentFunction(this, 'Function', {
+    this.function = new ServerDeployerFunction(this, 'Function', {
       description: 'Deploys a CodeDeploy revision during cdk deploy and reports CodeDeploy\'s verdict to CloudFormation',
       role: this.role,
       logGroup: this.logGroup,
@@ -110,7 +110,7 @@ export class RevisionDeployer extends Construct {
     // No statement may reference the function from the role's own default policy: the function
     // depends on that policy, so the ARN would make a cycle. The deployments depend on this one.
     this.basePolicy = new iam.ManagedPolicy(this, 'BasePolicy', {
-      description: 'Lets the revision deployer write its logs, continue a long deployment in a new invocation, stop deployments and read their targets',
+      description: 'Lets the server deployer write its logs, continue a long deployment in a new invocation, stop deployments and read their targets',
       roles: [this.role],
       statements: [
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
@@ -136,7 +136,7 @@ export class RevisionDeployer extends Construct {
 }
 
 /** Checks a rollout's `deployer` options: subnets and security groups need a VPC; 1 to 5 security groups. */
-export function checkDeployerOptions(problems: Problems, options: RevisionDeployerOptions | undefined): void {
+export function checkDeployerOptions(problems: Problems, options: ServerDeployerOptions | undefined): void {
   if (!options) {
     return;
   }
@@ -153,9 +153,9 @@ export function checkDeployerOptions(problems: Problems, options: RevisionDeploy
  * Whether two rollouts ask for the same deployer: the same key, VPC, selected subnets (two equal
  * selections written twice are the same) and security groups.
  */
-function sameOptions(a: RevisionDeployerOptions, b: RevisionDeployerOptions): boolean {
-  const groups = (o: RevisionDeployerOptions) => o.securityGroups ?? [];
-  const subnets = (o: RevisionDeployerOptions) => (o.vpc ? o.vpc.selectSubnets(o.vpcSubnets).subnetIds.join(',') : '');
+function sameOptions(a: ServerDeployerOptions, b: ServerDeployerOptions): boolean {
+  const groups = (o: ServerDeployerOptions) => o.securityGroups ?? [];
+  const subnets = (o: ServerDeployerOptions) => (o.vpc ? o.vpc.selectSubnets(o.vpcSubnets).subnetIds.join(',') : '');
   return a.logGroupEncryptionKey === b.logGroupEncryptionKey
     && a.vpc === b.vpc
     && subnets(a) === subnets(b)
@@ -194,7 +194,7 @@ function allowLogsToUseKey(scope: Construct, key: kms.IKey, logGroupName: string
 function httpsOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
   const group = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
-    description: 'Revision deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
+    description: 'Server deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
     allowAllOutbound: false,
   });
   group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the AWS APIs the deployer calls');

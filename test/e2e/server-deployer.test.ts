@@ -6,7 +6,7 @@ import { Emulator } from './support/emulator';
 import { BundledHandler, capturingConsole, loadBundle, ScaledClock } from './support/lambda-runtime';
 
 /**
- * The revision deployer end to end: the bundled asset as Lambda loads it, the real SDK v3 clients
+ * The server deployer end to end: the bundled asset as Lambda loads it, the real SDK v3 clients
  * pointed by the per-service endpoint variables at a loopback emulator that validates every request
  * against AWS's API models (support/emulator.ts). Time runs `SCALE` times faster for the bundle's own
  * timers (support/lambda-runtime.ts), so a 15-minute invocation lasts 9 real seconds at most and
@@ -50,7 +50,7 @@ afterAll(async () => {
   }
   const { requests, violations } = emulator.totals();
   // The count line the README quotes.
-  process.stdout.write(`revision deployer end to end: ${passed} of ${scenarios} scenarios passed, ${violations} request-shape violations`
+  process.stdout.write(`server deployer end to end: ${passed} of ${scenarios} scenarios passed, ${violations} request-shape violations`
     + ` over ${requests} requests (models: aws-sdk ${AWS_SDK_V2_VERSION} apis, constraints: ${CONSTRAINTS_SOURCE})\n`);
 });
 

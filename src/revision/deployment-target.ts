@@ -1,0 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+import { ServerDeployerOptions } from '../functions/server-deployer-options';
+
+/**
+ * What a `ServerRollout` knows about its deployment group that the group's interface does not
+ * carry. A `RevisionDeployment` reads it for a rollout's group; a group from anywhere else (an
+ * aws-cdk-lib `ServerDeploymentGroup`, an imported one) has none, and the deployment falls back to
+ * what holds for any group.
+ *
+ * The rollout registers it here, below both constructs, so that revisions know no rollout class
+ * (the layers of docs/ARCHITECTURE.md).
+ */
+export interface RolloutTarget {
+  /** The construct whose resources every deployment to the group waits for (the rollout). */
+  readonly owner: IConstruct;
+  /** Whether instances are taken out of a load balancer while they are updated. */
+  readonly withTrafficControl: boolean;
+  /** Whether the rollout rolls back a deployment stopped on request. */
+  readonly rollbackOnStop: boolean;
+  /** Minutes a blue/green deployment waits on its own (approval and termination); undefined in place. */
+  readonly blueGreenWaitMinutes?: number;
+  /** The server deployer options the rollout asks for. */
+  readonly deployerOptions?: ServerDeployerOptions;
+  /** Lets the rollout's instance roles read one revision object (and its versions). */
+  grantRevisionRead(objectArn: string, key?: kms.IKey): void;
+}
+
+const targets = new WeakMap<codedeploy.IServerDeploymentGroup, RolloutTarget>();
+
+/** Registers the rollout that owns `group`. */
+export function registerRolloutTarget(group: codedeploy.IServerDeploymentGroup, target: RolloutTarget): void {
+  targets.set(group, target);
+}
+
+/** The rollout that owns `group`, if a `ServerRollout` does. */
+export function rolloutTargetOf(group: codedeploy.IServerDeploymentGroup): RolloutTarget | undefined {
+  return targets.get(group);
+}
+
+/** The revision deployment of each deployment group of a stack, by the group's resolved ARN. */
+const deploymentsByGroup = new WeakMap<Stack, Map<string, string>>();
+
+/**
+ * Claims `group` for the revision deployment at `path`; returns the path of the deployment that
+ * claimed it first, if one did. Groups are told apart by their resolved ARN, so two imports of
+ * the same group are one group.
+ */
+export function claimDeploymentGroup(scope: IConstruct, group: codedeploy.IServerDeploymentGroup, path: string): string | undefined {
+  const stack = Stack.of(scope);
+  const claims = deploymentsByGroup.get(stack) ?? new Map<string, string>();
+  deploymentsByGroup.set(stack, claims);
+  const key = JSON.stringify(stack.resolve(group.deploymentGroupArn));
+  const first = claims.get(key);
+  if (first === undefined) {
+    claims.set(key, path);
+  }
+  return first;
+}
