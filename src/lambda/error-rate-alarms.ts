@@ -2,11 +2,25 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { deploymentAlarm } from '../health/deployment-alarm';
 import { ErrorRateSignal } from '../health/error-rate-signal';
+import {
+  DEFAULT_ERROR_RATE_MIN_FAILURES, DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT, DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD,
+} from '../private/defaults';
+import { deploymentAlarm } from '../rollout/deployment-alarm';
 
-/** Construct id of the first error-rate alarm; further ones are numbered from 2. */
+/** Construct id of the error-rate alarm with the default thresholds; others carry theirs in the id. */
 const ALARM_ID = 'NewVersionErrorRateAlarm';
+
+/**
+ * The construct id of a check's alarm, from its thresholds, never from its place in
+ * `healthChecks`: reordering or adding checks keeps every alarm.
+ */
+export function errorRateAlarmId(signal: ErrorRateSignal): string {
+  const isDefault = signal.periodMinutes === DEFAULT_ERROR_RATE_PERIOD.toMinutes() && signal.minZScore === DEFAULT_ERROR_RATE_MIN_Z_SCORE
+    && signal.minIncreasePercent === DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT && signal.minFailures === DEFAULT_ERROR_RATE_MIN_FAILURES;
+  return isDefault ? ALARM_ID
+    : `${ALARM_ID}-${signal.periodMinutes}m-z${signal.minZScore}-${signal.minIncreasePercent}pp-${signal.minFailures}f`;
+}
 
 /**
  * The metric-math expression of an error-rate check, over six `Sum` metrics of one period: the
@@ -44,7 +58,7 @@ export function errorRateExpression(signal: ErrorRateSignal): { expression: stri
 
 /** One alarm per `HealthCheck.lambdaErrorRate` of a rollout. */
 export function errorRateAlarms(scope: Construct, alias: lambda.Alias, signals: ErrorRateSignal[]): cloudwatch.Alarm[] {
-  return signals.map((signal, i) => {
+  return signals.map((signal) => {
     const period = Duration.minutes(signal.periodMinutes);
     const metric = (metricName: string, newVersionOnly: boolean): cloudwatch.Metric => new cloudwatch.Metric({
       namespace: 'AWS/Lambda',
@@ -71,7 +85,7 @@ export function errorRateAlarms(scope: Construct, alias: lambda.Alias, signals: 
       period,
       label: 'z-score of the new version\'s failure rate over the old version\'s',
     });
-    return deploymentAlarm(scope, i === 0 ? ALARM_ID : `${ALARM_ID}${i + 1}`, {
+    return deploymentAlarm(scope, errorRateAlarmId(signal), {
       metric: z,
       threshold: signal.minZScore,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -10,22 +10,25 @@ import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
 import { errorRateAlarms } from './error-rate-alarms';
 import { newVersionAlarms } from './new-version-alarms';
+import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
 import { TrafficShift } from '../config/traffic-shift';
-import { addAlarmActions, metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
 import { evaluationKey } from '../health/lambda-signal';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
-import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE } from '../private/defaults';
+import { DEFAULT_ALIAS_NAME, DEFAULT_CANARY_INTERVAL, DEFAULT_CANARY_PERCENTAGE, DEFAULT_MAX_ALARMS } from '../private/defaults';
 import {
-  DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, RolloutServiceRole, topicArn,
+  DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, topicArn,
 } from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
+import { notificationTriggers } from '../rollout/notification-triggers';
+import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { rolloutRole } from '../rollout/service-role';
 
 /** Properties of a `LambdaRollout`. */
 export interface LambdaRolloutProps extends RolloutOptions {
@@ -162,30 +165,30 @@ export class LambdaRollout extends Construct {
     this.deploymentConfig = (props.trafficShift
       ?? TrafficShift.canary({ percentage: DEFAULT_CANARY_PERCENTAGE, interval: DEFAULT_CANARY_INTERVAL })).bind(this);
     this.application = props.application ?? sharedLambdaApplication(this);
-    const sharedRole = props.serviceRole ? undefined : RolloutServiceRole.of(this, 'Lambda');
-    this.serviceRole = props.serviceRole ?? sharedRole!.role;
+    const { role, policies } = rolloutRole(this, 'Lambda', props.serviceRole);
+    this.serviceRole = role;
 
     const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
-    const generatedAlarms = [
-      ...newVersionAlarms(this, this.alias, lambdaSignals),
-      ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
-      ...healthChecks.flatMap((check, i) => (check._metric
-        ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options,
-          `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`)]
-        : [])),
-    ];
-    addAlarmActions(generatedAlarms, props.alarmActions);
-    this.alarms = [...generatedAlarms, ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : []))];
+    this.alarms = rolloutAlarms(this, healthChecks, {
+      generated: [
+        ...newVersionAlarms(this, this.alias, lambdaSignals),
+        ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
+      ],
+      description: `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`,
+      alarmActions: props.alarmActions,
+    });
 
-    this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
+    const deploymentGroup = new RolloutDeploymentGroup(this, 'DeploymentGroup', {
       alias: this.alias,
       application: this.application,
       deploymentConfig: this.deploymentConfig,
       deploymentGroupName: props.deploymentGroupName,
       // An immutable view: the group would attach AWS's broad managed policy and grant hooks
-      // itself; the rollout grants exact permissions below instead.
+      // itself; the rollout grants exact permissions below instead (and for hooks and alarms
+      // added to the group later: RolloutDeploymentGroup).
       role: iam.Role.fromRoleArn(this, 'ServiceRoleRef', this.serviceRole.roleArn, { mutable: false }),
-      alarms: this.alarms,
+      // A copy: the group keeps the array it is given and adds to it (addAlarm); the rollout keeps its own.
+      alarms: [...this.alarms],
       autoRollback: rollback.toAutoRollbackConfig(),
       ignoreAlarmConfiguration: props.ignoreAlarms ?? false,
       // The group grants each hook codedeploy:PutLifecycleEventHookExecutionStatus on this deployment
@@ -197,6 +200,7 @@ export class LambdaRollout extends Construct {
       preHook: props.preTrafficHook,
       postHook: props.postTrafficHook,
     });
+    this.deploymentGroup = deploymentGroup;
 
     const wiring = usesTrafficHook(props) ? wireTrafficHook(this, props, {
       function: props.function,
@@ -212,12 +216,9 @@ export class LambdaRollout extends Construct {
     const hooks = [props.preTrafficHook, props.postTrafficHook, wiring?.hook.function]
       .filter((hook): hook is lambda.IFunction => hook !== undefined);
     this.notificationTopic = props.notifications?.bind(this);
-    if (this.notificationTopic && props.notifications) {
-      (this.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup).triggerConfigurations = [{
-        triggerName: 'notifications',
-        triggerTargetArn: this.notificationTopic.topicArn,
-        triggerEvents: props.notifications.events,
-      }];
+    const triggers = notificationTriggers(props.notifications, this.notificationTopic);
+    if (triggers) {
+      (this.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup).triggerConfigurations = triggers;
     }
 
     // Permissions, scoped to this rollout: the function and its alias, the hooks and the topic.
@@ -229,14 +230,70 @@ export class LambdaRollout extends Construct {
         publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
       ],
     };
-    const policies = sharedRole ? sharedRole.policies : RolloutPolicies.forRole(this, this.serviceRole);
     const permissionsPolicy = policies.grant(permissions);
 
     // CloudFormation starts the deployment when it updates the alias; by then the alarms must
     // watch the new version, and the service role and hook roles must hold their permissions.
     this.alias.node.addDependency(...this.alarms.filter((alarm): alarm is cloudwatch.Alarm => alarm instanceof cloudwatch.Alarm),
       permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
+
+    deploymentGroup.connect(groupAdditions(this, {
+      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, describesAlarms: this.alarms.length > 0,
+    }));
   }
+}
+
+/**
+ * The rollout's part of a hook or alarm added to its deployment group after construction: the
+ * service role's grant, the alias's dependency, and the rollout's own rules (one hook per event,
+ * the alarm quota, alarms watched by `bakeTime`).
+ */
+function groupAdditions(rollout: LambdaRollout, context: {
+  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number; describesAlarms: boolean;
+}): DeploymentGroupAdditions {
+  const { policies, props } = context;
+  let describesAlarms = context.describesAlarms;
+  // One problem at a time: each is a single call, made after construction.
+  const fail = (message: string): never => {
+    throw new Error(`LambdaRollout: ${message}`);
+  };
+  return {
+    checkHook(event, hook) {
+      const libraryHook = event === 'preHook' ? props.smokeTest !== undefined : props.keepVersions !== undefined || props.bakeTime !== undefined;
+      if (libraryHook) {
+        fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}) on ${rollout.node.path}: the rollout's `
+          + `${event === 'preHook' ? 'smokeTest' : 'keepVersions or bakeTime'} already runs the library's hook in that event, and CodeDeploy runs one hook per event`);
+      }
+    },
+    hookAdded(hook) {
+      const policy = policies.grant({ statements: [{ actions: ['lambda:InvokeFunction'], resources: [functionArn(hook.functionArn)] }] });
+      rollout.alias.node.addDependency(policy, hook);
+    },
+    alarmAdded(reference) {
+      if (props.bakeTime !== undefined) {
+        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: bakeTime watches the alarms the rollout was created with; `
+          + 'pass the alarm in healthChecks as HealthCheck.alarm(alarm) instead');
+      }
+      const alarm = isAlarm(reference) ? reference
+        : cloudwatch.Alarm.fromAlarmArn(rollout, `AddedAlarm${rollout.alarms.length + 1}`, reference.alarmRef.alarmArn);
+      rollout.alarms.push(alarm);
+      if (!describesAlarms) {
+        rollout.alias.node.addDependency(policies.grant({ statements: [DESCRIBE_ALARMS] }));
+        describesAlarms = true;
+      }
+      if (alarm instanceof cloudwatch.Alarm) {
+        rollout.alias.node.addDependency(alarm);
+      }
+      if (rollout.alarms.length > context.maxAlarms) {
+        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: the deployment group would have ${rollout.alarms.length} alarms, more than `
+          + `maxAlarms (${context.maxAlarms}; raise it if your CodeDeploy quota was raised)`);
+      }
+    },
+  };
+}
+
+function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
+  return (reference as cloudwatch.IAlarm).alarmName !== undefined;
 }
 
 function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
@@ -249,6 +306,7 @@ function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: 
   checkTrafficHookProps(problems, props, countAlarms(healthChecks));
   checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
+  checkDistinctHealthChecks(problems, rollout, healthChecks);
   const serverOnly = props.notifications?._serverOnlyEvents ?? [];
   if (serverOnly.length > 0) {
     problems.add(`notifications.events ${serverOnly.join(', ')} apply to server deployments only`);

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { deploymentAlarm } from '../health/deployment-alarm';
 import { evaluationKey, LambdaSignal } from '../health/lambda-signal';
+import { deploymentAlarm } from '../rollout/deployment-alarm';
 
 /** Construct id of the alarm of the checks with the default evaluation (1 minute, 1 period). */
 const ALARM_ID = 'NewVersionAlarm';

@@ -46,6 +46,11 @@ export function checkRevisionFolder(directory: string, appSpec?: AppSpec): void 
   problems.throwIfAny();
 }
 
+/** What a bundle holds, as text: its folder's absolute path and the AppSpec written into it. */
+export function bundleSource(directory: string, appSpec?: AppSpec): string {
+  return JSON.stringify([path.resolve(directory), appSpec?.toYaml() ?? null]);
+}
+
 /** Props of `RevisionBundle`. */
 export interface RevisionBundleProps {
   readonly directory: string;
@@ -58,9 +63,12 @@ export interface RevisionBundleProps {
  */
 export class RevisionBundle extends Construct {
   public readonly asset: s3assets.Asset;
+  /** What the bundle holds: its folder and AppSpec (`bundleSource`). */
+  public readonly source: string;
 
   constructor(scope: Construct, id: string, props: RevisionBundleProps) {
     super(scope, id);
+    this.source = bundleSource(props.directory, props.appSpec);
     const appSpec = props.appSpec;
     this.asset = new s3assets.Asset(this, 'Asset', {
       path: props.directory,

@@ -1,8 +1,9 @@
+import { createHash } from 'crypto';
 import { Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AppSpec } from './app-spec';
-import { checkRevisionFolder, RevisionBundle } from './revision-bundle';
+import { bundleSource, checkRevisionFolder, RevisionBundle } from './revision-bundle';
 import { S3_NAMES } from '../private/s3-limits';
 import { Problems } from '../private/validation';
 
@@ -141,15 +142,22 @@ class FixedRevision extends Revision {
   }
 }
 
-/** A local folder, uploaded as a file asset the first time it is bound in a scope. */
+/**
+ * A local folder, uploaded as a file asset the first time it is bound in a scope; binding the same
+ * folder and AppSpec there again gives the same bundle, any other folder or AppSpec its own.
+ */
 class AssetRevision extends Revision {
   constructor(private readonly directory: string, private readonly appSpec?: AppSpec) {
     super();
   }
 
   public bind(scope: Construct): RevisionLocation {
-    const existing = scope.node.tryFindChild(REVISION_BUNDLE_ID) as RevisionBundle | undefined;
-    const bundle = existing ?? new RevisionBundle(scope, REVISION_BUNDLE_ID, { directory: this.directory, appSpec: this.appSpec });
+    const source = bundleSource(this.directory, this.appSpec);
+    const bundles = scope.node.children.filter((child): child is RevisionBundle => child instanceof RevisionBundle);
+    // The first bundle of a scope keeps the id it has always had; later ones are named by their source.
+    const bundle = bundles.find((existing) => existing.source === source)
+      ?? new RevisionBundle(scope, bundles.length === 0 ? REVISION_BUNDLE_ID : `${REVISION_BUNDLE_ID}${hashOf(source)}`,
+        { directory: this.directory, appSpec: this.appSpec });
     return {
       bucket: bundle.asset.bucket,
       key: bundle.asset.s3ObjectKey,
@@ -159,8 +167,12 @@ class AssetRevision extends Revision {
   }
 }
 
-/** Construct id of an asset revision's bundle under the scope it is bound in. */
+/** Construct id of the first asset revision's bundle under the scope it is bound in. */
 const REVISION_BUNDLE_ID = 'RevisionBundle';
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8).toUpperCase();
+}
 
 /**
  * GitHub owners are letters, digits and single hyphens; repository names letters, digits, `.`,

@@ -21,20 +21,23 @@ import { renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
 import { checkDeployerOptions } from '../functions/server-deployer';
 import { ServerDeployerOptions } from '../functions/server-deployer-options';
-import { addAlarmActions, metricCheckAlarm } from '../health/deployment-alarm';
 import { HealthCheck } from '../health/health-check';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
 import { revisionReadPolicy } from '../private/revision-read-policy';
-import { publishTo, RolloutPolicies, RolloutServiceRole, RolloutStatement, topicArn } from '../private/rollout-service-role';
+import { publishTo, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
 import { registerRolloutTarget } from '../revision/deployment-target';
 import { Revision } from '../revision/revision';
 import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revision-deployment';
+import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
+import { notificationTriggers } from '../rollout/notification-triggers';
+import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { rolloutRole } from '../rollout/service-role';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
 export enum OutdatedInstances {
@@ -225,18 +228,14 @@ export class ServerRollout extends Construct {
     const healthChecks = props.healthChecks ?? [];
     const rollback = props.rollback ?? (healthChecks.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
     const agent = props.agent ?? AgentInstallation.systemsManager();
-    const blueGreenWaitMinutes = validate(props, healthChecks, rollback, agent);
+    const blueGreenWaitMinutes = validate(this, props, healthChecks, rollback, agent);
 
     this.deploymentConfig = (props.healthyHosts ?? HealthyHosts.oneAtATime()).bind(this);
     this.application = props.application ?? sharedServerApplication(this);
-    const sharedRole = props.serviceRole ? undefined : RolloutServiceRole.of(this, 'Server');
-    this.serviceRole = props.serviceRole ?? sharedRole!.role;
+    const { role, policies } = rolloutRole(this, 'Server', props.serviceRole);
+    this.serviceRole = role;
     this.notificationTopic = props.notifications?.bind(this);
-    const generatedAlarms = healthChecks.flatMap((check, i) => (check._metric
-      ? [metricCheckAlarm(this, `MetricAlarm${i + 1}`, check._metric.metric, check._metric.options, `Stops a CodeDeploy deployment of ${this.node.path}`)]
-      : []));
-    addAlarmActions(generatedAlarms, props.alarmActions);
-    this.alarms = [...generatedAlarms, ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : []))];
+    this.alarms = rolloutAlarms(this, healthChecks, { description: `Stops a CodeDeploy deployment of ${this.node.path}`, alarmActions: props.alarmActions });
 
     const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
@@ -263,11 +262,7 @@ export class ServerRollout extends Construct {
         alarms: this.alarms.map((alarm) => ({ name: alarm.alarmName })),
       } : undefined,
       autoRollbackConfiguration: autoRollbackConfiguration(rollback),
-      triggerConfigurations: this.notificationTopic && props.notifications ? [{
-        triggerName: 'notifications',
-        triggerTargetArn: this.notificationTopic.topicArn,
-        triggerEvents: props.notifications.events,
-      }] : undefined,
+      triggerConfigurations: notificationTriggers(props.notifications, this.notificationTopic),
       outdatedInstancesStrategy: props.outdatedInstances ?? OutdatedInstances.UPDATE,
       terminationHookEnabled: props.terminationHook ?? false,
     };
@@ -337,7 +332,6 @@ export class ServerRollout extends Construct {
       { actions: TARGET_GROUP_ACTIONS, resources: targetGroupArns },
       publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
     ];
-    const policies = sharedRole ? sharedRole.policies : RolloutPolicies.forRole(this, this.serviceRole);
     const policy = policies.grant({ statements });
     for (const arn of groupArns) {
       acknowledgeWildcardResource(policy, arn.arn, 'An Auto Scaling group ARN holds an id CloudFormation does not expose; the name after it pins the group');
@@ -386,17 +380,10 @@ function namesOf(loadBalancers: codedeploy.LoadBalancer[], generation: codedeplo
   return loadBalancers.filter((lb) => lb.generation === generation).map((lb) => ({ name: lb.name }));
 }
 
-function autoRollbackConfiguration(rollback: Rollback): codedeploy.CfnDeploymentGroup.AutoRollbackConfigurationProperty {
-  const events = [
-    ...(rollback.failure ? ['DEPLOYMENT_FAILURE'] : []),
-    ...(rollback.stop ? ['DEPLOYMENT_STOP_ON_REQUEST'] : []),
-    ...(rollback.alarm ? ['DEPLOYMENT_STOP_ON_ALARM'] : []),
-  ];
-  return events.length > 0 ? { enabled: true, events } : { enabled: false };
-}
-
 /** Checks every prop; returns the minutes a blue/green deployment waits on its own, for blue/green rollouts. */
-function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation): number | undefined {
+function validate(
+  scope: Construct, props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation,
+): number | undefined {
   const problems = new Problems('ServerRollout');
   const groups = props.autoScalingGroups ?? [];
   if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
@@ -411,6 +398,12 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
       if (tags > SERVER_TARGETS.maxTagsPerGroup) {
         problems.add(`${prop} tag group ${i + 1} must hold at most ${SERVER_TARGETS.maxTagsPerGroup} tags, got ${tags}`);
       }
+      // An empty key matches a value under any key; with no value it would match nothing
+      // (aws-cdk-lib's ServerDeploymentGroup refuses it the same way).
+      const values = group[''];
+      if (values !== undefined && values.every((value) => value === '')) {
+        problems.add(`${prop} tag group ${i + 1} has an empty key with no value: give the key, or the values to match under any key`);
+      }
     });
   }
   const loadBalancers = props.loadBalancers ?? [];
@@ -422,6 +415,7 @@ function validate(props: ServerRolloutProps, healthChecks: HealthCheck[], rollba
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
   checkDeploymentGroup(problems, props, healthChecks.length, rollback);
+  checkDistinctHealthChecks(problems, scope, healthChecks);
   if ((props.autoScalingProcessesToSuspend ?? []).length > 0 && groups.length === 0) {
     problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
   }

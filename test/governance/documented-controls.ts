@@ -13,7 +13,7 @@ export const DOCUMENTED: Record<string, { readonly where: RegExp; readonly fix: 
   'CT.S3.PR.2': { where: /\/AccessLogsBucket\/Resource$/, fix: 'accessLogsBucket' },
   'CT.S3.PR.9': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'objectLock' },
   'CT.S3.PR.4': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'eventBridgeNotifications' },
-  'CT.CLOUDWATCH.PR.1': { where: /\/(NewVersionAlarm[^/]*|NewVersionErrorRateAlarm\d*|MetricAlarm\d+)\/Resource$/, fix: 'alarmActions' },
+  'CT.CLOUDWATCH.PR.1': { where: /\/(NewVersionAlarm[^/]*|NewVersionErrorRateAlarm[^/]*|MetricAlarm[0-9A-F]{8})\/Resource$/, fix: 'alarmActions' },
   'CT.CLOUDWATCH.PR.3': { where: /\/ServerDeployer\/Logs\/Resource$/, fix: 'deployer.logGroupEncryptionKey' },
   'CT.LAMBDA.PR.3': { where: /\/ServerDeployer\/Function\/Resource$/, fix: 'deployer.vpc' },
 };

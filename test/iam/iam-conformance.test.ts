@@ -67,7 +67,7 @@ describe.each(APPS.map(([name]) => name))('%s', (name) => {
 test('the scenario matrix covers every construct and option it names', () => {
   const app = new App();
   expect(buildScenarios(app)).toEqual([
-    'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'LambdaTrafficHook', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
+    'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'LambdaAddedToGroup', 'LambdaTrafficHook', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
     'ServerKmsBucket', 'ServerGitHub', 'ServerImportedGroup', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
   ]);
   expect(Stack.isStack(app.node.findChild('LambdaDefaults'))).toBe(true);

@@ -5,7 +5,7 @@
  */
 import { join } from 'path';
 import {
-  App, Duration, Stack, Stage, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancing as elb,
+  App, Duration, Stack, Stage, aws_autoscaling as autoscaling, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_elasticloadbalancing as elb,
   aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_s3 as s3,
 } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -69,6 +69,20 @@ export function buildScenarios(app: App): string[] {
         application: codedeploy.LambdaApplication.fromLambdaApplicationName(stack, 'App', 'team-app'),
         serviceRole: role,
       });
+    }, true],
+    // Lambda: hooks and an alarm given to the exposed deployment group after construction, with a passed-in role.
+    ['LambdaAddedToGroup', (stack) => {
+      const rollout = new LambdaRollout(stack, 'Api', {
+        function: fn(stack, 'Fn'),
+        healthChecks: [],
+        rollback: Rollback.on({ failure: true }),
+        serviceRole: new iam.Role(stack, 'TeamRole', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') }),
+      });
+      rollout.deploymentGroup.addPreHook(fn(stack, 'PreHook'));
+      rollout.deploymentGroup.addPostHook(fn(stack, 'PostHook'));
+      rollout.deploymentGroup.addAlarm(new cloudwatch.Alarm(stack, 'LaterAlarm', {
+        metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'FailedOrders' }), threshold: 1, evaluationPeriods: 1,
+      }));
     }, true],
     // Lambda: the library's traffic hook in both lifecycle events (a smoke test, a bake, pruning),
     // in one (a smoke test only), and beside the user's own pre-traffic hook (pruning only).

@@ -116,9 +116,9 @@ test('options set the period, the threshold, the margin and the failures; a seco
   const stack = stacks.Two;
   const alarms = template('Two').findResources('AWS::CloudWatch::Alarm');
   expect(Object.keys(alarms).sort()).toEqual([
-    logicalId(stack, 'Api/NewVersionAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm2'),
+    logicalId(stack, 'Api/NewVersionAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f'),
   ].sort());
-  const second = alarmModel('second', alarms[logicalId(stack, 'Api/NewVersionErrorRateAlarm2')].Properties);
+  const second = alarmModel('second', alarms[logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f')].Properties);
   expect([second.periodMinutes, second.threshold]).toEqual([2, 3]);
   expect(second.expressions.find((e) => e.id === 'expr_1')!.source).toContain('IF(new_failures >= 5 && ');
   expect(second.expressions.find((e) => e.id === 'expr_1')!.source).toContain(' >= 0.005, ');
@@ -127,7 +127,7 @@ test('options set the period, the threshold, the margin and the failures; a seco
       Alarms: [
         { Name: { Ref: logicalId(stack, 'Api/NewVersionAlarm') } },
         { Name: { Ref: logicalId(stack, 'Api/NewVersionErrorRateAlarm') } },
-        { Name: { Ref: logicalId(stack, 'Api/NewVersionErrorRateAlarm2') } },
+        { Name: { Ref: logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f') } },
       ],
     },
   });

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { DeploymentEvent, HealthCheck, LambdaRollout, LambdaRolloutProps, Notifications, Rollback, TrafficShift } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { inlineFunction } from '../support/inline-function';
-import { logicalId } from '../support/logical-id';
+import { logicalId, metricAlarmPaths } from '../support/logical-id';
 
 // One synthesis for every template assertion below.
 let result: CheckedSynth;
@@ -199,7 +199,7 @@ describe('every prop', () => {
         Alarms: [
           { Name: { Ref: logicalId(stacks.Custom, 'Api/NewVersionAlarm') } },
           { Name: { Ref: logicalId(stacks.Custom, 'Api/NewVersionAlarm-5m-x3') } },
-          { Name: { Ref: logicalId(stacks.Custom, 'Api/MetricAlarm5') } },
+          ...metricAlarmPaths(stacks.Custom, 'Api').map((path) => ({ Name: { Ref: logicalId(stacks.Custom, path) } })),
           { Name: { Ref: logicalId(stacks.Custom, 'ExistingAlarm') } },
         ],
       },

@@ -391,6 +391,19 @@ describe('RevisionDeployment validation', () => {
   });
 });
 
+test('asset revisions bound in one scope: each folder and AppSpec its own bundle, the same one bound twice once', () => {
+  const scope = new Stack(new App(), 'Stack');
+  const site = Revision.fromAsset(SITE, { appSpec: SITE_APPSPEC });
+  const first = site.bind(scope);
+  const again = Revision.fromAsset(SITE, { appSpec: SITE_APPSPEC }).bind(scope);
+  const other = Revision.fromAsset(SITE_WITH_APPSPEC).bind(scope);
+  const bundles = scope.node.children.filter((child) => child.node.id.startsWith('RevisionBundle')).map((child) => child.node.id);
+  expect(bundles).toEqual(['RevisionBundle', expect.stringMatching(/^RevisionBundle[0-9A-F]{8}$/)]);
+  expect(again.key).toBe(first.key);
+  expect(other.key).not.toBe(first.key);
+  expect(scope.resolve(other.key)).not.toEqual(scope.resolve(first.key));
+});
+
 describe('Revision validation', () => {
   test.each([
     ['a missing folder', () => Revision.fromAsset(join(SITE, 'missing')), `Revision.fromAsset: directory must be an existing folder, got ${join(SITE, 'missing')}`],

@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
 import { AutoScalingProcess, BlueGreenOptions, HealthCheck, Revision, ServerRollout, ServerRolloutProps } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
-import { logicalId } from '../support/logical-id';
+import { logicalId, metricAlarmPaths } from '../support/logical-id';
 
 const SITE_WITH_APPSPEC = join(__dirname, '..', 'revision', 'fixtures', 'site-with-appspec');
 
@@ -88,7 +88,7 @@ describe('ServerRollout blue/green', () => {
             GreenFleetProvisioningOption: { Action: 'COPY_AUTO_SCALING_GROUP' },
             TerminateBlueInstancesOnDeploymentSuccess: { Action: 'TERMINATE', TerminationWaitTimeInMinutes: 10 },
           },
-          AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalId(stack, 'WebRollout/MetricAlarm1') } }] },
+          AlarmConfiguration: { Enabled: true, Alarms: metricAlarmPaths(stack, 'WebRollout').map((path) => ({ Name: { Ref: logicalId(stack, path) } })) },
           AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
           OutdatedInstancesStrategy: 'UPDATE',
           TerminationHookEnabled: false,

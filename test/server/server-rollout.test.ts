@@ -9,7 +9,7 @@ import {
   ServerRollout, ServerRolloutProps,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
-import { logicalId } from '../support/logical-id';
+import { logicalId, metricAlarmPaths } from '../support/logical-id';
 
 
 /** A Classic Load Balancer by name, as `LoadBalancer.classic` gives it. */
@@ -95,7 +95,7 @@ describe('every target and option', () => {
       TerminationHookEnabled: true,
       Ec2DeploymentOptions: { AutoScalingGroupProcessesToSuspend: ['AZRebalance', 'Terminate'] },
       AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
-      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalId(stack, 'WebRollout/MetricAlarm1') } }, { Name: { Ref: logicalId(stack, 'WebRollout/MetricAlarm2') } }] },
+      AlarmConfiguration: { Enabled: true, Alarms: metricAlarmPaths(stack, 'WebRollout').map((path) => ({ Name: { Ref: logicalId(stack, path) } })) },
       TriggerConfigurations: [{ TriggerName: 'notifications', TriggerEvents: ['DeploymentFailure', 'InstanceFailure'], TriggerTargetArn: Match.anyValue() }],
     });
   });
@@ -339,17 +339,22 @@ describe('validation', () => {
       targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t${i}/0123456789abcdef`,
     })));
   };
-  const alarm = HealthCheck.alarm({ alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:a', alarmName: 'a' } as never);
+  const alarmNamed = (name: string) => HealthCheck.alarm({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`, alarmName: name } as never);
 
   test.each([
     ['no target', {}, 'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none'],
     ['eleven Auto Scaling groups', { autoScalingGroups: groups(11) }, 'ServerRollout: autoScalingGroups must hold at most 10 groups, got 11'],
     ['eleven tags in a group', { ec2InstanceTags: new InstanceTagSet({ app: Array.from({ length: 11 }, (_, i) => `v${i}`) }) },
       'ServerRollout: ec2InstanceTags tag group 1 must hold at most 10 tags, got 11'],
+    ['an empty key with no value', {
+      ec2InstanceTags: new InstanceTagSet({ 'app': ['web'], '': [] }), onPremisesInstanceTags: new InstanceTagSet({ '': [''] }), agent: AgentInstallation.none(),
+    },
+    'ServerRollout: ec2InstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key\n'
+      + 'ServerRollout: onPremisesInstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key'],
     ['eleven target groups', { ec2InstanceTags: tags, loadBalancers: targetGroups(11) }, 'ServerRollout: loadBalancers must hold at most 10 target groups, got 11'],
     ['group name with a space', { ec2InstanceTags: tags, deploymentGroupName: 'web prod' },
       "ServerRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'web prod'"],
-    ['three alarms over a quota of two', { ec2InstanceTags: tags, healthChecks: [alarm, alarm, alarm], maxAlarms: 2 },
+    ['three alarms over a quota of two', { ec2InstanceTags: tags, healthChecks: [alarmNamed('a'), alarmNamed('b'), alarmNamed('c')], maxAlarms: 2 },
       'ServerRollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
     ['a Lambda check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrors()] },
       'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias'],

@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { MetricCheckOptions } from './health-check';
+import { MetricCheckOptions } from '../health/health-check';
 import { DEFAULT_EVALUATION_PERIODS } from '../private/defaults';
 
 /**
