@@ -45,6 +45,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   pullRequestTemplate: false,
   sampleCode: false,
 
+  // Runtime dependencies of a jsii library must ship inside its package (jsii bundles them).
+  // yaml writes appspec.yml in YAML 1.1 mode, the YAML the CodeDeploy agent (Ruby's Psych) reads:
+  // src/private/yaml.ts.
+  bundledDeps: ['yaml@^2.9.1'],
+
   devDeps: [
     // The release the library is built and tested with; the peer floor is cdkVersion above.
     'aws-cdk-lib@2.276.0',

@@ -1,13 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Duration, Lazy } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { toYaml, yamlString } from '../../src/private/yaml';
+import { parse } from 'yaml';
+import { toYaml, YamlPlain, YamlQuoted } from '../../src/private/yaml';
 import { AppSpec, AppSpecOs, FileExistsBehavior, PermissionType, ServerAppSpecProps, ServerHooks } from '../../src/revision/app-spec';
-
-/**
- * js-yaml is in node_modules for the tooling (ESLint, Jest), not a dependency of the library: it is
- * loaded here only to read the generated YAML back, never by src/.
- */
-const jsYaml = jest.requireActual<{ load(text: string): unknown }>('js-yaml');
+import { readAgentYaml } from '../support/agent-yaml';
 
 /** Every prop set, hooks given out of run order, and a script location used by two events. */
 const FULL: ServerAppSpecProps = {
@@ -161,7 +158,7 @@ describe('rendering', () => {
   });
 
   test('the YAML reads back as the expected document', () => {
-    expect(jsYaml.load(AppSpec.server(FULL).toYaml())).toEqual({
+    expect(readAgentYaml(AppSpec.server(FULL).toYaml())).toEqual({
       version: 0,
       os: 'linux',
       files: [
@@ -196,7 +193,7 @@ describe('rendering', () => {
         AfterAllowTraffic: [{ location: 'scripts/health.sh' }],
       },
     });
-    expect(jsYaml.load(AppSpec.server(WINDOWS).toYaml())).toEqual({
+    expect(readAgentYaml(AppSpec.server(WINDOWS).toYaml())).toEqual({
       version: 0,
       os: 'windows',
       files: [{ source: '\\', destination: 'C:\\inetpub\\app' }],
@@ -205,14 +202,14 @@ describe('rendering', () => {
     });
   });
 
-  test('strings YAML could misread are quoted and read back unchanged', () => {
-    const tricky = ['true', 'no', '~', '0644', '1:20', '2024-01-01', '-rf', '#x', 'a: b', 'a #b', ' padded ', 'tab\there'];
+  test('strings the agent could misread are quoted and read back unchanged', () => {
+    const tricky = ['true', 'on', 'y', 'TrUe', '~', '0644', '1:20', '1,000', ':sym', '2024-01-01', '-rf', '#x', '*x', 'a: b', 'a #b', ' padded ', 'tab\there', 'two\nlines'];
     const yaml = AppSpec.server({
       os: AppSpecOs.LINUX,
       files: tricky.map((name) => ({ source: name, destination: `/opt/${name}` })),
       hooks: { afterInstall: tricky.map((name) => ({ location: name })) },
     }).toYaml();
-    const read = jsYaml.load(yaml) as { files: Array<{ source: string }>; hooks: { AfterInstall: Array<{ location: string }> } };
+    const read = readAgentYaml(yaml) as { files: Array<{ source: string }>; hooks: { AfterInstall: Array<{ location: string }> } };
     expect(read.files.map((entry) => entry.source)).toEqual(tricky);
     expect(read.hooks.AfterInstall.map((script) => script.location)).toEqual(tricky);
   });
@@ -435,33 +432,73 @@ describe('validation', () => {
 });
 
 describe('YAML writer', () => {
+  /** `value`'s line in a one-key document. */
+  const written = (value: string) => toYaml({ value }).slice('value: '.length, -1);
+
   test.each([
-    // Plain: YAML reads these back as the same string.
+    // Plain: a YAML 1.1 reader, and Psych, read these back as the same string.
     ['dist', 'dist'],
     ['C:\\inetpub\\app', 'C:\\inetpub\\app'],
     ['u:bob:rw', 'u:bob:rw'],
     ['a#b', 'a#b'],
     ['two words', 'two words'],
     ['./run.sh', './run.sh'],
+    ['-rf', '-rf'],
     ['über', 'über'],
+    ['日本語 ✓', '日本語 ✓'],
     ['v1.2', 'v1.2'],
-    // Quoted: empty, reserved words, numbers, dates, indicators, ': ', ' #', padding, control characters.
-    ['', '""'],
-    ['true', '"true"'],
-    ['Yes', '"Yes"'],
+    ['${Token[TOKEN.12]}', '${Token[TOKEN.12]}'],
+  ])('%j is written plain as %s', (value, text) => {
+    expect(written(value)).toEqual(text);
+    expect(readAgentYaml(toYaml({ value }))).toEqual({ value });
+  });
+
+  test.each([
+    // YAML 1.1 booleans and nulls, YAML 1.2 keeps only some of them.
+    ['on', '"on"'],
     ['off', '"off"'],
-    ['NULL', '"NULL"'],
+    ['yes', '"yes"'],
+    ['no', '"no"'],
+    ['Yes', '"Yes"'],
+    ['y', '"y"'],
+    ['n', '"n"'],
+    ['N', '"N"'],
+    ['true', '"true"'],
+    ['False', '"False"'],
     ['~', '"~"'],
+    ['null', '"null"'],
+    ['NULL', '"NULL"'],
+    // Psych reads booleans and nulls in any letter case, beyond YAML 1.1.
+    ['TrUe', '"TrUe"'],
+    ['fAlSe', '"fAlSe"'],
+    ['oN', '"oN"'],
+    ['yEs', '"yEs"'],
+    ['nUlL', '"nUlL"'],
+    // Numbers: YAML 1.1 octal, base-60, floats, dates, timestamps; Psych's commas, letter cases and leading `-`.
     ['644', '"644"'],
     ['0644', '"0644"'],
+    ['0o17', '"0o17"'],
+    ['0x1F', '"0x1F"'],
+    ['0b101', '"0b101"'],
+    ['1_000', '"1_000"'],
+    ['1,000', '"1,000"'],
+    ['0,7', '"0,7"'],
+    ['1:20', '"1:20"'],
+    ['1e3', '"1e3"'],
     ['1.5', '"1.5"'],
     ['.5', '".5"'],
     ['+1', '"+1"'],
     ['.inf', '".inf"'],
+    ['.iNf', '".iNf"'],
+    ['-.Inf', '"-.Inf"'],
     ['.NaN', '".NaN"'],
-    ['1:20', '"1:20"'],
     ['2024-01-01', '"2024-01-01"'],
-    ['-rf', '"-rf"'],
+    ['2024-1-1', '"2024-1-1"'],
+    ['2001-12-14t21:59:43.10-05:00', '"2001-12-14t21:59:43.10-05:00"'],
+    ['-2024-01-01 00:00:00', '"-2024-01-01 00:00:00"'],
+    // Psych reads a leading `:` as a Ruby symbol.
+    [':sym', '":sym"'],
+    // Indicators: alias, anchor, tag, directive, reserved, flow, block, quotes, comment, mapping.
     ['*.sh', '"*.sh"'],
     ['&anchor', '"&anchor"'],
     ['!tag', '"!tag"'],
@@ -472,24 +509,56 @@ describe('YAML writer', () => {
     ['{x}', '"{x}"'],
     ['>fold', '">fold"'],
     ['|lit', '"|lit"'],
+    ['- item', '"- item"'],
+    ['-', '"-"'],
+    ['? key', '"? key"'],
     ["'single'", '"\'single\'"'],
     ['"double"', '"\\"double\\""'],
+    ['#comment', '"#comment"'],
     ['key: value', '"key: value"'],
     ['ends with:', '"ends with:"'],
     ['a #comment', '"a #comment"'],
+    // Empty, padding, line breaks, tabs, control characters, byte-order mark.
+    ['', '""'],
     [' leading', '" leading"'],
     ['trailing ', '"trailing "'],
     ['tab\there', '"tab\\there"'],
     ['line\nbreak', '"line\\nbreak"'],
+    ['a long line that goes on past the forty characters\nand a second line', '"a long line that goes on past the forty characters\\nand a second line"'],
     ['back\\slash\r', '"back\\\\slash\\r"'],
-    ['nul\0bell\u0007', '"nul\\0bell\\u0007"'],
+    ['nul\0bell\u0007', '"nul\\0bell\\a"'],
     ['\ufeffbom', '"\\ufeffbom"'],
-  ])('%j is written as %s', (value, written) => {
-    expect(yamlString(value)).toEqual(written);
+    // libyaml refuses C1 controls, U+FFFE and U+FFFF, and breaks lines at U+0085, U+2028 and U+2029.
+    ['del\u007f', '"del\\u007f"'],
+    ['next\u0085line', '"next\\u0085line"'],
+    ['line\u2028separator', '"line\\u2028separator"'],
+    ['paragraph\u2029separator', '"paragraph\\u2029separator"'],
+    ['not\ufffea character', '"not\\ufffea character"'],
+  ])('%j is written quoted as %s', (value, text) => {
+    expect(written(value)).toEqual(text);
+    expect(readAgentYaml(toYaml({ value }))).toEqual({ value });
+  });
+
+  test.each(['on', 'off', 'yes', 'no', 'y', 'n', 'TrUe', 'nUlL', '~', 'null', '0644', '1:20', '1e3', '1,000', '.iNf', ':sym', '2024-01-01', '-2024-01-01 00:00:00', '*.sh', '&a', '!t', 'a: b', 'next\u0085line', 'line\u2028separator'])(
+    'written plain, %j is misread or refused by a YAML 1.1 reader or the agent: the quotes above are needed', (value) => {
+      const text = `value: ${value}\n`;
+      const readers = [() => parse(text, { version: '1.1' }) as unknown, () => readAgentYaml(text)];
+      const misread = readers.filter((read) => {
+        try {
+          return !isDeepStrictEqual(read(), { value });
+        } catch {
+          return true;
+        }
+      });
+      expect(misread.length).toBeGreaterThan(0);
+    });
+
+  test('a number written as given, and a string always quoted', () => {
+    expect(toYaml({ version: new YamlPlain('0.0'), pattern: new YamlQuoted('plain') })).toEqual('version: 0.0\npattern: "plain"\n');
   });
 
   test('nested sequences and empty collections', () => {
-    expect(toYaml({ a: [['x', 'z'], [], {}], b: {}, c: [{ d: [{ e: 1 }] }] })).toEqual([
+    expect(toYaml({ a: [['x', 'z'], [], {}], b: {}, c: [{ d: [{ e: 1 }] }], left: undefined })).toEqual([
       'a:',
       '  - - x',
       '    - z',
@@ -503,10 +572,17 @@ describe('YAML writer', () => {
     ].join('\n'));
   });
 
-  test('any string reads back unchanged, as a value and as a sequence item', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-ascii' }), (binary, ascii) => {
-      const document = { binary, ascii, list: [binary, ascii], nested: { key: [{ value: binary }] } };
-      expect(jsYaml.load(toYaml(document))).toEqual(document);
-    }), { numRuns: 500 });
+  test('any string reads back unchanged through the agent reader, as a value, a sequence item and a key', () => {
+    // Binary strings, printable ones, and short ones built from the characters of numbers, dates and keywords.
+    const strings = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'grapheme-ascii' }),
+      fc.stringMatching(/^[-+.:,_ 0-9a-fnoltrsuxyeETZ~]{1,12}$/),
+    );
+    fc.assert(fc.property(strings, strings, (first, second) => {
+      fc.pre(second !== '__proto__'); // a YAML key, but toJS would set the prototype of the object read back
+      const document = { first, list: [first, second], nested: { [second]: [{ value: first }] } };
+      expect(readAgentYaml(toYaml(document))).toEqual(document);
+    }), { numRuns: 1000 });
   });
 });
