@@ -1,4 +1,5 @@
 import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
+import { restrictedPathZones } from './projenrc/layers';
 
 /** The library's one name in every ecosystem it is published to. */
 const NAME = 'cdk-codedeploy-rollouts';
@@ -125,28 +126,11 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // bundle, so it is a devDependency (for the handler tests), never a dependency of the library.
 project.eslint?.allowDevDeps('src/handlers/**');
 
-// The layers of src/ import only downward (docs/ARCHITECTURE.md draws them): the dependency-free
-// contract at the bottom; the handlers (Lambda runtime code) and private/ helpers see only the
-// contract; value objects (config/, health/), the rollout core (rollout/) and the library's own
-// functions (functions/) above them; the constructs (revision/, lambda/, server/) and guardrails/
-// on top; index.ts re-exports and nothing imports it.
-const layerRules: Array<{ target: string; from: string[]; message: string }> = [
-  { target: 'src/contract', from: ['src/*'], message: 'the contract imports nothing from src/' },
-  { target: 'src/handlers', from: ['src/!(contract|handlers)/**/*', 'src/@(index).ts'], message: 'handlers see only the contract and their own folder' },
-  { target: 'src/private', from: ['src/!(contract|private)/**/*', 'src/@(index).ts'], message: 'private/ imports only the contract' },
-  { target: 'src/@(config|health)', from: ['src/@(rollout|functions|revision|lambda|server|guardrails|handlers)/**/*', 'src/@(index).ts'], message: 'value objects import only private/ and the contract' },
-  { target: 'src/rollout', from: ['src/@(functions|revision|lambda|server|guardrails|handlers)/**/*', 'src/@(index).ts'], message: 'the rollout core sits below the constructs' },
-  { target: 'src/functions', from: ['src/@(rollout|revision|lambda|server|guardrails)/**/*', 'src/@(index).ts'], message: 'the library\'s functions sit below the constructs' },
-  { target: 'src/revision', from: ['src/@(lambda|server|guardrails)/**/*', 'src/@(index).ts'], message: 'revisions deploy to any server deployment group: they import no rollout' },
-  { target: 'src/lambda', from: ['src/@(server|guardrails)/**/*', 'src/@(index).ts'], message: 'the Lambda rollout imports no server construct' },
-  { target: 'src/server', from: ['src/@(lambda|guardrails)/**/*', 'src/@(index).ts'], message: 'the server rollout imports no Lambda construct' },
-  { target: 'src/guardrails', from: ['src/!(contract|private|guardrails)/**/*', 'src/@(index).ts'], message: 'guardrails read templates, not constructs' },
-];
+// The layers of src/ import only downward (projenrc/layers.ts lists them; docs/ARCHITECTURE.md
+// draws them): lint refuses an import up a layer or across to a sibling, and any import cycle.
 project.eslint?.addRules({
   'import/no-cycle': ['error', { ignoreExternal: true }],
-  'import/no-restricted-paths': ['error', {
-    zones: layerRules.map(({ target, from, message }) => ({ target: `./${target}`, from: from.map((path) => `./${path}`), message })),
-  }],
+  'import/no-restricted-paths': ['error', { zones: restrictedPathZones() }],
 });
 
 // eslint's project service uses the nearest tsconfig.json: give the non-src folders one that
