@@ -22,8 +22,15 @@ import { Problems } from '../private/validation';
  */
 const UNSCOPED_DEPLOYMENT_ACTIONS = ['codedeploy:StopDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'];
 
-/** Construct id of the provider shared by every `RevisionDeployment` in a stack. */
-const SERVER_DEPLOYER_ID = 'ServerDeployer';
+/**
+ * Construct id of the provider shared by every `RevisionDeployment` and blue/green group in a stack.
+ * It keeps the name the class had before it served blue/green groups too: the function's logical id
+ * follows it, and a custom resource's ServiceToken cannot change ("Updates aren't supported",
+ * AWS::CloudFormation::CustomResource in the CloudFormation Template Reference; the update fails
+ * with "Modifying service token is not allowed", aws-cloudformation/cloudformation-coverage-roadmap#802),
+ * so a new id would fail the next update of every stack that already has one.
+ */
+const SERVER_DEPLOYER_ID = 'RevisionDeployer';
 
 /**
  * The custom resource provider of every `RevisionDeployment` in a stack: one function, its role,
@@ -194,7 +201,9 @@ function allowLogsToUseKey(scope: Construct, key: kms.IKey, logGroupName: string
 function httpsOnlySecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
   const group = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc,
-    description: 'Server deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
+    // The text it was created with: a security group's description cannot change without replacing
+    // the group, which a function in a VPC holds on to through its network interfaces.
+    description: 'Revision deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
     allowAllOutbound: false,
   });
   group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the AWS APIs the deployer calls');

@@ -14,8 +14,8 @@ export const DOCUMENTED: Record<string, { readonly where: RegExp; readonly fix: 
   'CT.S3.PR.9': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'objectLock' },
   'CT.S3.PR.4': { where: /\/(AccessLogsBucket|Bucket)\/Resource$/, fix: 'eventBridgeNotifications' },
   'CT.CLOUDWATCH.PR.1': { where: /\/(NewVersionAlarm[^/]*|NewVersionErrorRateAlarm[^/]*|MetricAlarm[0-9A-F]{8})\/Resource$/, fix: 'alarmActions' },
-  'CT.CLOUDWATCH.PR.3': { where: /\/ServerDeployer\/Logs\/Resource$/, fix: 'deployer.logGroupEncryptionKey' },
-  'CT.LAMBDA.PR.3': { where: /\/ServerDeployer\/Function\/Resource$/, fix: 'deployer.vpc' },
+  'CT.CLOUDWATCH.PR.3': { where: /\/RevisionDeployer\/Logs\/Resource$/, fix: 'deployer.logGroupEncryptionKey' },
+  'CT.LAMBDA.PR.3': { where: /\/RevisionDeployer\/Function\/Resource$/, fix: 'deployer.vpc' },
 };
 
 /** The controls a library resource never fails by default (CT.S3.PR.10 but for the documented access-log bucket). */

@@ -27,7 +27,7 @@ const isolatedVpc = (stack: Stack) => new ec2.Vpc(stack, 'Vpc', {
 describe('deployer.logGroupEncryptionKey', () => {
   const { stack, template } = serverStack((s) => ({ logGroupEncryptionKey: new kms.Key(s, 'LogsKey', { enableKeyRotation: true }) }));
   const keyId = () => stack.getLogicalId(stack.node.findChild('LogsKey').node.defaultChild as kms.CfnKey);
-  const logGroupName = '/cdk-codedeploy-rollouts/Stack-ServerDeployer-';
+  const logGroupName = '/cdk-codedeploy-rollouts/Stack-RevisionDeployer-';
 
   test('the log group has a name fixed at synth and the key', () => {
     template().hasResourceProperties('AWS::Logs::LogGroup', {
@@ -59,16 +59,16 @@ describe('deployer.logGroupEncryptionKey', () => {
 
   test('an imported key: the rollout says what its policy must allow', () => {
     const imported = serverStack((s) => ({ logGroupEncryptionKey: kms.Key.fromKeyArn(s, 'Imported', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }));
-    Annotations.fromStack(imported.stack).hasWarning('/Stack/ServerDeployer', Match.stringLikeRegexp(
+    Annotations.fromStack(imported.stack).hasWarning('/Stack/RevisionDeployer', Match.stringLikeRegexp(
       '^deployer.logGroupEncryptionKey is imported, so its key policy cannot be changed here: allow logs.eu-west-1.amazonaws.com '
       + 'kms:Encrypt\\*, kms:Decrypt\\*, kms:ReEncrypt\\* and kms:GenerateDataKey\\* with kms:EncryptionContext:aws:logs:arn '
-      + 'the ARN of log group /cdk-codedeploy-rollouts/Stack-ServerDeployer-[A-F0-9]{8}, or CloudWatch Logs cannot create the log group'));
+      + 'the ARN of log group /cdk-codedeploy-rollouts/Stack-RevisionDeployer-[A-F0-9]{8}, or CloudWatch Logs cannot create the log group'));
   });
 });
 
 describe('deployer.vpc', () => {
   const { stack, rollout, template } = serverStack((s) => ({ vpc: isolatedVpc(s), vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }));
-  const sgId = () => stack.getLogicalId(stack.node.findChild('ServerDeployer').node.findChild('SecurityGroup').node.defaultChild as ec2.CfnSecurityGroup);
+  const sgId = () => stack.getLogicalId(stack.node.findChild('RevisionDeployer').node.findChild('SecurityGroup').node.defaultChild as ec2.CfnSecurityGroup);
 
   test('the function runs in the subnets with a security group of its own', () => {
     const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
@@ -83,7 +83,7 @@ describe('deployer.vpc', () => {
 
   test('the security group allows outbound HTTPS only, and nothing inbound', () => {
     template().hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: 'Server deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
+      GroupDescription: 'Revision deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to the AWS APIs the deployer calls', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }],
       SecurityGroupIngress: Match.absent(),
     });
@@ -104,7 +104,7 @@ describe('deployer.vpc', () => {
         Resource: [
           eni,
           ...vpc.isolatedSubnets.map((subnet) => arn(`subnet/${subnet.subnetId}`)),
-          arn(`security-group/${(stack.node.findChild('ServerDeployer').node.findChild('SecurityGroup') as ec2.SecurityGroup).securityGroupId}`),
+          arn(`security-group/${(stack.node.findChild('RevisionDeployer').node.findChild('SecurityGroup') as ec2.SecurityGroup).securityGroupId}`),
         ],
       },
       { Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Effect: 'Allow', Resource: eni },
@@ -121,7 +121,7 @@ describe('deployer.vpc', () => {
       return { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [new ec2.SecurityGroup(s, 'Mine', { vpc })] };
     });
     own.template().resourceCountIs('AWS::EC2::SecurityGroup', 1);
-    expect(own.stack.node.findChild('ServerDeployer').node.tryFindChild('SecurityGroup')).toBeUndefined();
+    expect(own.stack.node.findChild('RevisionDeployer').node.tryFindChild('SecurityGroup')).toBeUndefined();
   });
 });
 

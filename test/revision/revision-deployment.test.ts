@@ -85,7 +85,7 @@ beforeAll(() => {
 describe('RevisionDeployment', () => {
   test('passes the five cdk-nag packs, CodeDeployChecks and the template validator, provider included', () => {
     // The fixtures' VPCs, Auto Scaling group and load balancer are kept bare; the library's resources are checked.
-    const library = /^[^/]+\/(ServerDeployer|[^/]+Rollout|Servers|Rollout|WorkerRelease)\//;
+    const library = /^[^/]+\/(RevisionDeployer|[^/]+Rollout|Servers|Rollout|WorkerRelease)\//;
     expect(result.nagFindings.filter((finding) => library.test(finding.where))).toEqual([]);
     // The fixture rollouts have no alarm or notification on purpose: nothing else is reported.
     expect(result.guardrailFindings.filter((finding) => !finding.where.endsWith('/DeploymentGroup'))).toEqual([]);
@@ -96,7 +96,7 @@ describe('RevisionDeployment', () => {
     const fleet = stacks.Fleet;
     template('Fleet').hasResource('Custom::CodeDeployRevisionDeployment', {
       Properties: {
-        ServiceToken: { 'Fn::GetAtt': [logicalId(fleet, 'ServerDeployer/Function'), 'Arn'] },
+        ServiceToken: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Function'), 'Arn'] },
         ServiceTimeout: '1800',
         ApplicationName: { Ref: logicalId(fleet, 'ServerRolloutsApplication') },
         DeploymentGroupName: { Ref: logicalId(fleet, 'WebRollout/DeploymentGroup') },
@@ -121,8 +121,8 @@ describe('RevisionDeployment', () => {
       logicalId(fleet, 'WebRollout/DeploymentGroup'),
       logicalId(fleet, 'WebRollout/AgentAssociationAutoScaling'),
       logicalId(fleet, 'WebRollout/RevisionReadPolicy'),
-      logicalId(fleet, 'ServerDeployer/BasePolicy'),
-      logicalId(fleet, 'ServerDeployer/DeploymentPolicies/Policy1'),
+      logicalId(fleet, 'RevisionDeployer/BasePolicy'),
+      logicalId(fleet, 'RevisionDeployer/DeploymentPolicies/Policy1'),
     ]));
 
     const key = revisionKey(template('Fleet'), 'WebRollout');
@@ -150,6 +150,11 @@ describe('RevisionDeployment', () => {
     expect(JSON.stringify(statements)).not.toContain('s3:');
   });
 
+  test('the server deployer\'s function keeps its logical id: a custom resource\'s ServiceToken cannot change', () => {
+    // A stack deployed with an earlier release would fail its next update ("Modifying service token is not allowed").
+    expect(logicalId(stacks.Fleet, 'RevisionDeployer/Function')).toBe('RevisionDeployerFunctionF12F0F68');
+  });
+
   test('a folder with its own appspec.yml is zipped as it is', () => {
     const key = revisionKey(template('Fleet'), 'WorkerRollout');
     const staged = join(result.directory, `asset.${key.replace(/\.zip$/, '')}`);
@@ -172,11 +177,11 @@ describe('RevisionDeployment', () => {
       Handler: 'index.handler',
       Timeout: 900,
       MemorySize: 256,
-      LoggingConfig: { LogGroup: { Ref: logicalId(stacks.Fleet, 'ServerDeployer/Logs') } },
+      LoggingConfig: { LogGroup: { Ref: logicalId(stacks.Fleet, 'RevisionDeployer/Logs') } },
     });
     fleet.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     // Both deployments' permissions share the first policy.
-    fleet.resourcePropertiesCountIs('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: logicalId(stacks.Fleet, 'ServerDeployer/Role') }] }, 2);
+    fleet.resourcePropertiesCountIs('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: logicalId(stacks.Fleet, 'RevisionDeployer/Role') }] }, 2);
   });
 
   test('cost: the first deployment of a stack adds 6 resources (the provider and its custom resource), each next one 1, plus a policy every 12', () => {
@@ -198,8 +203,8 @@ describe('RevisionDeployment', () => {
     template('Fleet').hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
-          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(fleet, 'ServerDeployer/Logs'), 'Arn'] } },
-          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fleet, 'ServerDeployer/Function'), 'Arn'] } },
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Logs'), 'Arn'] } },
+          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [logicalId(fleet, 'RevisionDeployer/Function'), 'Arn'] } },
           // No resource-level permission for these (see ServerDeployer).
           {
             Effect: 'Allow',
@@ -450,6 +455,6 @@ function revisionKey(t: Template, rolloutId: string): string {
 
 /** The statements of the deployer's first deployment policy. */
 function deployerStatements(t: Template): Array<Record<string, any>> {
-  const policies = Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('ServerDeployerDeploymentPolicies'));
+  const policies = Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith('RevisionDeployerDeploymentPolicies'));
   return policies[0][1].Properties.PolicyDocument.Statement;
 }

@@ -54,7 +54,7 @@ beforeAll(() => {
 
 describe('ServerRollout blue/green', () => {
   test('the library\'s resources pass the five cdk-nag packs and the template validator', () => {
-    const library = /^[^/]+\/(ServerDeployer|WebRollout)\//;
+    const library = /^[^/]+\/(RevisionDeployer|WebRollout)\//;
     expect(result.nagFindings.filter((finding) => library.test(finding.where))).toEqual([]);
     expect(result.templateFindings).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe('ServerRollout blue/green', () => {
     template('BlueGreen').resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 0);
     template('BlueGreen').hasResource('Custom::CodeDeployServerDeploymentGroup', {
       Properties: {
-        ServiceToken: { 'Fn::GetAtt': [logicalId(stack, 'ServerDeployer/Function'), 'Arn'] },
+        ServiceToken: { 'Fn::GetAtt': [logicalId(stack, 'RevisionDeployer/Function'), 'Arn'] },
         DeploymentGroup: {
           ApplicationName: { Ref: logicalId(stack, 'ServerRolloutsApplication') },
           ServiceRoleArn: { 'Fn::GetAtt': [logicalId(stack, 'ServerRolloutsServiceRole/Role'), 'Arn'] },
@@ -95,8 +95,8 @@ describe('ServerRollout blue/green', () => {
         },
       },
       DependsOn: [
-        logicalId(stack, 'ServerDeployer/BasePolicy'),
-        logicalId(stack, 'ServerDeployer/DeploymentPolicies/Policy1'),
+        logicalId(stack, 'RevisionDeployer/BasePolicy'),
+        logicalId(stack, 'RevisionDeployer/DeploymentPolicies/Policy1'),
         logicalId(stack, 'ServerRolloutsServiceRole/Permissions/Policy1'),
         logicalId(stack, 'WebRollout/BlueGreenPermissions'),
       ],
@@ -164,7 +164,7 @@ describe('ServerRollout blue/green', () => {
     const stack = stacks.BlueGreen;
     const name = deploymentGroupName(template('BlueGreen'));
     const policies = Object.entries(template('BlueGreen').findResources('AWS::IAM::ManagedPolicy'))
-      .filter(([id]) => id.startsWith('ServerDeployerDeploymentPolicies')).map(([, r]) => r.Properties.PolicyDocument.Statement);
+      .filter(([id]) => id.startsWith('RevisionDeployerDeploymentPolicies')).map(([, r]) => r.Properties.PolicyDocument.Statement);
     const statements = policies.flat();
     const byAction = (action: string): any => statements.find((s: any) => [s.Action].flat().includes(action));
     expect(byAction('codedeploy:CreateDeploymentGroup').Action).toEqual([
