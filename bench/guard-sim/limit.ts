@@ -146,3 +146,65 @@ export function inverseNormalUpper(alpha: number): number {
   }
   return (lo + hi) / 2;
 }
+
+/** The best tests of a cell that may spend the false-alarm budget unevenly across request counts. */
+export interface JointLimit {
+  /** The randomized most powerful test on (requests, failures): no test of any kind does better. */
+  readonly randomized: number;
+  /**
+   * A deterministic test on (requests, failures), built greedily: at most the best deterministic
+   * test, and at least what an alarm reading the two counts could reach if it looked once.
+   */
+  readonly deterministic: number;
+}
+
+/**
+ * The most powerful test of rate p0 against p1 > p0 when the guard sees both the number of
+ * new-version requests n and their failures x, with n drawn from `requestCounts` (weights by n,
+ * e.g. the simulator's histogram of the requests visible before the final shift). n carries no
+ * information about the rate (the traffic is the same for a healthy and a bad release), but a
+ * test may spend its budget unevenly across n: one failure among 8 requests is stronger evidence
+ * than one among 40. Neyman-Pearson over the pairs (n, x): reject the pairs of highest likelihood
+ * ratio P1/P0 while P0 of the rejected pairs stays within alpha, and the boundary pair with the
+ * probability that spends exactly alpha (randomized). The deterministic variant skips pairs that
+ * no longer fit and goes on with smaller ones (a greedy knapsack), so it is a test an alarm could
+ * compute, and it bounds the best deterministic test from below.
+ *
+ * Both are still upper bounds for a real alarm, which looks every minute (each look can be a false
+ * rollback) and does not know p0. An alarm that reads the per-minute datapoints sees more than
+ * (n, x), but nothing more about the rate: the minute a failure fell in, or the old version's
+ * traffic, is noise independent of it, which a deterministic rule can use as a coin, so only the
+ * randomized bound holds against every such rule.
+ */
+export function jointLimit(requestCounts: ReadonlyMap<number, number>, p0: number, p1: number, alpha: number): JointLimit {
+  const total = [...requestCounts.values()].reduce((a, b) => a + b, 0);
+  const cells: Array<{ h0: number; h1: number; ratio: number }> = [];
+  for (const [n, weight] of requestCounts) {
+    if (weight <= 0 || total <= 0) {
+      continue;
+    }
+    const w = weight / total;
+    const pmf0 = binomialPmf(n, p0);
+    const pmf1 = binomialPmf(n, p1);
+    for (let x = 0; x <= n; x++) {
+      const h0 = w * pmf0[x];
+      const h1 = w * pmf1[x];
+      if (h1 > 0) {
+        cells.push({ h0, h1, ratio: h0 > 0 ? h1 / h0 : Infinity });
+      }
+    }
+  }
+  cells.sort((a, b) => b.ratio - a.ratio);
+  let size = 0;
+  let power = 0;
+  let randomized: number | undefined;
+  for (const c of cells) {
+    if (size + c.h0 <= alpha) {
+      size += c.h0;
+      power += c.h1;
+    } else if (randomized === undefined) {
+      randomized = power + ((alpha - size) / c.h0) * c.h1;
+    }
+  }
+  return { randomized: Math.min(1, randomized ?? power), deterministic: Math.min(1, power) };
+}

@@ -63,6 +63,8 @@ export interface SimulationResult {
   readonly runs: number;
   /** Mean number of new-version requests whose datapoints any evaluation before the final shift could see. */
   readonly visibleNewRequests: number;
+  /** How many runs saw each number of new-version requests by the last evaluation before the final shift. */
+  readonly visibleNewRequestCounts: ReadonlyMap<number, number>;
 }
 
 const METRICS: LambdaMetricName[] = ['Invocations', 'Errors', 'Throttles'];
@@ -138,7 +140,7 @@ function datapoint(alarm: AlarmModel, counts: Counts, from: number, to: number):
  * The alarm's value from its metrics' values (missing: `undefined`), through its expressions.
  * When no metric has a datapoint there is no timestamp for FILL to fill, so no datapoint.
  */
-export function alarmValue(alarm: AlarmModel, metricValues: ReadonlyMap<string, Value>): Value {
+export function alarmValue(alarm: AlarmModel<unknown>, metricValues: ReadonlyMap<string, Value>): Value {
   if ([...alarm.metrics.keys()].every((id) => metricValues.get(id) === undefined)) {
     return undefined;
   }
@@ -149,7 +151,7 @@ export function alarmValue(alarm: AlarmModel, metricValues: ReadonlyMap<string, 
   return values.get(alarm.returnId);
 }
 
-function breaches(alarm: AlarmModel, value: number): boolean {
+function breaches(alarm: AlarmModel<unknown>, value: number): boolean {
   switch (alarm.comparison) {
     case 'GreaterThanOrEqualToThreshold': return value >= alarm.threshold;
     case 'GreaterThanThreshold': return value > alarm.threshold;
@@ -160,13 +162,23 @@ function breaches(alarm: AlarmModel, value: number): boolean {
 
 /** The alarm's state after an evaluation at clock minute `t`: true for ALARM. */
 function evaluateAlarm(alarm: AlarmModel, counts: Counts, t: number, options: SimulationOptions, previous: boolean): boolean {
+  return alarmState(alarm, (from, to) => datapoint(alarm, counts, from, to), t, options, previous);
+}
+
+/**
+ * An alarm's state after an evaluation at clock minute `t` (true for ALARM), given its datapoint
+ * for any window of 1-minute buckets [from, to): the evaluation windows, M of N and
+ * TreatMissingData, for any kind of metric.
+ */
+export function alarmState(alarm: AlarmModel<unknown>, datapointOf: (from: number, to: number) => Value, t: number,
+  options: Pick<SimulationOptions, 'datapointDelayMinutes' | 'windows'>, previous: boolean): boolean {
   const P = alarm.periodMinutes;
   const visibleEnd = t - options.datapointDelayMinutes;
   const end = options.windows === 'aligned' ? Math.floor(visibleEnd / P) * P : visibleEnd;
   let breaching = 0;
   let present = 0;
   for (let j = 0; j < alarm.evaluationPeriods; j++) {
-    const value = datapoint(alarm, counts, end - (j + 1) * P, end - j * P);
+    const value = datapointOf(end - (j + 1) * P, end - j * P);
     if (value === undefined) {
       if (alarm.treatMissingData === 'breaching') {
         breaching++;
@@ -194,12 +206,15 @@ export function simulate(guard: GuardModel, traffic: Traffic, options: Simulatio
   const lookBack = Math.max(1, ...guard.alarms.map((a) => a.periodMinutes * (a.evaluationPeriods + 1))) + options.datapointDelayMinutes + 1;
   let stopped = 0;
   let visible = 0;
+  const visibleCounts = new Map<number, number>();
   for (let run = 0; run < options.runs; run++) {
     const start = random();
     // Evaluations at clock minutes 0 .. the last one before the final shift (start + final).
     const lastEvaluation = Math.ceil(start + final) - 1;
     const counts = drawCounts(random, traffic, guard.schedule, start, -lookBack, Math.max(lastEvaluation, 0));
-    visible += windowSum(counts, 'new', 'Requests', -lookBack, Math.max(-lookBack, lastEvaluation - options.datapointDelayMinutes));
+    const seen = windowSum(counts, 'new', 'Requests', -lookBack, Math.max(-lookBack, lastEvaluation - options.datapointDelayMinutes));
+    visible += seen;
+    visibleCounts.set(seen, (visibleCounts.get(seen) ?? 0) + 1);
     const states = guard.alarms.map(() => false);
     let stop = false;
     for (let t = 0; t <= lastEvaluation && !stop; t++) {
@@ -213,5 +228,7 @@ export function simulate(guard: GuardModel, traffic: Traffic, options: Simulatio
     }
   }
   const p = stopped / options.runs;
-  return { stopped: p, standardError: Math.sqrt(p * (1 - p) / options.runs), runs: options.runs, visibleNewRequests: visible / options.runs };
+  return { stopped: p, standardError: Math.sqrt(p * (1 - p) / options.runs), runs: options.runs, visibleNewRequests: visible / options.runs,
+    visibleNewRequestCounts: visibleCounts,
+  };
 }

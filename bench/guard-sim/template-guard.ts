@@ -20,11 +20,11 @@ export interface MetricModel {
 export type Comparison = 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
 export type MissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
 
-/** One alarm as CloudWatch evaluates it. */
-export interface AlarmModel {
+/** One alarm as CloudWatch evaluates it; `M` is what the simulator needs of each metric. */
+export interface AlarmModel<M = MetricModel> {
   readonly logicalId: string;
   /** Metric ids to metrics (a single-metric alarm has one, named `m`). */
-  readonly metrics: ReadonlyMap<string, MetricModel>;
+  readonly metrics: ReadonlyMap<string, M>;
   /** Expressions in an order where each reads only metrics and earlier expressions. */
   readonly expressions: ReadonlyArray<{ readonly id: string; readonly node: Node; readonly source: string }>;
   /** The id whose value the alarm compares with its threshold. */
@@ -72,9 +72,13 @@ export function guardOf(template: Json, deploymentGroupLogicalId?: string): Guar
   return { alarms, schedule: scheduleOf(group.DeploymentConfigName, resources) };
 }
 
-/** One `AWS::CloudWatch::Alarm`'s properties as the simulator evaluates them. */
-export function alarmModel(logicalId: string, props: Json): AlarmModel {
-  const metrics = new Map<string, MetricModel>();
+/** Reads one metric of an alarm (a `MetricStat.Metric`, or the alarm's own properties), or refuses it. */
+export type MetricReader<M> = (alarm: string, metric: Json) => M;
+
+/** One `AWS::CloudWatch::Alarm`'s properties as the simulator evaluates them (Lambda metrics unless `readMetric` says otherwise). */
+export function alarmModel<M = MetricModel>(logicalId: string, props: Json,
+  readMetric: MetricReader<M> = metricModel as unknown as MetricReader<M>): AlarmModel<M> {
+  const metrics = new Map<string, M>();
   const expressions: Array<{ id: string; node: Node; source: string }> = [];
   let returnId: string;
   let period: number;
@@ -90,7 +94,7 @@ export function alarmModel(logicalId: string, props: Json): AlarmModel {
           throw new Error(`guard simulator: ${logicalId}.${query.Id}: statistic ${query.MetricStat.Stat} is not modelled (Sum only)`);
         }
         periods.add(query.MetricStat.Period);
-        metrics.set(query.Id, metricModel(logicalId, query.MetricStat.Metric));
+        metrics.set(query.Id, readMetric(logicalId, query.MetricStat.Metric));
       } else {
         expressions.push({ id: query.Id, node: parse(query.Expression), source: query.Expression });
       }
@@ -104,7 +108,7 @@ export function alarmModel(logicalId: string, props: Json): AlarmModel {
     if (props.Statistic !== 'Sum') {
       throw new Error(`guard simulator: ${logicalId}: statistic ${props.Statistic ?? props.ExtendedStatistic} is not modelled (Sum only)`);
     }
-    metrics.set('m', metricModel(logicalId, props));
+    metrics.set('m', readMetric(logicalId, props));
     returnId = 'm';
     period = props.Period;
   }
@@ -158,7 +162,7 @@ function metricModel(alarm: string, metric: Json): MetricModel {
 }
 
 function dependencyOrder(alarm: string, expressions: Array<{ id: string; node: Node; source: string }>,
-  metrics: ReadonlyMap<string, MetricModel>): Array<{ id: string; node: Node; source: string }> {
+  metrics: ReadonlyMap<string, unknown>): Array<{ id: string; node: Node; source: string }> {
   const ordered: Array<{ id: string; node: Node; source: string }> = [];
   const known = new Set(metrics.keys());
   let pending = [...expressions];

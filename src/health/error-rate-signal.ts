@@ -10,4 +10,6 @@ export interface ErrorRateSignal {
   readonly minIncreasePercent: number;
   /** Failures of the new version needed in the period. */
   readonly minFailures: number;
+  /** Up to this many requests of the new version in the period, one failure is enough (0: never). */
+  readonly singleFailureMaxRequests: number;
 }

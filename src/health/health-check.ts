@@ -6,8 +6,8 @@ import { LambdaSignal } from './lambda-signal';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
   DEFAULT_ALARM_PERIOD, DEFAULT_ERROR_RATE_MIN_FAILURES, DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT,
-  DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD, DEFAULT_EVALUATION_PERIODS, DEFAULT_LAMBDA_ERRORS_THRESHOLD,
-  DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_TARGET_GROUP_5XX_PERCENT,
+  DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD, DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS, DEFAULT_EVALUATION_PERIODS, DEFAULT_LAMBDA_ERRORS_THRESHOLD,
+  DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_TARGET_GROUP_5XX_MIN_ERRORS, DEFAULT_TARGET_GROUP_5XX_PERCENT,
   DEFAULT_UNHEALTHY_HOSTS_THRESHOLD,
 } from '../private/defaults';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
@@ -79,10 +79,23 @@ export interface LambdaErrorRateCheckOptions {
   /**
    * The fewest failures (errors plus throttles) of the new version in the period that can stop the
    * deployment: an integer of at least 1. The z-score is unreliable on one or two events.
+   * `singleFailureMaxRequests` makes an exception for very few requests.
    *
    * @default 2
    */
   readonly minFailures?: number;
+
+  /**
+   * Up to this many requests of the new version in the period, a single failure is enough
+   * evidence (the z-score and the margin must still hold): an integer of at least 0, 0 for never.
+   * One failure among the first few requests is rare for a healthy release (about 1.2% with a
+   * 0.1% baseline and 12 requests) and likely for a bad one, and for a quiet function those first
+   * requests are most of what the canary shows: without it no guard needing two failures stops
+   * 95% of releases failing 20% at 1 request/s in a 10% canary (the guard simulator).
+   *
+   * @default 12
+   */
+  readonly singleFailureMaxRequests?: number;
 }
 
 /** Options of `HealthCheck.lambdaLatency`. */
@@ -107,6 +120,15 @@ export interface TargetGroup5xxCheckOptions extends CheckEvaluationOptions {
    * @default 5
    */
   readonly thresholdPercent?: number;
+
+  /**
+   * The fewest 5XX responses in a period that can stop the deployment: an integer of at least 1.
+   * In a quiet minute a single 5XX is a rate above any threshold, so without a floor the rate is a
+   * count in disguise and a healthy quiet fleet is rolled back for it.
+   *
+   * @default 2
+   */
+  readonly minErrors?: number;
 }
 
 /** Options of `HealthCheck.unhealthyHosts`. */
@@ -175,7 +197,7 @@ export class HealthCheck {
    * count a throttled request as an invocation). In each period the new version's failure rate
    * (the alias metrics with `ExecutedVersion`) is compared with the old version's over the same
    * minutes (the alias's totals minus the new version's): the check fires when the new version
-   * has at least `minFailures` failures, its rate is at least `minIncreasePercent` points above
+   * has at least `minFailures` failures (one, while it has served at most `singleFailureMaxRequests`), its rate is at least `minIncreasePercent` points above
    * the old one, and the difference is at least `minZScore` standard errors (a pooled
    * two-proportion z-test, in metric math). One alarm per check, reading six metrics.
    *
@@ -196,8 +218,10 @@ export class HealthCheck {
     }
     const minFailures = options.minFailures ?? DEFAULT_ERROR_RATE_MIN_FAILURES;
     problems.integer('minFailures', minFailures, { min: 1 });
+    const singleFailureMaxRequests = options.singleFailureMaxRequests ?? DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS;
+    problems.integer('singleFailureMaxRequests', singleFailureMaxRequests, { min: 0 });
     problems.throwIfAny();
-    return new HealthCheck({ errorRate: { periodMinutes: periodMinutes!, minZScore, minIncreasePercent, minFailures } });
+    return new HealthCheck({ errorRate: { periodMinutes: periodMinutes!, minZScore, minIncreasePercent, minFailures, singleFailureMaxRequests } });
   }
 
   /** Slow responses of the new version: the duration at `percentile` (default p99) reaches `threshold`. */
@@ -217,8 +241,15 @@ export class HealthCheck {
 
   /**
    * 5XX responses of an Application Load Balancer target group's targets, as a rate of its
-   * requests (not a raw count, so busy and quiet periods are judged alike); no request is no
-   * failure. Use it for servers behind the load balancer, or for Lambda functions it invokes.
+   * requests (not a raw count, so busy and quiet periods are judged alike), from at least
+   * `minErrors` of them; no request is no failure. Use it for servers behind the load balancer,
+   * or for Lambda functions it invokes.
+   *
+   * Where it is blind: the target group's metrics count every instance together, so one bad
+   * instance among N adds about its rate / (N - 1) to the group's; with one instance at a time, an
+   * instance failing 20% of its requests alarms only once about N / 4 instances have it, and
+   * instances failing less than `thresholdPercent` are stopped by chance if at all (the guard
+   * simulator's fleet model). Pair it with a `ValidateService` hook of the revision that tests each instance.
    */
   public static targetGroup5xx(targetGroup: elbv2.IApplicationTargetGroup, options: TargetGroup5xxCheckOptions = {}): HealthCheck {
     const problems = new Problems('HealthCheck.targetGroup5xx');
@@ -226,11 +257,15 @@ export class HealthCheck {
     if (!Token.isUnresolved(thresholdPercent) && !(thresholdPercent > 0 && thresholdPercent <= 100)) {
       problems.add(`thresholdPercent must be greater than 0 and at most 100, got ${thresholdPercent}`);
     }
+    const minErrors = options.minErrors ?? DEFAULT_TARGET_GROUP_5XX_MIN_ERRORS;
+    problems.integer('minErrors', minErrors, { min: 1 });
     const { periodMinutes, evaluationPeriods } = checkEvaluation(problems, options);
     problems.throwIfAny();
     const period = Duration.minutes(periodMinutes);
     const rate = new cloudwatch.MathExpression({
-      expression: 'IF(FILL(requests,0) > 0, 100 * FILL(errors,0) / requests, 0)',
+      // FILL: the load balancer publishes no 5XX count for a period without one
+      // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
+      expression: `IF(FILL(requests,0) > 0 && FILL(errors,0) >= ${minErrors}, 100 * FILL(errors,0) / requests, 0)`,
       usingMetrics: {
         errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period }),
         requests: targetGroup.metrics.requestCount({ statistic: 'Sum', period }),

@@ -33,7 +33,7 @@ export function errorRateAlarmId(signal: ErrorRateSignal): string {
  * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). The old version's
  * counts are the alias's minus the new version's. The value is the pooled two-proportion z-score
  * z = (p1 - p0) / sqrt(p (1 - p) (1/n1 + 1/n0)) when the new version has at least `minFailures`
- * failures and a rate at least `minIncreasePercent` points above the old one, and 0 otherwise
+ * failures (or one, within its first `singleFailureMaxRequests` requests of the period) and a rate at least `minIncreasePercent` points above the old one, and 0 otherwise
  * (also when either version has no request, or every request failed). Metric math has no square
  * root, so it is `^ 0.5`; FILL(…, 0) keeps a metric without a datapoint (no throttles, no traffic
  * yet) from hiding the others. Syntax:
@@ -48,7 +48,10 @@ export function errorRateExpression(signal: ErrorRateSignal): { expression: stri
   const pooled = `(${allFailures} / ${allRequests})`;
   const z = `${increase} / (${pooled} * (1 - ${pooled}) * (1 / new_requests + 1 / ${oldRequests})) ^ 0.5`;
   const judged = `new_requests > 0 && ${oldRequests} > 0 && ${allFailures} < ${allRequests}`;
-  const worse = `new_failures >= ${signal.minFailures} && ${increase} >= ${signal.minIncreasePercent / 100}`;
+  const enough = signal.singleFailureMaxRequests > 0 && signal.minFailures > 1
+    ? `(new_failures >= ${signal.minFailures} || (new_failures >= 1 && new_requests <= ${signal.singleFailureMaxRequests}))`
+    : `new_failures >= ${signal.minFailures}`;
+  const worse = `${enough} && ${increase} >= ${signal.minIncreasePercent / 100}`;
   return {
     expression: `IF(${judged}, IF(${worse}, ${z}, 0), 0)`,
     newFailures: 'FILL(new_errors,0) + FILL(new_throttles,0)',
@@ -96,7 +99,8 @@ export function errorRateAlarms(scope: Construct, alias: lambda.Alias, signals: 
       alarmDescription: `Stops a CodeDeploy deployment of ${alias.lambda.functionName}:${alias.aliasName} when the new version's failure rate `
         + `(errors and throttles) is at least ${signal.minIncreasePercent} percentage point${signal.minIncreasePercent === 1 ? '' : 's'} `
         + `and ${signal.minZScore} standard errors above the old `
-        + `version's, with at least ${signal.minFailures} failures, in a ${signal.periodMinutes}-minute period`,
+        + `version's, with at least ${signal.minFailures} failures`
+        + `${signal.singleFailureMaxRequests > 0 && signal.minFailures > 1 ? ` (1 within ${signal.singleFailureMaxRequests} requests)` : ''}, in a ${signal.periodMinutes}-minute period`,
     });
   });
 }

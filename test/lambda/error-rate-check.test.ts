@@ -14,7 +14,7 @@ const OLD_REQUESTS = `(${ALL_REQUESTS} - new_requests)`;
 const INCREASE = `(new_failures / new_requests - (${ALL_FAILURES} - new_failures) / ${OLD_REQUESTS})`;
 const POOLED = `(${ALL_FAILURES} / ${ALL_REQUESTS})`;
 const DEFAULT_EXPRESSION = `IF(new_requests > 0 && ${OLD_REQUESTS} > 0 && ${ALL_FAILURES} < ${ALL_REQUESTS}, `
-  + `IF(new_failures >= 2 && ${INCREASE} >= 0.01, ${INCREASE} / (${POOLED} * (1 - ${POOLED}) * (1 / new_requests + 1 / ${OLD_REQUESTS})) ^ 0.5, 0), 0)`;
+  + `IF((new_failures >= 2 || (new_failures >= 1 && new_requests <= 12)) && ${INCREASE} >= 0.01, ${INCREASE} / (${POOLED} * (1 - ${POOLED}) * (1 / new_requests + 1 / ${OLD_REQUESTS})) ^ 0.5, 0), 0)`;
 
 let result: CheckedSynth;
 const stacks: Record<string, Stack> = {};
@@ -31,7 +31,7 @@ beforeAll(() => {
     healthChecks: [
       HealthCheck.lambdaErrors(),
       HealthCheck.lambdaErrorRate(),
-      HealthCheck.lambdaErrorRate({ period: Duration.minutes(2), minZScore: 3, minIncreasePercent: 0.5, minFailures: 5 }),
+      HealthCheck.lambdaErrorRate({ period: Duration.minutes(2), minZScore: 3, minIncreasePercent: 0.5, minFailures: 5, singleFailureMaxRequests: 0 }),
     ],
   });
   result = checkedSynth(app);
@@ -99,8 +99,15 @@ describe('HealthCheck.lambdaErrorRate()', () => {
     // No throttle datapoints at all (FILL): f1 = 3 of 100, f0 = 2 of 900: p = 5/1000,
     // z = 0.027778 / sqrt(0.004975 (0.01 + 0.001111)) = 0.027778 / 0.0074347 = 3.73613.
     expect(value({ new_errors: 3, new_invocations: 100, all_errors: 5, all_invocations: 1000 })).toBeCloseTo(3.7361, 4);
-    // One failure is too few whatever its z-score (3.003 here).
+    // One failure is too few whatever its z-score (3.003 here) after more than 12 requests...
     expect(value({ new_errors: 1, new_invocations: 50, all_errors: 1, all_invocations: 500 })).toBe(0);
+    expect(value({ new_errors: 1, new_invocations: 13, all_errors: 1, all_invocations: 300 })).toBe(0);
+    // ...and enough within the first 12: f1 = 1 of 12, f0 = 0 of 288, p = 1/300,
+    // z = 0.083333 / sqrt(0.0033222 (1/12 + 1/288)) = 4.90716; of 10: z = 0.1 / sqrt(0.0033222 (0.1 + 1/290)) = 5.39416.
+    expect(value({ new_errors: 1, new_invocations: 12, all_errors: 1, all_invocations: 300 })).toBeCloseTo(4.9072, 4);
+    expect(value({ new_errors: 1, new_invocations: 10, all_errors: 1, all_invocations: 300 })).toBeCloseTo(5.3942, 4);
+    // The z-score still has to hold: the old version failed twice in 290 (z = 2.909, returned as it is, below 4).
+    expect(value({ new_errors: 1, new_invocations: 10, all_errors: 3, all_invocations: 300 })).toBeCloseTo(2.9093, 4);
     // Significant (z = 7.34) but only 0.8 percentage points worse: below the practical margin.
     expect(value({ new_errors: 180, new_invocations: 10000, all_errors: 1080, all_invocations: 100000 })).toBe(0);
     // No old traffic: nothing to compare with.
@@ -120,6 +127,7 @@ test('options set the period, the threshold, the margin and the failures; a seco
   ].sort());
   const second = alarmModel('second', alarms[logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f')].Properties);
   expect([second.periodMinutes, second.threshold]).toEqual([2, 3]);
+  // singleFailureMaxRequests: 0 leaves the plain count.
   expect(second.expressions.find((e) => e.id === 'expr_1')!.source).toContain('IF(new_failures >= 5 && ');
   expect(second.expressions.find((e) => e.id === 'expr_1')!.source).toContain(' >= 0.005, ');
   template('Two').hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
@@ -143,20 +151,23 @@ describe('validation', () => {
     ['a margin of 100 points', { minIncreasePercent: 100 }, 'HealthCheck.lambdaErrorRate: minIncreasePercent must be at least 0 and less than 100, got 100'],
     ['0 failures', { minFailures: 0 }, 'HealthCheck.lambdaErrorRate: minFailures must be an integer of at least 1, got 0'],
     ['fractional failures', { minFailures: 1.5 }, 'HealthCheck.lambdaErrorRate: minFailures must be an integer of at least 1, got 1.5'],
+    ['negative single-failure requests', { singleFailureMaxRequests: -1 }, 'HealthCheck.lambdaErrorRate: singleFailureMaxRequests must be an integer of at least 0, got -1'],
+    ['fractional single-failure requests', { singleFailureMaxRequests: 2.5 }, 'HealthCheck.lambdaErrorRate: singleFailureMaxRequests must be an integer of at least 0, got 2.5'],
   ])('%s', (_, options, message) => {
     expect(() => HealthCheck.lambdaErrorRate(options)).toThrow(message);
   });
 
   test('every problem at once', () => {
-    expect(() => HealthCheck.lambdaErrorRate({ period: Duration.seconds(30), minZScore: -1, minIncreasePercent: 200, minFailures: 0 })).toThrow([
+    expect(() => HealthCheck.lambdaErrorRate({ period: Duration.seconds(30), minZScore: -1, minIncreasePercent: 200, minFailures: 0, singleFailureMaxRequests: -1 })).toThrow([
       'HealthCheck.lambdaErrorRate: period must be a whole number of minutes from 1 to 10080, got 0.5 minutes',
       'HealthCheck.lambdaErrorRate: minZScore must be greater than 0 and at most 10, got -1',
       'HealthCheck.lambdaErrorRate: minIncreasePercent must be at least 0 and less than 100, got 200',
       'HealthCheck.lambdaErrorRate: minFailures must be an integer of at least 1, got 0',
+      'HealthCheck.lambdaErrorRate: singleFailureMaxRequests must be an integer of at least 0, got -1',
     ].join('\n'));
   });
 
   test('the boundaries are allowed', () => {
-    expect(() => HealthCheck.lambdaErrorRate({ period: Duration.minutes(1), minZScore: 10, minIncreasePercent: 0, minFailures: 1 })).not.toThrow();
+    expect(() => HealthCheck.lambdaErrorRate({ period: Duration.minutes(1), minZScore: 10, minIncreasePercent: 0, minFailures: 1, singleFailureMaxRequests: 0 })).not.toThrow();
   });
 });
