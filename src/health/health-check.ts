@@ -89,11 +89,11 @@ export interface LambdaErrorRateCheckOptions {
    * Up to this many requests of the new version in the period, a single failure is enough
    * evidence (the z-score and the margin must still hold): an integer of at least 0, 0 for never.
    * One failure among the first few requests is rare for a healthy release (about 1.2% with a
-   * 0.1% baseline and 12 requests) and likely for a bad one, and for a quiet function those first
+   * 0.1% baseline and 13 requests) and likely for a bad one, and for a quiet function those first
    * requests are most of what the canary shows: without it no guard needing two failures stops
    * 95% of releases failing 20% at 1 request/s in a 10% canary (the guard simulator).
    *
-   * @default 12
+   * @default 13
    */
   readonly singleFailureMaxRequests?: number;
 }

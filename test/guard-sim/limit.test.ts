@@ -1,4 +1,4 @@
-import { binomialUpperTail, countTestPower, inverseNormalUpper, limitDetection, neymanPearsonPower, normalCdf } from '../../bench/guard-sim/limit';
+import { binomialUpperTail, countTestPower, inverseNormalUpper, jointLimit, limitDetection, neymanPearsonPower, normalCdf } from '../../bench/guard-sim/limit';
 
 test('binomial tails, hand-computed', () => {
   // P(X >= 8), X ~ Bin(10, 1/2) = (45 + 10 + 1) / 1024.
@@ -53,4 +53,30 @@ test('normal distribution helpers', () => {
   expect(normalCdf(0)).toBeCloseTo(0.5, 7);
   expect(normalCdf(1.96)).toBeCloseTo(0.975, 3);
   expect(inverseNormalUpper(0.025)).toBeCloseTo(1.96, 2);
+});
+
+describe('the joint limit over requests and failures', () => {
+  test('with one request count it is the per-count test', () => {
+    const joint = jointLimit(new Map([[21, 3000]]), 0.001, 0.2, 0.01);
+    expect(joint.randomized).toBeCloseTo(neymanPearsonPower(21, 0.001, 0.2, 0.01), 10);
+    // Greedy: reject 2 or more failures (0.02% of healthy releases); 1 failure (2.06%) does not fit.
+    expect(joint.deterministic).toBeCloseTo(binomialUpperTail(21, 0.2, 2), 10);
+  });
+
+  test('it spends the budget where one failure is strong evidence (hand-computed)', () => {
+    // Half the runs see 5 requests, half 40; p0 = 0.1%, p1 = 20%, alpha = 1%. Likelihood ratios
+    // 200^x (0.8/0.999)^(n-x): (5, 1) = 82.2 beats (40, 2) = 8.66, (5, 0) = 0.33 and (40, 1) = 0.035.
+    // Rejected: every x >= 2, and (5, 1); P0 = 0.5 (1 - 0.999^5) + 0.5 P0(X40 >= 2) = 0.2875%.
+    const size = 0.5 * (1 - 0.999 ** 5) + 0.5 * binomialUpperTail(40, 0.001, 2);
+    expect(size).toBeCloseTo(0.002875, 6);
+    const deterministic = 0.5 * (1 - 0.8 ** 5) + 0.5 * binomialUpperTail(40, 0.2, 2);
+    // The randomized test spends the rest on (5, 0): P1 = 0.5 x 0.8^5, P0 = 0.5 x 0.999^5.
+    const randomized = deterministic + ((0.01 - size) / (0.5 * 0.999 ** 5)) * 0.5 * 0.8 ** 5;
+    const joint = jointLimit(new Map([[5, 1], [40, 1]]), 0.001, 0.2, 0.01);
+    expect(joint.deterministic).toBeCloseTo(deterministic, 10);
+    expect(joint.randomized).toBeCloseTo(randomized, 10);
+    // Better than a test held to 1% at each count: that one cannot reject one failure of 40.
+    const perCount = 0.5 * neymanPearsonPower(5, 0.001, 0.2, 0.01) + 0.5 * neymanPearsonPower(40, 0.001, 0.2, 0.01);
+    expect(joint.randomized).toBeGreaterThan(perCount);
+  });
 });

@@ -45,6 +45,10 @@ test('a count alarm matches the closed form: 1 - (e^-3c - e^-4c) / c with c = 6 
   expect(result.standardError).toBeCloseTo(Math.sqrt(result.stopped * (1 - result.stopped) / 20000), 12);
   // Visible new-version requests: 60 r 0.1 E[4 - s] = 21.
   expect(Math.abs(result.visibleNewRequests - 21)).toBeLessThan(0.2);
+  // Their distribution, run by run: it sums to the runs and averages to the mean.
+  const counts = [...result.visibleNewRequestCounts];
+  expect(counts.reduce((a, [, runs]) => a + runs, 0)).toBe(20000);
+  expect(counts.reduce((a, [n, runs]) => a + n * runs, 0) / 20000).toBeCloseTo(result.visibleNewRequests, 10);
 });
 
 test('the datapoint delay hides the last minutes of the canary', () => {

@@ -14,7 +14,7 @@ const OLD_REQUESTS = `(${ALL_REQUESTS} - new_requests)`;
 const INCREASE = `(new_failures / new_requests - (${ALL_FAILURES} - new_failures) / ${OLD_REQUESTS})`;
 const POOLED = `(${ALL_FAILURES} / ${ALL_REQUESTS})`;
 const DEFAULT_EXPRESSION = `IF(new_requests > 0 && ${OLD_REQUESTS} > 0 && ${ALL_FAILURES} < ${ALL_REQUESTS}, `
-  + `IF((new_failures >= 2 || (new_failures >= 1 && new_requests <= 12)) && ${INCREASE} >= 0.01, ${INCREASE} / (${POOLED} * (1 - ${POOLED}) * (1 / new_requests + 1 / ${OLD_REQUESTS})) ^ 0.5, 0), 0)`;
+  + `IF((new_failures >= 2 || (new_failures >= 1 && new_requests <= 13)) && ${INCREASE} >= 0.01, ${INCREASE} / (${POOLED} * (1 - ${POOLED}) * (1 / new_requests + 1 / ${OLD_REQUESTS})) ^ 0.5, 0), 0)`;
 
 let result: CheckedSynth;
 const stacks: Record<string, Stack> = {};
@@ -99,10 +99,10 @@ describe('HealthCheck.lambdaErrorRate()', () => {
     // No throttle datapoints at all (FILL): f1 = 3 of 100, f0 = 2 of 900: p = 5/1000,
     // z = 0.027778 / sqrt(0.004975 (0.01 + 0.001111)) = 0.027778 / 0.0074347 = 3.73613.
     expect(value({ new_errors: 3, new_invocations: 100, all_errors: 5, all_invocations: 1000 })).toBeCloseTo(3.7361, 4);
-    // One failure is too few whatever its z-score (3.003 here) after more than 12 requests...
+    // One failure is too few whatever its z-score (3.003 here) after more than 13 requests...
     expect(value({ new_errors: 1, new_invocations: 50, all_errors: 1, all_invocations: 500 })).toBe(0);
-    expect(value({ new_errors: 1, new_invocations: 13, all_errors: 1, all_invocations: 300 })).toBe(0);
-    // ...and enough within the first 12: f1 = 1 of 12, f0 = 0 of 288, p = 1/300,
+    expect(value({ new_errors: 1, new_invocations: 14, all_errors: 1, all_invocations: 300 })).toBe(0);
+    // ...and enough within the first 13: f1 = 1 of 12, f0 = 0 of 288, p = 1/300,
     // z = 0.083333 / sqrt(0.0033222 (1/12 + 1/288)) = 4.90716; of 10: z = 0.1 / sqrt(0.0033222 (0.1 + 1/290)) = 5.39416.
     expect(value({ new_errors: 1, new_invocations: 12, all_errors: 1, all_invocations: 300 })).toBeCloseTo(4.9072, 4);
     expect(value({ new_errors: 1, new_invocations: 10, all_errors: 1, all_invocations: 300 })).toBeCloseTo(5.3942, 4);

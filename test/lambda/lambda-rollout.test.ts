@@ -134,7 +134,7 @@ describe('defaults', () => {
       Period: 300,
       Stat: 'Sum',
     });
-    expect(alarm.Metrics.find((m: any) => m.Id === 'expr_1').Expression).toMatch(/^IF\(new_requests > 0 && .*IF\(\(new_failures >= 2 \|\| \(new_failures >= 1 && new_requests <= 12\)\) && .* >= 0\.01, /);
+    expect(alarm.Metrics.find((m: any) => m.Id === 'expr_1').Expression).toMatch(/^IF\(new_requests > 0 && .*IF\(\(new_failures >= 2 \|\| \(new_failures >= 1 && new_requests <= 13\)\) && .* >= 0\.01, /);
     expect(alarm).toMatchObject({
       Threshold: 4, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching',
     });
