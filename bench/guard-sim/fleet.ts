@@ -88,7 +88,10 @@ function targetGroupMetric(alarm: string, metric: Json): FleetMetric {
  * (https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html) or a
  * `Ref` to an `AWS::CodeDeploy::DeploymentConfig` of the template.
  */
-export function minimumHealthyHostsOf(configName: Json, resources: Record<string, Json> = {}): { minimumHealthyHosts: MinimumHealthyHosts; configName: string } {
+export function minimumHealthyHostsOf(configName: Json, resources: Record<string, Json> = {}): {
+  minimumHealthyHosts: MinimumHealthyHosts;
+  configName: string;
+} {
   const predefined: Record<string, MinimumHealthyHosts> = {
     'CodeDeployDefault.OneAtATime': { type: 'MOST_CONCURRENCY', value: 1 },
     'CodeDeployDefault.HalfAtATime': { type: 'FLEET_PERCENT', value: 50 },

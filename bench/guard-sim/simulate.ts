@@ -228,7 +228,11 @@ export function simulate(guard: GuardModel, traffic: Traffic, options: Simulatio
     }
   }
   const p = stopped / options.runs;
-  return { stopped: p, standardError: Math.sqrt(p * (1 - p) / options.runs), runs: options.runs, visibleNewRequests: visible / options.runs,
+  return {
+    stopped: p,
+    standardError: Math.sqrt(p * (1 - p) / options.runs),
+    runs: options.runs,
+    visibleNewRequests: visible / options.runs,
     visibleNewRequestCounts: visibleCounts,
   };
 }

@@ -6,7 +6,8 @@ import { LambdaSignal } from './lambda-signal';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
   DEFAULT_ALARM_PERIOD, DEFAULT_ERROR_RATE_MIN_FAILURES, DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT,
-  DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD, DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS, DEFAULT_EVALUATION_PERIODS, DEFAULT_LAMBDA_ERRORS_THRESHOLD,
+  DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD, DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS, DEFAULT_EVALUATION_PERIODS,
+  DEFAULT_LAMBDA_ERRORS_THRESHOLD,
   DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_TARGET_GROUP_5XX_MIN_ERRORS, DEFAULT_TARGET_GROUP_5XX_PERCENT,
   DEFAULT_UNHEALTHY_HOSTS_THRESHOLD,
 } from '../private/defaults';
@@ -88,7 +89,7 @@ export interface LambdaErrorRateCheckOptions {
   /**
    * Up to this many requests of the new version in the period, a single failure is enough
    * evidence (the z-score and the margin must still hold): an integer of at least 0, 0 for never.
-   * One failure among the first few requests is rare for a healthy release (about 1.2% with a
+   * One failure among the first few requests is rare for a healthy release (at most 1.3% with a
    * 0.1% baseline and 13 requests) and likely for a bad one, and for a quiet function those first
    * requests are most of what the canary shows: without it no guard needing two failures stops
    * 95% of releases failing 20% at 1 request/s in a 10% canary (the guard simulator).

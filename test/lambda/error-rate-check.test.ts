@@ -31,7 +31,9 @@ beforeAll(() => {
     healthChecks: [
       HealthCheck.lambdaErrors(),
       HealthCheck.lambdaErrorRate(),
-      HealthCheck.lambdaErrorRate({ period: Duration.minutes(2), minZScore: 3, minIncreasePercent: 0.5, minFailures: 5, singleFailureMaxRequests: 0 }),
+      HealthCheck.lambdaErrorRate({
+        period: Duration.minutes(2), minZScore: 3, minIncreasePercent: 0.5, minFailures: 5, singleFailureMaxRequests: 0,
+      }),
     ],
   });
   result = checkedSynth(app);
@@ -158,7 +160,8 @@ describe('validation', () => {
   });
 
   test('every problem at once', () => {
-    expect(() => HealthCheck.lambdaErrorRate({ period: Duration.seconds(30), minZScore: -1, minIncreasePercent: 200, minFailures: 0, singleFailureMaxRequests: -1 })).toThrow([
+    const options = { period: Duration.seconds(30), minZScore: -1, minIncreasePercent: 200, minFailures: 0, singleFailureMaxRequests: -1 };
+    expect(() => HealthCheck.lambdaErrorRate(options)).toThrow([
       'HealthCheck.lambdaErrorRate: period must be a whole number of minutes from 1 to 10080, got 0.5 minutes',
       'HealthCheck.lambdaErrorRate: minZScore must be greater than 0 and at most 10, got -1',
       'HealthCheck.lambdaErrorRate: minIncreasePercent must be at least 0 and less than 100, got 200',
@@ -168,6 +171,7 @@ describe('validation', () => {
   });
 
   test('the boundaries are allowed', () => {
-    expect(() => HealthCheck.lambdaErrorRate({ period: Duration.minutes(1), minZScore: 10, minIncreasePercent: 0, minFailures: 1, singleFailureMaxRequests: 0 })).not.toThrow();
+    const options = { period: Duration.minutes(1), minZScore: 10, minIncreasePercent: 0, minFailures: 1, singleFailureMaxRequests: 0 };
+    expect(() => HealthCheck.lambdaErrorRate(options)).not.toThrow();
   });
 });
