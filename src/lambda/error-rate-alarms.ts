@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ErrorRateSignal } from '../health/error-rate-signal';
 import {
   DEFAULT_ERROR_RATE_MIN_FAILURES, DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT, DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD,
+  DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS,
 } from '../private/defaults';
 import { deploymentAlarm } from '../rollout/deployment-alarm';
 
@@ -17,9 +18,10 @@ const ALARM_ID = 'NewVersionErrorRateAlarm';
  */
 export function errorRateAlarmId(signal: ErrorRateSignal): string {
   const isDefault = signal.periodMinutes === DEFAULT_ERROR_RATE_PERIOD.toMinutes() && signal.minZScore === DEFAULT_ERROR_RATE_MIN_Z_SCORE
-    && signal.minIncreasePercent === DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT && signal.minFailures === DEFAULT_ERROR_RATE_MIN_FAILURES;
+    && signal.minIncreasePercent === DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT && signal.minFailures === DEFAULT_ERROR_RATE_MIN_FAILURES
+    && signal.singleFailureMaxRequests === DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS;
   return isDefault ? ALARM_ID
-    : `${ALARM_ID}-${signal.periodMinutes}m-z${signal.minZScore}-${signal.minIncreasePercent}pp-${signal.minFailures}f`;
+    : `${ALARM_ID}-${signal.periodMinutes}m-z${signal.minZScore}-${signal.minIncreasePercent}pp-${signal.minFailures}f-${signal.singleFailureMaxRequests}r`;
 }
 
 /**

@@ -125,9 +125,9 @@ test('options set the period, the threshold, the margin and the failures; a seco
   const stack = stacks.Two;
   const alarms = template('Two').findResources('AWS::CloudWatch::Alarm');
   expect(Object.keys(alarms).sort()).toEqual([
-    logicalId(stack, 'Api/NewVersionAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f'),
+    logicalId(stack, 'Api/NewVersionAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm'), logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f-0r'),
   ].sort());
-  const second = alarmModel('second', alarms[logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f')].Properties);
+  const second = alarmModel('second', alarms[logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f-0r')].Properties);
   expect([second.periodMinutes, second.threshold]).toEqual([2, 3]);
   // singleFailureMaxRequests: 0 leaves the plain count.
   expect(second.expressions.find((e) => e.id === 'expr_1')!.source).toContain('IF(new_failures >= 5 && ');
@@ -137,7 +137,7 @@ test('options set the period, the threshold, the margin and the failures; a seco
       Alarms: [
         { Name: { Ref: logicalId(stack, 'Api/NewVersionAlarm') } },
         { Name: { Ref: logicalId(stack, 'Api/NewVersionErrorRateAlarm') } },
-        { Name: { Ref: logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f') } },
+        { Name: { Ref: logicalId(stack, 'Api/NewVersionErrorRateAlarm-2m-z3-0.5pp-5f-0r') } },
       ],
     },
   });
