@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'fs';
+import { join, relative } from 'path';
 import { Acknowledgment, App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -81,4 +83,17 @@ describe('acknowledge', () => {
       spy.mockRestore();
     }
   });
+});
+
+test('every acknowledgement in src goes through acknowledge()', () => {
+  const root = join(__dirname, '..', '..', 'src');
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(root, f));
+  const direct = files.filter((file) => relative(root, file) !== join('private', 'acknowledge.ts')).flatMap((file) =>
+    readFileSync(file, 'utf-8').split('\n')
+      .map((line, i) => ({ line, at: `${relative(root, file)}:${i + 1}` }))
+      // Code, not the TSDoc that shows users the public API.
+      .filter(({ line }) => !/^\s*(\*|\/\/)/.test(line) && /\.acknowledge\(/.test(line))
+      .map(({ at }) => at));
+  expect(files.length).toBeGreaterThan(20);
+  expect(direct).toEqual([]);
 });
