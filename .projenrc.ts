@@ -17,13 +17,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
 
   // aws-cdk-lib and constructs are peer dependencies. The floor is the oldest aws-cdk-lib the
-  // library works with, found by build-tools/smoke-install.ts: 2.269.0, the first release whose
-  // Validations.acknowledge takes cdk-nag finding ids holding '::' (aws/aws-cdk#38787, e.g.
-  // `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:...]`; 2.268.0 and cdk-nag 3's own
-  // floor, 2.257.0, throw InvalidValidationId in every ServerRollout). Newer L1 properties are set
-  // with property overrides. smoke:install installs the packed library into fresh apps on this floor
-  // and on today's cdk init, and synthesizes the README's quick starts and two examples under cdk-nag.
-  cdkVersion: '2.269.0',
+  // library works with, found by build-tools/smoke-install.ts: 2.257.0, cdk-nag 3's own floor.
+  // Before 2.269.0 (aws/aws-cdk#38787), Validations.acknowledge throws InvalidValidationId on
+  // cdk-nag finding ids holding more than one '::' (e.g.
+  // `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:...]`): the library acknowledges
+  // through src/private/acknowledge.ts, which writes those as the metadata entry newer releases
+  // write. Newer L1 properties are set with property overrides. smoke:install installs the packed
+  // library into fresh apps on this floor and on today's cdk init, and synthesizes the README's
+  // quick starts and two examples under cdk-nag.
+  cdkVersion: '2.257.0',
   constructsVersion: '10.5.1',
   // The library is built and tested against the current release (below), not the floor.
   peerDependencyOptions: { pinnedDevDependency: false },

@@ -11,14 +11,15 @@
  *    app with its own TypeScript, and synthesizes it with its own CLI (`cdk synth`).
  * 4. Copies two examples (`lambda-canary`, `ec2-fleet-alb`) into the app and synthesizes them with
  *    the five cdk-nag packs and CodeDeployChecks: zero findings means the library's acknowledgements
- *    work on that aws-cdk-lib (the reason for the floor: older releases reject cdk-nag's finding ids).
+ *    work on that aws-cdk-lib (2.257.0 to 2.268.0 reject cdk-nag finding ids with `::` inside the
+ *    bracket in `Validations.acknowledge`; the library writes those through src/private/acknowledge.ts).
  *
  * Needs the npm registry (the apps' own dependencies). The test tooling `cdk init` adds (jest, swc)
  * is left out: it has no bearing on the peer dependencies, and it would double the install time.
  *
  * Usage (from the repository root; prints one line per app):
  *   ts-node build-tools/smoke-install.ts                 today's cdk init and the peer floor
- *   ts-node build-tools/smoke-install.ts 2.268.0 2.269.0 these aws-cdk-lib releases instead (to find a floor)
+ *   ts-node build-tools/smoke-install.ts 2.257.0 2.262.0 these aws-cdk-lib releases instead (to find a floor)
  */
 import { spawnSync, SpawnSyncOptions } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -39,16 +40,24 @@ const NAG_PLUGINS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DS
  * The app that synthesizes them with those plugins, and a canary stack that each plugin flags, so
  * that zero findings in the examples cannot mean that a plugin did not run.
  */
-const NAG_APP = `import { App, Stack, Validations, aws_codedeploy as codedeploy, aws_lambda as lambda, aws_sns as sns } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+const NAG_APP = `import { App, IPolicyValidationContext, IPolicyValidationPlugin, Stack, Validations, aws_codedeploy as codedeploy, aws_lambda as lambda, aws_sns as sns } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, NagPack, ServerlessChecks } from 'cdk-nag';
 import { CodeDeployChecks } from 'cdk-codedeploy-rollouts';
 import { Ec2FleetAlbStack } from '../examples/ec2-fleet-alb/stack';
 import { LambdaCanaryStack } from '../examples/lambda-canary/stack';
 
 // Every finding goes to validation-report.json instead of failing on the first plugin.
 const app = new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app), new NIST80053R5Checks(app),
-  new PCIDSS321Checks(app), new ServerlessChecks(app), new CodeDeployChecks());
+// cdk-nag 3 walks the construct tree that aws-cdk-lib hands plugins as appConstruct from 2.258.0 on;
+// on 2.257.0, which hands them template paths only, the same pack walks the app through validateScope.
+function nag(pack: NagPack): IPolicyValidationPlugin {
+  return {
+    name: pack.name, version: pack.version, ruleIds: pack.ruleIds,
+    validate: (context: IPolicyValidationContext) => ('appConstruct' in context ? pack.validate(context) : pack.validateScope(app)),
+  };
+}
+Validations.of(app).addPlugins(nag(new AwsSolutionsChecks(app)), nag(new HIPAASecurityChecks(app)), nag(new NIST80053R5Checks(app)),
+  nag(new PCIDSS321Checks(app)), nag(new ServerlessChecks(app)), new CodeDeployChecks());
 new LambdaCanaryStack(app, 'LambdaCanaryExample');
 new Ec2FleetAlbStack(app, 'Ec2FleetAlbExample');
 
@@ -177,11 +186,31 @@ function smoke(variant: Variant, tarball: string, starts: QuickStart[], workDir:
   run('npx', ['tsx', 'bin/examples-under-nag.ts'], {
     cwd: app, env: { ...process.env, CDK_OUTDIR: nagOut, CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}) },
   });
-  const report = JSON.parse(readFileSync(join(nagOut, 'validation-report.json'), 'utf-8')) as {
-    pluginReports: Array<{ pluginName: string; violations: Array<{ ruleName: string; violatingConstructs?: Array<{ constructPath?: string }> }> }>;
+  // validation-report.json in newer releases (2.262.2 has it); older ones (2.257.0, 2.260.0) write
+  // policy-validation-report.json, with the plugin's name and any failure under `summary`.
+  const reportFile = ['validation-report.json', 'policy-validation-report.json'].map((f) => join(nagOut, f)).find((f) => existsSync(f));
+  if (!reportFile) {
+    throw new Error(`${variant.name}: the examples app wrote no validation report in ${nagOut}`);
+  }
+  const report = JSON.parse(readFileSync(reportFile, 'utf-8')) as {
+    pluginReports: Array<{
+      pluginName?: string;
+      summary?: { pluginName: string; metadata?: { error?: string } };
+      metadata?: { error?: string };
+      violations: Array<{ ruleName: string; violatingConstructs?: Array<{ constructPath?: string }> }>;
+    }>;
   };
-  const findings = report.pluginReports.flatMap((plugin) => plugin.violations.flatMap((v) =>
-    (v.violatingConstructs ?? [{}]).map((c) => ({ plugin: plugin.pluginName, text: `${plugin.pluginName} ${v.ruleName} ${c.constructPath ?? ''}` }))));
+  const plugins = report.pluginReports.map((plugin) => ({
+    name: plugin.pluginName ?? plugin.summary?.pluginName ?? '?',
+    error: plugin.metadata?.error ?? plugin.summary?.metadata?.error,
+    violations: plugin.violations,
+  }));
+  const broken = plugins.filter((plugin) => plugin.error);
+  if (broken.length > 0) {
+    throw new Error(`${variant.name}: validation plugins failed:\n${broken.map((plugin) => plugin.error).join('\n')}`);
+  }
+  const findings = plugins.flatMap((plugin) => plugin.violations.flatMap((v) =>
+    (v.violatingConstructs ?? [{}]).map((c) => ({ plugin: plugin.name, text: `${plugin.name} ${v.ruleName} ${c.constructPath ?? ''}` }))));
   const inExamples = findings.filter((f) => !f.text.includes(' NagCanary/'));
   if (inExamples.length > 0) {
     throw new Error(`${variant.name}: examples ${NAG_EXAMPLES.join(', ')} have findings:\n${inExamples.map((f) => f.text).join('\n')}`);

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ServerDeployerOptions } from './server-deployer-options';
 import { ServerDeployerFunction } from '../handlers/server-deployer-function';
+import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { LAMBDA_VPC } from '../private/codedeploy-limits';
 import { DEFAULT_SERVER_DEPLOYER_LOG_RETENTION } from '../private/defaults';
@@ -125,7 +126,7 @@ export class ServerDeployer extends Construct {
         new iam.PolicyStatement({ actions: UNSCOPED_DEPLOYMENT_ACTIONS, resources: ['*'] }),
       ],
     });
-    Validations.of(this.basePolicy).acknowledge({
+    acknowledge(this.basePolicy, {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `${UNSCOPED_DEPLOYMENT_ACTIONS.join(', ')} support no resource-level permission; the deployer calls them only for the deployments it started`,
     });
@@ -134,7 +135,7 @@ export class ServerDeployer extends Construct {
       'A log group ARN ends in :* to cover its log streams; this is the deployer\'s own log group');
     acknowledgeFunctionFindings(this.function, vpc !== undefined);
     if (!key) {
-      Validations.of(this.logGroup).acknowledge(...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
+      acknowledge(this.logGroup, ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
         id: `${pack}-CloudWatchLogGroupEncrypted`,
         reason: 'CloudWatch Logs encrypts every log group at rest; this one holds deployment ids and CodeDeploy\'s script diagnostics, no secrets',
       })));
@@ -242,7 +243,7 @@ function vpcAccessStatements(scope: Construct, subnetIds: string[], securityGrou
 /** The two wildcards of the VPC access policy, each for its reason. */
 function acknowledgeVpcAccess(policy: iam.ManagedPolicy): void {
   const stack = Stack.of(policy);
-  Validations.of(policy).acknowledge({
+  acknowledge(policy, {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets support no resource-level permissions',
   });
@@ -252,7 +253,7 @@ function acknowledgeVpcAccess(policy: iam.ManagedPolicy): void {
 
 /** The findings a CloudFormation custom resource handler keeps, each for its reason. */
 function acknowledgeFunctionFindings(fn: Construct, inVpc: boolean): void {
-  Validations.of(fn).acknowledge(
+  acknowledge(fn,
     ...(inVpc ? [] : ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
       id: `${pack}-LambdaInsideVPC`,
       reason: 'the deployer only calls the CodeDeploy and Lambda APIs and answers a presigned CloudFormation URL; a VPC would need NAT or endpoints (deployer.vpc)',

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { SETTINGS_PREFIX_ENV, settingsPrefix } from '../contract/traffic-hook';
 import { TrafficHookFunction } from '../handlers/traffic-hook-function';
+import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { DEFAULT_TRAFFIC_HOOK_LOG_RETENTION } from '../private/defaults';
 import { RolloutPolicies } from '../private/rollout-service-role';
@@ -85,7 +86,7 @@ export class TrafficHook extends Construct {
       'A log group ARN ends in :* to cover its log streams; this is the traffic hook\'s own log group');
     this.policies = new RolloutPolicies(this, 'RolloutPolicies', this.role, HOOK_WILDCARD_REASON);
     acknowledgeFunctionFindings(this.function);
-    Validations.of(this.logGroup).acknowledge(...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
+    acknowledge(this.logGroup, ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
       id: `${pack}-CloudWatchLogGroupEncrypted`,
       reason: 'CloudWatch Logs encrypts every log group at rest; this one holds deployment ids, verdicts and quoted responses of smoke tests',
     })));
@@ -99,7 +100,7 @@ export class TrafficHook extends Construct {
     if (this.lifecycleLookup) return;
     this.lifecycleLookup = true;
     this.basePolicy.addStatements(new iam.PolicyStatement({ actions: LIFECYCLE_LOOKUP_ACTIONS, resources: ['*'] }));
-    Validations.of(this.basePolicy).acknowledge({
+    acknowledge(this.basePolicy, {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: `${LIFECYCLE_LOOKUP_ACTIONS.join(', ')} support no resource-level permission; they read which lifecycle event of a deployment is in progress`,
     });
@@ -108,7 +109,7 @@ export class TrafficHook extends Construct {
 
 /** The findings the hook function keeps, each for its reason. */
 function acknowledgeFunctionFindings(fn: Construct): void {
-  Validations.of(fn).acknowledge(
+  acknowledge(fn,
     ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
       id: `${pack}-LambdaInsideVPC`,
       reason: 'the hook only calls the CodeDeploy, Lambda, SSM and CloudWatch APIs; a VPC would need NAT or endpoints',

@@ -1,5 +1,6 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { acknowledge } from './acknowledge';
 
 /**
  * Acknowledges the `AwsSolutions-IAM5` finding of one wildcard resource of a policy, and only that
@@ -16,7 +17,7 @@ export function acknowledgeWildcardResource(policy: IConstruct, resource: string
       const id = `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(policy).resolve(resource))}]`;
       if (!acknowledged.has(id)) {
         acknowledged.add(id);
-        Validations.of(policy).acknowledge({ id, reason });
+        acknowledge(policy, { id, reason });
       }
       return [];
     },

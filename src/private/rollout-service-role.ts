@@ -1,6 +1,7 @@
-import { Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledge } from './acknowledge';
 import { IAM_POLICY } from './iam-limits';
 
 /** A resource ARN, with the most characters it can have once CloudFormation resolves it. */
@@ -107,7 +108,7 @@ export class RolloutPolicies extends Construct {
     if (!current || current.maxLengthWith(permissions) > IAM_POLICY.managedPolicyMaxCharacters) {
       const policy = new iam.ManagedPolicy(this, `Policy${this.policies.length + 1}`, { roles: [this.role] });
       if (this.wildcardReason) {
-        Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: this.wildcardReason });
+        acknowledge(policy, { id: 'AwsSolutions-IAM5[Resource::*]', reason: this.wildcardReason });
       }
       current = new PolicyStatements(policy);
       this.policies.push(current);

@@ -1,7 +1,7 @@
-import { Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { MetricCheckOptions } from '../health/health-check';
+import { acknowledge } from '../private/acknowledge';
 import { DEFAULT_EVALUATION_PERIODS } from '../private/defaults';
 
 /**
@@ -11,7 +11,7 @@ import { DEFAULT_EVALUATION_PERIODS } from '../private/defaults';
  */
 export function deploymentAlarm(scope: Construct, id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(scope, id, props);
-  Validations.of(alarm).acknowledge(...['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
+  acknowledge(alarm, ...['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
     id: `${pack}-CloudWatchAlarmAction`,
     reason: 'CodeDeploy polls this alarm during deployments to stop and roll back a bad release; the alarm needs no action of its own',
   })));

@@ -1,10 +1,11 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AgentInstallation, AgentOperatingSystem } from './agent-installation';
+import { acknowledge } from '../private/acknowledge';
 import { Problems } from '../private/validation';
 
 /** The Auto Scaling groups and tagged EC2 instances a rollout installs the agent on. */
@@ -52,7 +53,7 @@ export function installAgent(scope: Construct, agent: AgentInstallation, targets
       if (group instanceof autoscaling.AutoScalingGroup) {
         // AWS's documented minimum for Systems Manager to manage an instance; it follows new SSM features.
         group.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
-        Validations.of(group.role).acknowledge({
+        acknowledge(group.role, {
           id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
           reason: 'Systems Manager installs and updates the CodeDeploy agent; AWS documents this managed policy as the minimum for an instance it manages',
         });

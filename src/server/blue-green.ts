@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import { autoScalingGroupArn, AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_AC
 import { copiedAutoScalingGroupPrefix, DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../contract/deployment-group';
 import { ServerDeployer } from '../functions/server-deployer';
 import { ServerDeployerOptions } from '../functions/server-deployer-options';
+import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { BLUE_GREEN } from '../private/codedeploy-limits';
 import { DEFAULT_BLUE_GREEN_TERMINATION_WAIT } from '../private/defaults';
@@ -150,7 +151,7 @@ export function blueGreenServicePolicy(
       }),
     ],
   });
-  Validations.of(policy).acknowledge({
+  acknowledge(policy, {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'ec2:RunInstances launches the copy\'s instances, whose ids, volumes and interfaces are not known in advance; ec2:CreateTags only while launching; '
       + 'ec2:TerminateInstances only on instances of the original group and its copies; Describe calls support no resource-level permission',

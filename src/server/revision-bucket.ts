@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { acknowledge } from '../private/acknowledge';
 import {
   DEFAULT_ACCESS_LOGS_RETENTION,
   DEFAULT_REVISION_BUCKET_EVENTBRIDGE,
@@ -163,7 +164,7 @@ export class RevisionBucket extends Construct {
     if (eventBridge) {
       sendEventsToEventBridge(this.bucket);
     }
-    Validations.of(this.bucket).acknowledge(
+    acknowledge(this.bucket,
       ...PACKS_WITH_S3_KMS_AND_REPLICATION_RULES.map((pack) => ({
         id: `${pack}-S3BucketReplicationEnabled`,
         reason: `${REPLICATION_REASON}; revisions can be rebuilt and uploaded again from their source`,
@@ -214,7 +215,7 @@ export class RevisionBucket extends Construct {
     }
     // No logging finding to acknowledge: cdk-nag counts a bucket that receives another bucket's
     // access logs as logged, so AwsSolutions-S1 and S3BucketLoggingEnabled pass on this bucket.
-    Validations.of(bucket).acknowledge(
+    acknowledge(bucket,
       ...PACKS_WITH_S3_KMS_AND_REPLICATION_RULES.map((pack) => ({ id: `${pack}-S3DefaultEncryptionKMS`, reason: ACCESS_LOGS_SSE_S3_REASON })),
       ...PACKS_WITH_S3_KMS_AND_REPLICATION_RULES.map((pack) => ({ id: `${pack}-S3BucketReplicationEnabled`, reason: REPLICATION_REASON })),
     );

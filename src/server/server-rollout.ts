@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -24,6 +24,7 @@ import { ServerDeployerOptions } from '../functions/server-deployer-options';
 import { HealthCheck } from '../health/health-check';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
+import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
 import { revisionReadPolicy } from '../private/revision-read-policy';
@@ -287,9 +288,9 @@ export class ServerRollout extends Construct {
       const cfnGroup = groupResource = this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', groupProps);
       if (processes.length > 0) {
         // A property override rather than CfnDeploymentGroup.ec2DeploymentOptions, which aws-cdk-lib
-        // added after the oldest release this library supports (the peer floor, 2.269.0).
+        // added after the oldest release this library supports (the peer floor, 2.257.0).
         cfnGroup.addPropertyOverride('Ec2DeploymentOptions', { AutoScalingGroupProcessesToSuspend: processes });
-        Validations.of(cfnGroup).acknowledge({
+        acknowledge(cfnGroup, {
           id: 'CloudFormation-Validate::F3002',
           reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',
         });
