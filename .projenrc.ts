@@ -67,6 +67,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-lambda',
     '@aws-sdk/client-ssm',
+    // The SDK's retry strategy and error classification (shared/retry.ts): bundled into the handlers,
+    // so the version the tests run is the one deployed. Already installed with the SDK clients.
+    '@smithy/core',
     '@types/aws-lambda',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',

@@ -11,9 +11,10 @@ import { SYSTEM_CLOCK } from './shared/clock';
  * AWS SDK v3 clients): `RevisionDeployment` (logic in ./revision-deployment/) and the blue/green
  * deployment groups CloudFormation cannot create (./deployment-group/), told apart by resource type.
  *
- * `maxAttempts: 1`: every call already goes through the handler's own retry helper
- * (revision-deployment/retry.ts); the SDK's default retries would multiply its attempts and
- * stretch calls past the margins the handler keeps before Lambda's and CloudFormation's deadlines.
+ * `maxAttempts: 1`: every call goes through the handler's retry helper (shared/retry.ts), which runs
+ * the SDK's standard retry strategy around the call, within the call's time budget, and logs each
+ * retry; the client's own retries would multiply its attempts and stretch calls past the margins
+ * the handler keeps before Lambda's and CloudFormation's deadlines.
  * For the same reason no call may hang: each attempt is abandoned after `CALL_TIMEOUT_MS` by the
  * handler's own timer and abort signal (shared/call-timeout.ts). The SDK's request timeout is set
  * too, with `throwOnRequestTimeout` (without it, @smithy/node-http-handler 4.x only logs a warning);

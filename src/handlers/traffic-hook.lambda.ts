@@ -10,8 +10,8 @@ import { SETTINGS_PREFIX_ENV } from '../contract/traffic-hook';
  * The library's CodeDeploy hook of a stack's Lambda rollouts (bundled by esbuild; the Node.js
  * runtime provides the AWS SDK v3 clients). Logic in ./traffic-hook/.
  *
- * `maxAttempts: 1`: every call goes through the shared retry helper (shared/retry.ts), and no call
- * may hang. The smoke test's invocations are the exception to the short request timeout: they
+ * `maxAttempts: 1`: every call goes through the shared retry helper (shared/retry.ts, the SDK's
+ * standard retry strategy run around the call and logged), and no call may hang. The smoke test's invocations are the exception to the short request timeout: they
  * last as long as the function under test, and the hook aborts them itself before its own time
  * runs out (traffic-hook/smoke-test.ts).
  */

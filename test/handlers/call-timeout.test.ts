@@ -97,7 +97,11 @@ describe('the handler with a held response', () => {
 
   test('a GetDeployment held near the end of the invocation is handed over, and the next invocation answers', async () => {
     const { handler, responses, clock } = harness({ callTimeoutMs: 20 });
-    codedeploy.on(GetDeploymentCommand).callsFake(held);
+    // Each held attempt costs the invocation time (10 s in Lambda; 2 s on the test's clock).
+    codedeploy.on(GetDeploymentCommand).callsFake(() => {
+      clock.time += 2_000;
+      return held();
+    });
 
     // 20 s left: every call's retries must end 15 s before the invocation does.
     await handler(createEvent(), invocationContext(clock, 20_000));

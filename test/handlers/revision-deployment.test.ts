@@ -295,8 +295,9 @@ describe('retries', () => {
 
     expect(codedeploy).toHaveReceivedCommandTimes(CreateDeploymentCommand, 3);
     expect(codedeploy).toHaveReceivedCommandTimes(GetDeploymentCommand, 2);
-    // random() is 0.5: half of 1 s, then half of 2 s; the GetDeployment retry starts over at half of 1 s.
-    expect(clock.sleeps).toEqual([500, 1_000, 500]);
+    // random() is 0.5: the SDK's strategy backs off from 1 s after throttling (half of 1 s, then half
+    // of 2 s), and from 50 ms after a 503 (the GetDeployment retry: half of 50 ms).
+    expect(clock.sleeps).toEqual([500, 1_000, 25]);
     expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS01' });
     expect(logs).toContain(JSON.stringify({ event: 'retry', operation: 'CreateDeployment', attempt: 1, error: 'ThrottlingException', delayMs: 500 }));
   });

@@ -10,7 +10,7 @@ export const POLL_INTERVAL_MS = 15_000;
 
 /**
  * Time kept at the end of each Lambda invocation: after the last poll there must be room for one
- * CodeDeploy call with its retries (31 s of backoff at most) and for handing over to the next
+ * CodeDeploy call with its retries (`RETRY_WORST_CASE_BACKOFF_MS`, 31 s of backoff) and for handing over to the next
  * invocation (or answering CloudFormation) before Lambda stops the function. Held responses cannot
  * eat into it: each attempt is abandoned after `CALL_TIMEOUT_MS`, and a call's retries stop
  * `CALL_RESERVE_MS` before the invocation's end (shared/retry.ts), leaving the hand-over its time.

@@ -13,7 +13,7 @@ import { isAmbiguous, isThrottling, RETRY_BASE_DELAY_MS, RetryOptions, withRetry
 /**
  * Time kept at the end of an invocation that waits to start: one more attempt makes up to three
  * CodeDeploy calls (ListDeployments, GetDeployment of a deployment not read before, CreateDeployment),
- * each with up to 31 s of backoff, before it hands over to the next invocation or answers. (A call
+ * each with up to 31 s of backoff (`RETRY_WORST_CASE_BACKOFF_MS`), before it hands over to the next invocation or answers. (A call
  * that would run past the invocation's time gives up early, shared/retry.ts, and the wait is handed over.)
  */
 export const START_MARGIN_MS = 120_000;

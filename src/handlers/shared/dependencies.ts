@@ -8,7 +8,7 @@ import type { RetryOptions } from './retry';
 
 /** Everything the handler touches outside itself: real in Lambda, fakes in tests. */
 export interface HandlerDependencies {
-  /** Built with `maxAttempts: 1` (the handler retries; see retry.ts). */
+  /** Built with `maxAttempts: 1` (the handler runs the SDK's retry strategy itself, within each call's time budget; see retry.ts). */
   readonly codedeploy: CodeDeployClient;
   /** Built with `maxAttempts: 1`; used to hand over to the next invocation. */
   readonly lambda: LambdaClient;

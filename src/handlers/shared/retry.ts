@@ -1,66 +1,78 @@
+import { isThrottlingError, isTransientError, isServerError, StandardRetryStrategy, StandardRetryStrategyOptions } from '@smithy/core/retry';
 import { CALL_TIMEOUT_MS, MIN_ATTEMPT_MS, withTimeout } from './call-timeout';
-import { errorName, httpStatusOf, RetriesExhaustedError } from './errors';
+import { errorName, RetriesExhaustedError } from './errors';
 import { logEvent } from './log';
 
 /**
- * The one retry policy of every AWS call the handler makes (CodeDeploy, Lambda, and the response
- * PUT): exponential backoff with full jitter, a bounded number of attempts.
+ * The one retry policy of every AWS call the handlers make (CodeDeploy, Lambda, Auto Scaling, SSM,
+ * CloudWatch, and the response PUT): the AWS SDK's standard retry strategy
+ * (`StandardRetryStrategy` of `@smithy/core/retry`, bundled with the handlers), deciding with the
+ * SDK's own error classification whether another attempt may help and how long to back off.
  *
- * The SDK clients are built with `maxAttempts: 1` so that this is the only retry layer: the SDK's
- * own retries (3 attempts by default) would multiply ours, stretch the worst case well past the
- * margins the handler keeps before Lambda's and CloudFormation's deadlines, and hide throttling
- * from the logs.
- *
- * Each attempt is bounded in time (call-timeout.ts), and a call never retries past its time budget:
- * it gives up while the invocation can still hand over or answer.
+ * The strategy runs here, around each call, rather than inside the SDK clients (which are built with
+ * `maxAttempts: 1`, so that this is the only retry layer), because the handlers need what the
+ * client's retry middleware cannot give:
+ * - a time budget per call: no retry starts whose backoff would leave less than `MIN_ATTEMPT_MS`
+ *   of the invocation's time for the call, so the invocation can still hand over or answer;
+ * - a bound on each attempt (call-timeout.ts): the abort signal of `send` would end all of the
+ *   middleware's attempts at once, and its own request timeout depends on the runtime's SDK version;
+ * - a policy per call: creates that cannot be repeated blindly retry throttling only (`retryIf`);
+ * - a log line per retry, so that operators see throttling;
+ * - the handler's clock for the backoff (tests run hour-long deployments instantly);
+ * - the response PUT, which is not an SDK call.
  */
 
-/** Attempts per call, the first included. Worst-case sleeping: 1+2+4+8+16 = 31 s. */
+/**
+ * Attempts per call, the first included. The handlers' margins before Lambda's and CloudFormation's
+ * deadlines (deployment-watch.ts, start-deployment.ts, smoke-test.ts) are sized for this many
+ * attempts of one call: at most `RETRY_WORST_CASE_BACKOFF_MS` of backoff.
+ */
 export const RETRY_MAX_ATTEMPTS = 6;
-/** Backoff ceiling of the first retry; doubles per retry. */
-export const RETRY_BASE_DELAY_MS = 1_000;
-/** No single backoff is longer than this. */
-export const RETRY_MAX_DELAY_MS = 20_000;
-
 /**
- * Error codes that mean "slow down" (both CodeDeploy and Lambda throttle with these names;
- * `RequestLimitExceeded` and `Throttling` are the EC2 / query-protocol spellings).
+ * The ceiling of a call's first backoff, doubling per retry: the SDK's throttling base
+ * (`Retry.throttlingDelay()`, 1 s in @smithy/core 3.x; other retryable errors back off from 50 ms).
+ * The handlers cap every backoff at this ceiling too, so an SDK whose base grew could not stretch
+ * the worst case the margins rely on (a test pins the SDK's schedule).
  */
-const THROTTLING_ERRORS = new Set([
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded',
-  'RequestThrottledException', 'ThrottledException', 'SlowDown',
-]);
+export const RETRY_BASE_DELAY_MS = 1_000;
+/** No single backoff is longer than this (the SDK's own cap, `MAXIMUM_RETRY_DELAY`). */
+export const RETRY_MAX_DELAY_MS = 20_000;
+/** The longest a call sleeps between its `RETRY_MAX_ATTEMPTS` attempts: 1 + 2 + 4 + 8 + 16 s. */
+export const RETRY_WORST_CASE_BACKOFF_MS = 31_000;
 
-/** Transient transport failures: the request may not have reached the service. */
-const NETWORK_ERRORS = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
-  'ENETUNREACH', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError',
-]);
+/** How the SDK sorts a failure (`RetryErrorType` of `@smithy/types`). */
+type RetryErrorType = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1]['errorType'];
 
 /**
- * Whether another attempt may succeed: throttling (by name or HTTP 429), server errors (5xx),
- * network errors, and anything the SDK marks `$retryable`.
- *
- * Everything else fails at once, because repeating it cannot help: validation errors, missing
- * applications, groups or deployments, `InvalidRevisionException`, access denied, and
+ * The SDK's classification of a failure, in the order of its retry middleware (whose own mapping
+ * is not exported): throttling (by name, HTTP 429, or the `$retryable` trait), transient (timeouts,
+ * network errors, HTTP 500/502/503/504, `$retryable`), other server errors, client errors.
+ */
+export function retryErrorType(err: unknown): RetryErrorType {
+  if (typeof err !== 'object' || err === null) return 'CLIENT_ERROR';
+  const error = err as Error;
+  if (isThrottlingError(error)) return 'THROTTLING';
+  if (isTransientError(error)) return 'TRANSIENT';
+  if (isServerError(error)) return 'SERVER_ERROR';
+  return 'CLIENT_ERROR';
+}
+
+/**
+ * Whether another attempt may succeed: the SDK's standard strategy retries throttling and transient
+ * failures. Everything else fails at once, because repeating it cannot help: validation errors,
+ * missing applications, groups or deployments, `InvalidRevisionException`, access denied, and
  * `DeploymentLimitExceededException` (the deployment group already has a deployment in progress;
  * it may run for many minutes, far longer than a backoff, so starting waits for it at the poll
  * interval instead, up to the deployment's timeout: start-deployment.ts).
  */
 export function isRetryable(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  if ((err as { $retryable?: unknown }).$retryable) return true;
-  const name = errorName(err);
-  if (THROTTLING_ERRORS.has(name) || NETWORK_ERRORS.has(name)) return true;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && NETWORK_ERRORS.has(code)) return true;
-  const status = httpStatusOf(err);
-  return status === 429 || (status !== undefined && status >= 500);
+  const type = retryErrorType(err);
+  return type === 'THROTTLING' || type === 'TRANSIENT';
 }
 
 /** Whether the service said "slow down": the request was refused unprocessed, so repeating it is always safe. */
 export function isThrottling(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (THROTTLING_ERRORS.has(errorName(err)) || httpStatusOf(err) === 429);
+  return retryErrorType(err) === 'THROTTLING';
 }
 
 /**
@@ -73,7 +85,7 @@ export function isAmbiguous(err: unknown): boolean {
 
 export interface RetryOptions {
   readonly sleep: (ms: number) => Promise<void>;
-  /** Uniform in [0, 1); injectable for tests. */
+  /** Uniform in [0, 1), the backoff's jitter; injectable for tests. Default: `Math.random`. */
   readonly random?: () => number;
   readonly maxAttempts?: number;
   /** The longest one attempt may take (ms), asked before each attempt. Default: `CALL_TIMEOUT_MS`. */
@@ -88,28 +100,72 @@ export interface RetryOptions {
   readonly retryIf?: (err: unknown) => boolean;
 }
 
+type BackoffCalculator = NonNullable<StandardRetryStrategyOptions['backoff']>;
+
+/**
+ * The strategy's backoff calculator (its public `backoff` option). The strategy picks the base for
+ * the error type (throttling or not) and passes the retry count; the delay follows the formula of
+ * the SDK's default calculator (`DefaultRetryBackoffStrategy`, internal and not exported):
+ * exponential with full jitter up to `RETRY_MAX_DELAY_MS`
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), and never above the
+ * handlers' own ceiling. The strategy would wait the delay out itself, on the global timer, before
+ * the caller could see it (@smithy/core 3.41 waits inside `refreshRetryTokenForRetry`, see its
+ * dist-cjs/submodules/retry/index.js; earlier versions left the wait to the client's middleware).
+ * So the calculator keeps the delay for `withRetry`, which checks it against the call's budget,
+ * logs it and sleeps on the handler's clock, and tells the strategy to wait 0 ms.
+ */
+class DeferredBackoff implements BackoffCalculator {
+  /** The delay of the retry the strategy last granted (ms). */
+  public delayMs = 0;
+  private baseMs = RETRY_BASE_DELAY_MS;
+  public constructor(private readonly random: () => number) {}
+
+  public setDelayBase(delayMs: number): void {
+    this.baseMs = delayMs;
+  }
+
+  public computeNextBackoffDelay(retries: number): number {
+    const ceiling = Math.min(RETRY_MAX_DELAY_MS, this.baseMs * 2 ** retries, RETRY_BASE_DELAY_MS * 2 ** retries);
+    this.delayMs = Math.floor(this.random() * ceiling);
+    return 0;
+  }
+}
+
 /**
  * Calls `call` until it succeeds, throws a non-retryable error (rethrown as is, after one call),
  * or has failed `maxAttempts` times with retryable errors, or has run out of its time budget
  * (then throws `RetriesExhaustedError`, `outOfTime` telling the two apart). Each attempt gets an
  * abort signal and is abandoned when its time is up (`withTimeout`).
+ *
+ * One strategy per call: the SDK's retry quota (a token bucket per strategy, 500 tokens, 5 per
+ * throttled retry and 14 per other retry) then never refuses one of the call's at most
+ * `RETRY_MAX_ATTEMPTS - 1` retries, so the attempt count in the logs and in CloudFormation's
+ * Reason is the one above. Shared by every call of a warm function, a burst of failures in one
+ * deployment would drain it and make a later deployment fail at its first throttled call.
  */
 export async function withRetry<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, options: RetryOptions): Promise<T> {
   const maxAttempts = options.maxAttempts ?? RETRY_MAX_ATTEMPTS;
-  const random = options.random ?? Math.random;
-  const retryIf = options.retryIf ?? isRetryable;
+  const retryIf = options.retryIf ?? (() => true);
+  const backoff = new DeferredBackoff(options.random ?? Math.random);
+  const strategy = new StandardRetryStrategy({ maxAttempts, backoff });
+  let token = await strategy.acquireInitialRetryToken(operation);
   for (let attempt = 1; ; attempt++) {
     const budget = options.budgetMs?.() ?? Infinity;
     const timeoutMs = Math.min(options.attemptTimeoutMs?.() ?? CALL_TIMEOUT_MS, Math.max(MIN_ATTEMPT_MS, budget));
     try {
-      return await withTimeout(operation, timeoutMs, call);
+      const result = await withTimeout(operation, timeoutMs, call);
+      strategy.recordSuccess(token);
+      return result;
     } catch (err) {
+      const errorType = retryErrorType(err);
       if (!isRetryable(err) || !retryIf(err)) throw err;
-      if (attempt >= maxAttempts) throw new RetriesExhaustedError(attempt, err);
-      // Full jitter: a uniform delay up to the exponential ceiling spreads out callers that were
-      // throttled together (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
-      const ceiling = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** (attempt - 1));
-      const delayMs = Math.floor(random() * ceiling);
+      try {
+        // The server's Retry-After hint is not passed: the strategy would wait up to 5 s longer on it, unbounded by the budget.
+        token = await strategy.refreshRetryTokenForRetry(token, { errorType, error: err as Error });
+      } catch {
+        throw new RetriesExhaustedError(attempt, err);
+      }
+      const delayMs = backoff.delayMs;
       if ((options.budgetMs?.() ?? Infinity) - delayMs < MIN_ATTEMPT_MS) {
         logEvent('retry-out-of-time', { operation, attempt, error: errorName(err) });
         throw new RetriesExhaustedError(attempt, err, true);

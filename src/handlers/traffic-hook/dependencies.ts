@@ -7,7 +7,7 @@ import type { RetryOptions } from '../shared/retry';
 
 /** Everything the traffic hook touches outside itself: real in Lambda, fakes in tests. */
 export interface TrafficHookDependencies {
-  /** Built with `maxAttempts: 1` (the hook retries; see ../shared/retry.ts). */
+  /** Built with `maxAttempts: 1` (the hook runs the SDK's retry strategy itself; see ../shared/retry.ts). */
   readonly codedeploy: CodeDeployClient;
   /** Short Lambda calls (versions, aliases, deletions, the hand-over): `maxAttempts: 1`, short timeouts. */
   readonly lambda: LambdaClient;

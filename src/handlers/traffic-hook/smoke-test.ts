@@ -12,7 +12,7 @@ import { isThrottling, withRetry } from '../shared/retry';
 
 /**
  * Time the hook keeps after its last invocation of the new version, to report its verdict: the
- * report's retries take at most 31 s of backoff plus the calls themselves.
+ * report's retries take at most 31 s of backoff (`RETRY_WORST_CASE_BACKOFF_MS`) plus the calls themselves.
  */
 export const REPORT_MARGIN_MS = 60_000;
 
