@@ -42,6 +42,8 @@ export const RETRY_WORST_CASE_BACKOFF_MS = 31_000;
 
 /** How the SDK sorts a failure (`RetryErrorType` of `@smithy/types`). */
 type RetryErrorType = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1]['errorType'];
+/** What the SDK's classification reads of an error (`SdkError` of `@smithy/types`): an `Error` with optional `$metadata`, `$retryable`. */
+type SdkError = Parameters<typeof isThrottlingError>[0];
 
 /**
  * The SDK's classification of a failure, in the order of its retry middleware (whose own mapping
@@ -50,7 +52,7 @@ type RetryErrorType = Parameters<StandardRetryStrategy['refreshRetryTokenForRetr
  */
 export function retryErrorType(err: unknown): RetryErrorType {
   if (typeof err !== 'object' || err === null) return 'CLIENT_ERROR';
-  const error = err as Error;
+  const error = err as SdkError;
   if (isThrottlingError(error)) return 'THROTTLING';
   if (isTransientError(error)) return 'TRANSIENT';
   if (isServerError(error)) return 'SERVER_ERROR';
@@ -161,7 +163,7 @@ export async function withRetry<T>(operation: string, call: (signal: AbortSignal
       if (!isRetryable(err) || !retryIf(err)) throw err;
       try {
         // The server's Retry-After hint is not passed: the strategy would wait up to 5 s longer on it, unbounded by the budget.
-        token = await strategy.refreshRetryTokenForRetry(token, { errorType, error: err as Error });
+        token = await strategy.refreshRetryTokenForRetry(token, { errorType, error: err as SdkError });
       } catch {
         throw new RetriesExhaustedError(attempt, err);
       }
