@@ -364,8 +364,8 @@ describe('timeout', () => {
 
     expect(codedeploy).toHaveReceivedCommandWith(StopDeploymentCommand, { deploymentId: 'd-SLOWDEPL1', autoRollbackEnabled: false });
     expect(responses[0].Reason).toBe('CodeDeploy deployment d-SLOWDEPL1 ran past the RevisionDeployment\'s timeout of 1 minute 30 seconds and was stopped'
-      + ' without rollback (the rollout does not roll back stopped deployments). Final status: Stopped.'
-      + ' Rollback: none (the rollout does not roll back stopped deployments); instances already updated keep the new revision.');
+      + ' without rollback (rollbackOnStop is false). Final status: Stopped.'
+      + ' Rollback: none (rollbackOnStop is false); instances already updated keep the new revision.');
   });
 
   test('a stop that never finishes is reported before CloudFormation gives up (ServiceTimeout)', async () => {

@@ -44,7 +44,7 @@ export function deploymentTimedOutReason(
   failure: InstanceFailure | undefined, rollback: RollbackOutcome, stopFinished: boolean,
 ): ReasonPart[] {
   const parts = [fixed(`CodeDeploy deployment ${deployment.deploymentId} ran past the RevisionDeployment's timeout of ${formatDuration(timeoutSeconds)} `
-    + `and was stopped ${rollbackOnStop ? 'with rollback' : 'without rollback (the rollout does not roll back stopped deployments)'}.`)];
+    + `and was stopped ${rollbackOnStop ? 'with rollback' : 'without rollback (rollbackOnStop is false)'}.`)];
   parts.push(stopFinished
     ? fixed(` Final status: ${deployment.status}.`)
     : fixed(` Status when CloudFormation had to be answered: ${deployment.status} (the stop had not finished).`));
@@ -138,7 +138,7 @@ function rollbackParts(rollback: RollbackOutcome): ReasonPart[] {
       return [fixed(` Rollback: deployment ${rollback.deploymentId} was still ${rollback.status} when CloudFormation had to be answered; `
         + 'follow it in the CodeDeploy console.')];
     case 'not-requested':
-      return [fixed(' Rollback: none (the rollout does not roll back stopped deployments); instances already updated keep the new revision.')];
+      return [fixed(' Rollback: none (rollbackOnStop is false); instances already updated keep the new revision.')];
     case 'not-yet':
       return [fixed(' Rollback: not started yet; follow the deployment in the CodeDeploy console.')];
     case 'none':
