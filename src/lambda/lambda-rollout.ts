@@ -238,7 +238,7 @@ export class LambdaRollout extends Construct {
       permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
 
     deploymentGroup.connect(groupAdditions(this, {
-      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, describesAlarms: this.alarms.length > 0,
+      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS,
     }));
   }
 }
@@ -249,10 +249,9 @@ export class LambdaRollout extends Construct {
  * the alarm quota, alarms watched by `bakeTime`).
  */
 function groupAdditions(rollout: LambdaRollout, context: {
-  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number; describesAlarms: boolean;
+  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number;
 }): DeploymentGroupAdditions {
   const { policies, props } = context;
-  let describesAlarms = context.describesAlarms;
   // One problem at a time: each is a single call, made after construction.
   const fail = (message: string): never => {
     throw new Error(`LambdaRollout: ${message}`);
@@ -269,24 +268,26 @@ function groupAdditions(rollout: LambdaRollout, context: {
       const policy = policies.grant({ statements: [{ actions: ['lambda:InvokeFunction'], resources: [functionArn(hook.functionArn)] }] });
       rollout.alias.node.addDependency(policy, hook);
     },
-    alarmAdded(reference) {
+    checkAlarm() {
       if (props.bakeTime !== undefined) {
         fail(`deploymentGroup.addAlarm on ${rollout.node.path}: bakeTime watches the alarms the rollout was created with; `
           + 'pass the alarm in healthChecks as HealthCheck.alarm(alarm) instead');
       }
+      if (rollout.alarms.length + 1 > context.maxAlarms) {
+        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: the deployment group would have ${rollout.alarms.length + 1} alarms, more than `
+          + `maxAlarms (${context.maxAlarms}; raise it if your CodeDeploy quota was raised)`);
+      }
+    },
+    alarmAdded(reference) {
+      if (rollout.alarms.length === 0) {
+        // The rollout was created without alarms, so its permissions did not include reading them.
+        rollout.alias.node.addDependency(policies.grant({ statements: [DESCRIBE_ALARMS] }));
+      }
       const alarm = isAlarm(reference) ? reference
         : cloudwatch.Alarm.fromAlarmArn(rollout, `AddedAlarm${rollout.alarms.length + 1}`, reference.alarmRef.alarmArn);
       rollout.alarms.push(alarm);
-      if (!describesAlarms) {
-        rollout.alias.node.addDependency(policies.grant({ statements: [DESCRIBE_ALARMS] }));
-        describesAlarms = true;
-      }
       if (alarm instanceof cloudwatch.Alarm) {
         rollout.alias.node.addDependency(alarm);
-      }
-      if (rollout.alarms.length > context.maxAlarms) {
-        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: the deployment group would have ${rollout.alarms.length} alarms, more than `
-          + `maxAlarms (${context.maxAlarms}; raise it if your CodeDeploy quota was raised)`);
       }
     },
   };

@@ -10,6 +10,8 @@ export interface DeploymentGroupAdditions {
   checkHook(event: 'preHook' | 'postHook', hook: lambda.IFunction): void;
   /** Called once the group holds the hook: grant the service role to invoke it, order it before the alias. */
   hookAdded(hook: lambda.IFunction): void;
+  /** Called before the group takes an alarm: throws when the rollout cannot watch it. */
+  checkAlarm(): void;
   /** Called once the group holds the alarm: grant what reading it needs, order it before the alias. */
   alarmAdded(alarm: AlarmReference): void;
 }
@@ -41,6 +43,7 @@ export class RolloutDeploymentGroup extends codedeploy.LambdaDeploymentGroup {
   }
 
   public addAlarm(alarm: AlarmReference): void {
+    this.additions?.checkAlarm();
     super.addAlarm(alarm);
     this.additions?.alarmAdded(alarm);
   }
