@@ -55,7 +55,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     // The release the library is built and tested with; the peer floor is cdkVersion above.
-    'aws-cdk-lib@2.276.0',
+    'aws-cdk-lib@2.278.0',
     'aws-cdk@^2.1148.1',
     'cdk-nag@^3.0.2',
     'fast-check@^4.11.0',
@@ -88,8 +88,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // src/handlers/*.lambda.ts are bundled by esbuild into assets/ and wrapped in a generated Function.
   lambdaAutoDiscover: true,
-  // The SDK v3 bundled with the runtime is used (not bundled); v2's connection-reuse switch does not apply.
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X, awsSdkConnectionReuse: false },
+  lambdaOptions: {
+    // No runtime here: each generated Function then runs on aws-cdk-lib's latest Node.js runtime for
+    // its stack's Region (`determineLatestNodeRuntime`, as aws-cdk-lib's own functions do), unless
+    // given one, and the bundles target Node.js 22, the lowest that choice takes from the peer floor
+    // on (src/functions/function-runtime.ts says why; test/functions/function-runtime.test.ts checks).
+    // The SDK v3 bundled with the runtime is used (not bundled); v2's connection-reuse switch does not apply.
+    awsSdkConnectionReuse: false,
+  },
 
   // Tests: type-checked, never rewriting a snapshot, never passing on an empty run.
   typecheckTests: true,

@@ -220,7 +220,36 @@ function smoke(variant: Variant, tarball: string, starts: QuickStart[], workDir:
     throw new Error(`${variant.name}: ${silent.join(', ')} flagged nothing in the canary stack: did they run?`);
   }
   results.push(`examples ${NAG_EXAMPLES.join(' and ')}: 0 findings of ${NAG_PLUGINS.length} validation plugins (each flags the canary stack)`);
+  results.push(libraryRuntimes(nagOut));
   return `${variant.name}: cdk init asks for aws-cdk-lib ${initSpec}, installed ${installed}; no peer warnings; ${results.join('; ')}`;
+}
+
+/**
+ * The runtimes the library's functions got in the examples' templates (aws-cdk-lib's latest for the
+ * Region, so they differ between the apps): each must be one the bundles run on, no older than the
+ * Node.js the bundles target.
+ */
+function libraryRuntimes(assemblyDir: string): string {
+  const tasks = JSON.parse(readFileSync(join(ROOT, '.projen', 'tasks.json'), 'utf-8')) as { tasks: Record<string, { steps?: Array<{ execArgs?: string[] }> }> };
+  const target = Math.max(...Object.entries(tasks.tasks).filter(([name]) => /^bundle:handlers\/.*\.lambda$/.test(name))
+    .flatMap(([, task]) => (task.steps ?? []).flatMap((step) => step.execArgs ?? []))
+    .map((arg) => /^--target=node(\d+)$/.exec(arg)?.[1]).filter((major): major is string => major !== undefined).map(Number));
+  const runtimes = new Set<string>();
+  for (const file of readdirSync(assemblyDir).filter((f) => f.endsWith('.template.json') && !f.startsWith('NagCanary'))) {
+    const resources = (JSON.parse(readFileSync(join(assemblyDir, file), 'utf-8')) as {
+      Resources: Record<string, { Type: string; Properties?: { Runtime?: unknown; Description?: string } }>;
+    }).Resources;
+    for (const resource of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && /^(CodeDeploy hook of|Deploys a CodeDeploy revision)/.test(r.Properties?.Description ?? ''))) {
+      runtimes.add(JSON.stringify(resource.Properties?.Runtime));
+    }
+  }
+  const names = [...runtimes].map((r) => JSON.parse(r) as unknown);
+  const tooOld = names.filter((r) => typeof r !== 'string' || Number(/^nodejs(\d+)/.exec(r)?.[1] ?? 0) < target);
+  if (names.length === 0 || tooOld.length > 0) {
+    throw new Error(`the library's functions run on ${names.map((r) => JSON.stringify(r)).join(', ') || 'nothing found'}; `
+      + `the bundles target node${target}`);
+  }
+  return `the library's functions on ${names.join(', ')} (bundles target node${target})`;
 }
 
 function main(): void {

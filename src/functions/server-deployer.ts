@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeRegionalRuntime } from './function-runtime';
 import { ServerDeployerOptions } from './server-deployer-options';
 import { ServerDeployerFunction } from '../handlers/server-deployer-function';
 import { acknowledge } from '../private/acknowledge';
@@ -134,6 +135,7 @@ export class ServerDeployer extends Construct {
     acknowledgeWildcardResource(this.basePolicy, this.logGroup.logGroupArn,
       'A log group ARN ends in :* to cover its log streams; this is the deployer\'s own log group');
     acknowledgeFunctionFindings(this.function, vpc !== undefined);
+    acknowledgeRegionalRuntime(this.function);
     if (!key) {
       acknowledge(this.logGroup, ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
         id: `${pack}-CloudWatchLogGroupEncrypted`,

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeRegionalRuntime } from './function-runtime';
 import { SETTINGS_PREFIX_ENV, settingsPrefix } from '../contract/traffic-hook';
 import { TrafficHookFunction } from '../handlers/traffic-hook-function';
 import { acknowledge } from '../private/acknowledge';
@@ -86,6 +87,7 @@ export class TrafficHook extends Construct {
       'A log group ARN ends in :* to cover its log streams; this is the traffic hook\'s own log group');
     this.policies = new RolloutPolicies(this, 'RolloutPolicies', this.role, HOOK_WILDCARD_REASON);
     acknowledgeFunctionFindings(this.function);
+    acknowledgeRegionalRuntime(this.function);
     acknowledge(this.logGroup, ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
       id: `${pack}-CloudWatchLogGroupEncrypted`,
       reason: 'CloudWatch Logs encrypts every log group at rest; this one holds deployment ids, verdicts and quoted responses of smoke tests',

@@ -145,9 +145,9 @@ export interface ServerRolloutProps extends RolloutOptions {
    * groups, and resumes when the deployment ends, so that scale-in or rebalancing does not
    * replace instances halfway through an update. Needs `autoScalingGroups`.
    *
-   * The CloudFormation validator bundled with aws-cdk-lib 2.276.0 does not know this property yet
-   * (Ec2DeploymentOptions, in CloudFormation's reference) and reports it as unknown (F3002); the
-   * rollout acknowledges that one finding on its deployment group when the property is set.
+   * The CloudFormation validator bundled with aws-cdk-lib before 2.278.0 does not know this
+   * property (Ec2DeploymentOptions, in CloudFormation's reference) and reports it as unknown
+   * (F3002); the rollout acknowledges that one finding on its deployment group when the property is set.
    *
    * @default - no process is suspended
    */
@@ -292,7 +292,7 @@ export class ServerRollout extends Construct {
         cfnGroup.addPropertyOverride('Ec2DeploymentOptions', { AutoScalingGroupProcessesToSuspend: processes });
         acknowledge(cfnGroup, {
           id: 'CloudFormation-Validate::F3002',
-          reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not yet in the schema of the validator bundled with aws-cdk-lib',
+          reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not in the schema of the validator bundled with aws-cdk-lib before 2.278.0',
         });
       }
       deploymentGroupName = cfnGroup.ref;

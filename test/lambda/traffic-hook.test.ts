@@ -49,7 +49,9 @@ describe('one hook function per stack', () => {
     expect(Object.values(update('Batch'))[0].UpdatePolicy.CodeDeployLambdaAliasUpdate).toMatchObject({
       BeforeAllowTrafficHook: { Ref: logicalId(stack, 'PreHook') }, AfterAllowTrafficHook: hook,
     });
-    template('Hooks').resourcePropertiesCountIs('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs24.x', Timeout: 900 }, 1);
+    template('Hooks').resourcePropertiesCountIs('AWS::Lambda::Function', {
+      Handler: 'index.handler', Runtime: lambda.determineLatestNodeRuntime(stack).name, Timeout: 900,
+    }, 1);
   });
 
   test('each rollout\'s settings are one SSM String parameter, named after its function and alias', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import {
   App, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
   aws_iam as iam, aws_s3 as s3, aws_ssm as ssm,
@@ -237,8 +239,14 @@ describe('agent installation', () => {
   });
 });
 
-test('the acknowledgement of Ec2DeploymentOptions is needed: the bundled validator does not know the property yet', () => {
-  // When this test fails, the validator has learned the property: remove the acknowledgement.
+test('the acknowledgement of Ec2DeploymentOptions is needed until the peer floor\'s validator knows the property', () => {
+  // aws-cdk-lib 2.278.0's bundled validator knows Ec2DeploymentOptions; the one of 2.276.0 and
+  // older (down to the peer floor) reported it as unknown (F3002). When the floor reaches 2.278.0,
+  // this test fails: remove the acknowledgement in server-rollout.ts.
+  const floor = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf-8')) as {
+    peerDependencies: Record<string, string>;
+  }).peerDependencies['aws-cdk-lib'].replace(/^[\^~]/, '');
+  expect(floor.split('.').map(Number)[1]).toBeLessThan(278);
   const app = checkedApp();
   const stack = new Stack(app, 'Raw');
   new CfnDeploymentGroup(stack, 'Group', {
@@ -247,9 +255,7 @@ test('the acknowledgement of Ec2DeploymentOptions is needed: the bundled validat
     autoScalingGroups: ['web'],
     ec2DeploymentOptions: { autoScalingGroupProcessesToSuspend: ['Terminate'] },
   });
-  expect(checkedSynth(app).templateFindings).toEqual([expect.objectContaining({
-    rule: 'F3002', where: 'Raw/Group Properties.Ec2DeploymentOptions',
-  })]);
+  expect(checkedSynth(app).templateFindings).toEqual([]);
 });
 
 describe('defaults', () => {
