@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeRegionalRuntime } from './function-runtime';
-import { SETTINGS_PREFIX_ENV, settingsPrefix } from '../contract/traffic-hook';
+import { CLAIMS_LOG_GROUP_ENV, SETTINGS_PREFIX_ENV, settingsPrefix } from '../contract/traffic-hook';
 import { TrafficHookFunction } from '../handlers/traffic-hook-function';
 import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
@@ -66,7 +66,8 @@ export class TrafficHook extends Construct {
       memorySize: 256,
       // A smoke test or a bake runs within one invocation as long as Lambda allows; a longer bake continues in the next.
       timeout: Duration.minutes(15),
-      environment: { [SETTINGS_PREFIX_ENV]: this.settingsPrefix },
+      // Its own log group also holds a stream per lifecycle event it serves, so that a second delivery does nothing.
+      environment: { [SETTINGS_PREFIX_ENV]: this.settingsPrefix, [CLAIMS_LOG_GROUP_ENV]: this.logGroup.logGroupName },
     });
     const parameters = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${this.settingsPrefix.slice(1)}/*` });
     // As for the server deployer: a statement naming the function may not sit in the role's
@@ -75,6 +76,7 @@ export class TrafficHook extends Construct {
       description: 'Lets the traffic hook write its logs, read the settings of this stack\'s rollouts and continue a long bake in a new invocation',
       roles: [this.role],
       statements: [
+        // Its log streams: Lambda's, and the hook's claims of the events it serves (handlers/traffic-hook/execution-claim.ts).
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
         new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
         // One grant for every rollout of the stack: their parameters, under the stack's own prefix.

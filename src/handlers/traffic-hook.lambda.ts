@@ -1,10 +1,11 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SYSTEM_CLOCK } from './shared/clock';
 import { createTrafficHookHandler } from './traffic-hook/handler';
-import { SETTINGS_PREFIX_ENV } from '../contract/traffic-hook';
+import { CLAIMS_LOG_GROUP_ENV, SETTINGS_PREFIX_ENV } from '../contract/traffic-hook';
 
 /**
  * The library's CodeDeploy hook of a stack's Lambda rollouts (bundled by esbuild; the Node.js
@@ -23,6 +24,8 @@ export const handler = createTrafficHookHandler({
   invoker: new LambdaClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 5_000 } }),
   ssm: new SSMClient(shortCalls),
   cloudwatch: new CloudWatchClient(shortCalls),
+  logs: new CloudWatchLogsClient(shortCalls),
+  claimsLogGroup: process.env[CLAIMS_LOG_GROUP_ENV],
   clock: SYSTEM_CLOCK,
   settingsPrefix: process.env[SETTINGS_PREFIX_ENV] ?? '',
 });

@@ -81,7 +81,12 @@ function handlerActions(ofFile: (file: string) => boolean): string[] {
   const root = join(__dirname, '..', '..', 'src', 'handlers');
   const files = readdirSync(root, { recursive: true, encoding: 'utf-8' }).filter((file) => file.endsWith('.ts') && ofFile(file));
   const prefixes: Record<string, string> = {
-    'client-codedeploy': 'codedeploy', 'client-lambda': 'lambda', 'client-auto-scaling': 'autoscaling', 'client-ssm': 'ssm', 'client-cloudwatch': 'cloudwatch',
+    'client-codedeploy': 'codedeploy',
+    'client-lambda': 'lambda',
+    'client-auto-scaling': 'autoscaling',
+    'client-ssm': 'ssm',
+    'client-cloudwatch': 'cloudwatch',
+    'client-cloudwatch-logs': 'logs',
   };
   return [...new Set(files.flatMap((file) => {
     const source = readFileSync(join(root, file), 'utf-8');
@@ -106,7 +111,7 @@ test('every SDK command the traffic hook sends is a call the suite simulates for
   expect(actions).toEqual([
     'cloudwatch:DescribeAlarms', 'codedeploy:BatchGetDeploymentTargets', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment',
     'codedeploy:ListDeploymentTargets', 'codedeploy:PutLifecycleEventHookExecutionStatus', 'lambda:DeleteFunction', 'lambda:InvokeFunction',
-    'lambda:ListAliases', 'lambda:ListVersionsByFunction', 'ssm:GetParameter',
+    'lambda:ListAliases', 'lambda:ListVersionsByFunction', 'logs:CreateLogStream', 'ssm:GetParameter',
   ]);
   expect(actions.filter((action) => !hookActions.has(action))).toEqual([]);
 });
