@@ -429,6 +429,22 @@ describe('pruning (AfterAllowTraffic)', () => {
     expect(verdictReason()).toBe('kept the newest 2 version(s); deleted 50; 26 left for later runs');
   });
 
+  test('a version already gone or taken by an alias meanwhile is passed over, and pruning goes on', async () => {
+    const h = hookHarness();
+    given(h, settings({ afterAllowTraffic: { keepVersions: 5 } }));
+    versions(h, 9, [{ Name: 'live', FunctionVersion: '9' }]);
+    h.mocks.lambda.on(DeleteFunctionCommand, { Qualifier: '1' }).rejects(serviceError('ResourceNotFoundException', 'Function not found: api-fn:1', 404));
+    h.mocks.lambda.on(DeleteFunctionCommand, { Qualifier: '2' })
+      .rejects(serviceError('ResourceConflictException', 'Unable to delete version because the following aliases reference it: [beta]', 409));
+
+    await h.invoke(EVENT);
+
+    expect(deleted(h)).toEqual(['1', '2', '3', '4']);
+    expect(verdictReason()).toBe('kept the newest 5 version(s); deleted 2');
+    expect(loggedEvents(log).filter((line) => line.event === 'prune-already-gone' || line.event === 'prune-kept').map((line) => [line.event, line.version]))
+      .toEqual([['prune-already-gone', '1'], ['prune-kept', '2']]);
+  });
+
   test('a version it cannot delete stops the pruning but never fails a healthy release', async () => {
     const h = hookHarness();
     given(h, settings({ afterAllowTraffic: { keepVersions: 5 } }));

@@ -60,7 +60,8 @@ export async function claimExecution(deps: TrafficHookDependencies, event: Lifec
       try {
         return await deps.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal: signal });
       } catch (err) {
-        if (isAmbiguous(err)) mayHaveCreated = true;
+        // Abandoned for time (its signal aborted) or failed ambiguously: CloudWatch Logs may have created the stream.
+        if (signal.aborted || isAmbiguous(err)) mayHaveCreated = true;
         throw err;
       }
     }, hookRetry(deps));

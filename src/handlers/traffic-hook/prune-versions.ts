@@ -4,7 +4,7 @@ import {
 import type { DeploymentTarget } from './app-spec-target';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
 import { MAX_PRUNED_VERSIONS_PER_RUN } from '../../contract/traffic-hook';
-import { describeError } from '../shared/errors';
+import { describeError, errorName } from '../shared/errors';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
 
@@ -50,16 +50,25 @@ export async function pruneVersions(deps: TrafficHookDependencies, target: Deplo
   const candidates = versions.filter((v) => !protectedVersions.has(v)).reverse();
   const batch = candidates.slice(0, MAX_PRUNED_VERSIONS_PER_RUN);
   const deleted: string[] = [];
-  for (const version of batch) {
+  for (const [index, version] of batch.entries()) {
     try {
       await withRetry('DeleteFunction', (signal) => deps.lambda.send(new DeleteFunctionCommand({
         FunctionName: target.functionName, Qualifier: version,
       }), { abortSignal: signal }), hookRetry(deps));
       deleted.push(version);
     } catch (err) {
+      const name = errorName(err);
+      if (name === 'ResourceNotFoundException' || name === 'ResourceConflictException') {
+        // Gone already (an earlier attempt whose answer was lost, or someone else), or referenced by
+        // an alias since the list was read (Lambda refuses that with a conflict): either way, next.
+        logEvent(name === 'ResourceNotFoundException' ? 'prune-already-gone' : 'prune-kept', {
+          functionName: target.functionName, version, error: describeError(err),
+        });
+        continue;
+      }
       const error = `deleting version ${version} of ${target.functionName} failed: ${describeError(err)}`;
       logEvent('prune-failed', { functionName: target.functionName, version, error });
-      return { deleted, left: candidates.slice(deleted.length), error };
+      return { deleted, left: candidates.slice(index), error };
     }
   }
   const result = { deleted, left: candidates.slice(batch.length) };
