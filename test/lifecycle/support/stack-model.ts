@@ -45,8 +45,10 @@ import { readSettings } from '../../../src/handlers/revision-deployment/deployme
  *   when it does not, the stack stays in UPDATE_ROLLBACK_FAILED (User Guide, Troubleshooting,
  *   "Update rollback failed",
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed).
- * - `DeletionPolicy`/`UpdateReplacePolicy` Retain: the resource stays in the account (aws-cdk-lib
- *   retains every `currentVersion`).
+ * - `DeletionPolicy`/`UpdateReplacePolicy` Retain: the resource stays in the account. A Lambda
+ *   version resource that is not retained deletes its version when CloudFormation deletes it
+ *   (aws-cdk-lib's `Version.removalPolicy` defaults to DESTROY, and a version resource the template
+ *   drops takes the old version with it: aws/aws-cdk#7636).
  */
 
 export type ViolationKind =
