@@ -14,14 +14,18 @@ import { CLAIMS_LOG_GROUP_ENV, SETTINGS_PREFIX_ENV, settingsParameterName, Traff
  * CodeDeploy's Lambda deployments and their hook executions, Lambda (the function under test, its
  * versions and aliases, the hook's own hand-over), SSM, CloudWatch alarms and CloudWatch Logs, and
  * validates every request and answer against AWS's API models. Time runs `SCALE` times faster for
- * the bundle's own timers, so a 15-minute invocation lasts 9 real seconds at most.
+ * the bundle's own timers, so a 15-minute invocation lasts 18 real seconds at most.
  *
  * What it shows that the handler tests against a mocked SDK cannot: the order of events across
  * deliveries and invocations (a second delivery, a hand-over, a stalled call whose answer is lost)
  * and the requests as AWS would receive them.
  */
 
-const SCALE = 100;
+/**
+ * Half the server deployer suite's speed: an attempt of a call gets 10 s of the hook's time, 200 real
+ * milliseconds here, which a loaded machine exceeds less often (the assertions allow for it anyway).
+ */
+const SCALE = 50;
 const AWS_SDK_V2_VERSION = (JSON.parse(fs.readFileSync(require.resolve('aws-sdk/package.json'), 'utf8')) as { version: string }).version;
 const HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Stack-TrafficHookFunction';
 const SETTINGS_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook/Stack';
@@ -210,16 +214,33 @@ function logged(event: string): Array<Record<string, unknown>> {
   });
 }
 
-/** Every report the hook made to an execution: `Succeeded`, `Failed`, and `refused:<status>` for one CodeDeploy refused. */
+/**
+ * Every report the hook made to an execution: `Succeeded`, `Failed`, and `refused:<status>` for one
+ * CodeDeploy refused. A refused repeat is left out for each report attempt abandoned for time (a
+ * loaded machine can exceed an attempt's 200 real milliseconds; the retry then finds the verdict
+ * taken, as it would in AWS).
+ */
 function reportsOf(executionId: string): string[] {
-  return (emulator.world.hookExecutions.get(executionId)?.reports ?? []).map((report) => (report.accepted ? report.status : `refused:${report.status}`));
+  let explained = timeouts('PutLifecycleEventHookExecutionStatus');
+  return (emulator.world.hookExecutions.get(executionId)?.reports ?? [])
+    .flatMap((report) => (report.accepted ? [report.status] : explained-- > 0 ? [] : [`refused:${report.status}`]));
+}
+
+/** Attempts of an operation the hook abandoned for time (logged as a TimeoutError retry). */
+function timeouts(operation: string): number {
+  return logged('retry').filter((entry) => entry.operation === operation && entry.error === 'TimeoutError').length;
+}
+
+/** Requests of an operation whose answer reached the hook (an abandoned attempt's request is recorded too). */
+function answered(operation: string): number {
+  return emulator.calls(operation).length - timeouts(operation);
 }
 
 function reason(): string {
   return String(logged('verdict').at(-1)?.reason);
 }
 
-/** Retries of a scenario, without attempts abandoned for time (a loaded machine can exceed an attempt's 100 real milliseconds). */
+/** Retries of a scenario, without attempts abandoned for time (a loaded machine can exceed an attempt's 200 real milliseconds). */
 function retries(): string[] {
   return logged('retry').filter((entry) => entry.error !== 'TimeoutError').map((entry) => `${String(entry.operation)}:${String(entry.error)}`);
 }
@@ -306,7 +327,10 @@ describe('bakes (AfterAllowTraffic)', () => {
     await deliver(event);
 
     expect(clock.now() - started).toBeGreaterThanOrEqual(180_000);
-    expect(emulator.calls('DescribeAlarms').map((call) => call.input)).toEqual(Array(4).fill({ AlarmNames: ['ok-1'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 }));
+    expect(new Set(emulator.calls('DescribeAlarms').map((call) => JSON.stringify(call.input))))
+      .toEqual(new Set([JSON.stringify({ AlarmNames: ['ok-1'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 })]));
+    // At 0, 1, 2 and 3 minutes.
+    expect(answered('DescribeAlarms')).toBe(4);
     expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
 
@@ -317,7 +341,8 @@ describe('bakes (AfterAllowTraffic)', () => {
     await deliver(event);
 
     expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Failed']);
-    expect(reason()).toBe('alarm errors-2 went off 2 minute(s) into the 5-minute bake time');
+    // The third read; a read abandoned for time on a loaded machine takes a state too.
+    expect(reason()).toMatch(/^alarm errors-2 went off [12] minute\(s\) into the 5-minute bake time$/);
   });
 
   scenario('hand-over across invocations: a bake longer than the invocation continues in the next, one verdict', async () => {
@@ -326,9 +351,11 @@ describe('bakes (AfterAllowTraffic)', () => {
 
     const invocations = await deliver(event, 5 * 60_000);
 
-    expect(invocations).toBe(2);
-    expect(emulator.calls('Invoke').map((call) => [call.input.FunctionName, call.input.InvocationType])).toEqual([[HOOK_ARN, 'Event']]);
+    // One hand-over (an Invoke abandoned for time and retried queues a copy, which finds its claim taken).
     expect(logged('handed-over')).toEqual([{ event: 'handed-over', deploymentId: rollout.deploymentId, nextInvocation: 2 }]);
+    expect(new Set(emulator.calls('Invoke').map((call) => `${String(call.input.FunctionName)} ${String(call.input.InvocationType)}`))).toEqual(new Set([`${HOOK_ARN} Event`]));
+    expect(invocations).toBe(1 + emulator.calls('Invoke').length);
+    expect(logged('duplicate-delivery')).toHaveLength(emulator.calls('Invoke').length - 1);
     expect(emulator.logs.streams(CLAIMS_LOG_GROUP)).toEqual(expect.arrayContaining([
       `hook-executions/${event.LifecycleEventHookExecutionId}`, `hook-executions/${event.LifecycleEventHookExecutionId}/bake-2`,
     ]));
@@ -368,12 +395,13 @@ describe('pruning (AfterAllowTraffic, keepVersions)', () => {
 
     await deliver(event);
 
-    expect(emulator.calls('ListVersionsByFunction').map((call) => call.input.Marker ?? null)).toEqual([null, 'page-50', 'page-100']);
-    expect(emulator.calls('ListAliases').map((call) => call.input.Marker ?? null)).toEqual([null, 'page-50']);
+    expect([...new Set(emulator.calls('ListVersionsByFunction').map((call) => call.input.Marker ?? null))]).toEqual([null, 'page-50', 'page-100']);
+    expect([...new Set(emulator.calls('ListAliases').map((call) => call.input.Marker ?? null))]).toEqual([null, 'page-50']);
     // Protected: the newest 5 (126-130), the 59 pinned (60-118), the target and its current version.
-    expect(emulator.calls('DeleteFunction').map((call) => call.input.Qualifier)).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
+    expect([...new Set(emulator.calls('DeleteFunction').map((call) => call.input.Qualifier))]).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
     expect(emulator.lambda.versionsOf(rollout.functionName)[0]).toBe('51');
-    expect(reason()).toBe('kept the newest 5 version(s); deleted 50; 16 left for later runs');
+    // A deletion whose answer was lost on a loaded machine is found gone by its retry, and not counted.
+    expect(reason()).toBe(`kept the newest 5 version(s); deleted ${50 - logged('prune-already-gone').length}; 16 left for later runs`);
   });
 
   scenario('weighted alias: a version an alias routes some traffic to is kept', async () => {
@@ -400,7 +428,7 @@ describe('pruning (AfterAllowTraffic, keepVersions)', () => {
 
     expect(emulator.lambda.versionsOf(rollout.functionName)).toEqual(['2', '5', '6']);
     expect(logged('prune-kept')).toHaveLength(1);
-    expect(reason()).toBe('kept the newest 2 version(s); deleted 3');
+    expect(reason()).toBe(`kept the newest 2 version(s); deleted ${3 - logged('prune-already-gone').length}`);
   });
 
   scenario('throttling: throttled list and delete calls are retried, and pruning completes', async () => {
@@ -443,7 +471,7 @@ describe('pruning (AfterAllowTraffic, keepVersions)', () => {
     await deliver(event);
 
     expect(emulator.abandoned).toEqual(['lambda.DeleteFunction']);
-    expect(logged('prune-already-gone').map((entry) => entry.version)).toEqual(['1']);
+    expect(logged('prune-already-gone').map((entry) => entry.version)).toContain('1');
     expect(emulator.lambda.versionsOf(rollout.functionName)).toEqual(['4', '5']);
     expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
@@ -469,7 +497,8 @@ describe('duplicate deliveries', () => {
     await Promise.all([deliver(event), deliver(event)]);
 
     expect(logged('duplicate-delivery')).toHaveLength(1);
-    expect(emulator.calls('DescribeAlarms')).toHaveLength(3);
+    // One bake: reads at 0, 1 and 2 minutes.
+    expect(answered('DescribeAlarms')).toBe(3);
     expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
 
@@ -484,7 +513,7 @@ describe('duplicate deliveries', () => {
     await Promise.all([deliver(after), deliver(before)]);
 
     expect(emulator.lambda.invocationsOf(rollout.functionName)).toHaveLength(3);
-    expect(emulator.calls('DescribeAlarms')).toHaveLength(3);
+    expect(answered('DescribeAlarms')).toBe(3);
     expect(reportsOf(before.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
     expect(reportsOf(after.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
@@ -497,8 +526,9 @@ describe('duplicate deliveries', () => {
 
     const invocations = await deliver(event, 5 * 60_000);
 
-    expect(invocations).toBe(3);
-    expect(logged('duplicate-delivery')).toEqual([expect.objectContaining({ invocation: 2 })]);
+    expect(emulator.calls('Invoke').length).toBeGreaterThanOrEqual(2);
+    expect(invocations).toBe(1 + emulator.calls('Invoke').length);
+    expect(logged('duplicate-delivery')).toEqual(Array(emulator.calls('Invoke').length - 1).fill(expect.objectContaining({ invocation: 2 })));
     expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
 });
@@ -523,7 +553,10 @@ describe('stalled and throttled calls', () => {
 
     await deliver(event);
 
-    expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded', 'refused:Succeeded']);
+    const reports = emulator.world.hookExecutions.get(event.LifecycleEventHookExecutionId)!.reports;
+    expect(reports[0]).toEqual({ status: 'Succeeded', accepted: true });
+    expect(reports.slice(1).every((report) => !report.accepted)).toBe(true);
+    expect(reports.length).toBeGreaterThanOrEqual(2);
     expect(emulator.world.verdictOf(event.LifecycleEventHookExecutionId)).toBe('Succeeded');
     expect(logged('already-over')).toHaveLength(1);
   });
@@ -576,6 +609,7 @@ describe('AppSpecs', () => {
 
     expect(emulator.lambda.invocationsOf(rollout.functionName).map((call) => call.version)).toEqual(['7']);
     expect(emulator.calls('GetApplicationRevision')).toEqual([]);
+    expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
 
   scenario('YAML inline, with comments after quoted values and an ARN for the name', async () => {
@@ -584,7 +618,7 @@ describe('AppSpecs', () => {
 
     await deliver(event);
 
-    expect(emulator.calls('GetParameter').map((call) => call.input.Name)).toEqual([rollout.parameterName]);
+    expect([...new Set(emulator.calls('GetParameter').map((call) => call.input.Name))]).toEqual([rollout.parameterName]);
     expect(emulator.lambda.invocationsOf(rollout.functionName).map((call) => call.version)).toEqual(['7']);
     expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
@@ -595,7 +629,7 @@ describe('AppSpecs', () => {
 
     await deliver(event);
 
-    expect(emulator.calls('GetApplicationRevision')).toHaveLength(1);
+    expect(answered('GetApplicationRevision')).toBe(1);
     expect(reportsOf(event.LifecycleEventHookExecutionId)).toEqual(['Succeeded']);
   });
 
@@ -607,9 +641,9 @@ describe('AppSpecs', () => {
 
     await deliver(after);
 
-    expect(emulator.calls('BatchGetDeploymentTargets').map((call) => call.input)).toEqual(Array(2).fill({
-      deploymentId: rollout.deploymentId, targetIds: [`${rollout.functionName}:live`],
-    }));
+    expect(answered('BatchGetDeploymentTargets')).toBe(2);
+    expect(new Set(emulator.calls('BatchGetDeploymentTargets').map((call) => JSON.stringify(call.input))))
+      .toEqual(new Set([JSON.stringify({ deploymentId: rollout.deploymentId, targetIds: [`${rollout.functionName}:live`] })]));
     expect(emulator.lambda.invocationsOf(rollout.functionName)).toHaveLength(3);
     expect(emulator.lambda.versionsOf(rollout.functionName)).toEqual(['6', '7']);
   });
