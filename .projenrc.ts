@@ -179,6 +179,9 @@ const translateExamples = project.addTask('check:examples', {
   exec: 'jsii-rosetta extract --strict --fail --compile',
 });
 project.postCompileTask.spawn(translateExamples);
+// docs/defaults.md (every @default, from .jsii) and docs/limits.md (src/private/*-limits.ts): written
+// from the code, never by hand; `check` fails when the committed copies are stale.
+project.postCompileTask.exec('ts-node --project test/tsconfig.json build-tools/reference-pages.ts', { name: 'docs/defaults.md and docs/limits.md' });
 
 // The Python binding cannot be built into a wheel here (PyPI is unreachable); generating its code
 // the way `package:python` does (plain jsii-pacmak, which finds the tablet itself) still proves every
