@@ -1,4 +1,4 @@
-import { errorMessage, errorName, RetriesExhaustedError } from './errors';
+import { errorMessage, errorName, RetriesExhaustedError } from '../shared/errors';
 
 /**
  * Fits a failure Reason into CloudFormation's response limit: the whole response body may be at

@@ -1,4 +1,4 @@
-import { errorParts, fixed, ReasonPart, trimmable } from '../shared/reason-fit';
+import { errorParts, fixed, ReasonPart, trimmable } from '../reason-fit';
 
 /** The FAILED Reasons of the deployment group custom resource; names are fixed parts, messages trimmable. */
 

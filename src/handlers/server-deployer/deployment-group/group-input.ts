@@ -55,7 +55,7 @@ const PROPERTIES = object({ DeploymentGroup: DEPLOYMENT_GROUP }, ['DeploymentGro
 /** A deployment group as CreateDeploymentGroup takes it; the names are always there. */
 export type GroupInput = CreateDeploymentGroupInput & { readonly applicationName: string; readonly deploymentGroupName: string };
 
-export type GroupInputResult =
+type GroupInputResult =
   | { readonly ok: true; readonly input: GroupInput }
   | { readonly ok: false; readonly problems: readonly string[] };
 

@@ -1,5 +1,5 @@
 import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
-import { copiedAutoScalingGroupPrefix } from '../../contract/deployment-group';
+import { copiedAutoScalingGroupPrefix } from '../../../contract/deployment-group';
 
 /**
  * The Auto Scaling groups CodeDeploy copies for blue/green deployments (GreenFleetProvisioningOption
