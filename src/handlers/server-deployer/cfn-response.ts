@@ -11,7 +11,7 @@ import { RESPONSE_PUT_MAX_ATTEMPTS, RESPONSE_PUT_TIMEOUT_MS } from '../shared/ti
  */
 
 /** The response body may be at most this many bytes (same page). */
-export const MAX_RESPONSE_BYTES = 4096;
+const MAX_RESPONSE_BYTES = 4096;
 
 /** What the handler decided. */
 export interface Answer {

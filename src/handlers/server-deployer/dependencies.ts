@@ -28,7 +28,7 @@ export interface ServerDeployerDependencies {
 }
 
 /** What the retry options are made of (ServerDeployerDependencies, or a watch's options). */
-export type RetrySource = Pick<ServerDeployerDependencies, 'clock' | 'random' | 'callTimeoutMs' | 'remainingTimeMs'>;
+type RetrySource = Pick<ServerDeployerDependencies, 'clock' | 'random' | 'callTimeoutMs' | 'remainingTimeMs'>;
 
 /**
  * The retry options every call of one handler uses: attempts bounded by `callTimeoutMs`, and the

@@ -37,7 +37,7 @@ export function tail(text: string): ReasonPart {
 }
 
 /** The parts as one string. */
-export function joinReason(parts: readonly ReasonPart[]): string {
+function joinReason(parts: readonly ReasonPart[]): string {
   return parts.map((part) => part.text).join('');
 }
 

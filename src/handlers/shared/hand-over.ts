@@ -12,13 +12,13 @@ import { RetryOptions, withRetry } from './retry';
  */
 
 /** What every continuation's state carries. */
-export interface InvocationCount {
+interface InvocationCount {
   /** 1 for the first invocation, then 2, 3, ... (for the logs). */
   readonly invocation: number;
 }
 
 /** A continuation's content: the event the function serves, and its progress so far. */
-export interface Continuation<Event, State extends InvocationCount> {
+interface Continuation<Event, State extends InvocationCount> {
   readonly event: Event;
   readonly state: State;
 }

@@ -26,7 +26,7 @@ export const BAKE_CONTINUATION_MARKER = 'cdkCodeDeployRolloutsBake';
 export const BAKE_CONTINUATIONS = new Continuations<LifecycleEvent, BakeState>(BAKE_CONTINUATION_MARKER, 1);
 
 /** How a bake ended in this invocation. */
-export type BakeOutcome =
+type BakeOutcome =
   | { readonly kind: 'passed' }
   | { readonly kind: 'failed'; readonly verdict: Verdict }
   /** The next invocation carries on. */

@@ -13,7 +13,7 @@ import type { RetryOptions } from '../../shared/retry';
 export type DeployEvent = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
 
 /** Where the watch of a deployment stands. */
-export type WatchPhase =
+type WatchPhase =
   /** Waiting for CodeDeploy's verdict on the deployment. */
   | 'deploying'
   /** The deployment ran out of time and was stopped; waiting for the stop to finish. */

@@ -16,7 +16,7 @@ export interface WatchOptions {
 }
 
 /** Why watching stopped. */
-export type WatchResult =
+type WatchResult =
   /** CodeDeploy's verdict: Succeeded, Failed or Stopped. */
   | { readonly kind: 'terminal'; readonly info: DeploymentInfo }
   /** `until` came with the deployment still running. */

@@ -11,7 +11,7 @@ import { ANSWER_MARGIN_MS } from '../../shared/timing';
 import { retryOptions } from '../dependencies';
 
 /** How following a deployment ended, in this invocation. */
-export type FollowOutcome =
+type FollowOutcome =
   | { readonly kind: 'succeeded'; readonly state: WatchState }
   /**
    * The deployment failed, was stopped by someone, or timed out and was stopped by the handler.
