@@ -5,20 +5,15 @@
  * imports nothing.
  */
 
-/** The custom resource type of a deployment group the library manages itself. */
-export const DEPLOYMENT_GROUP_RESOURCE_TYPE = 'Custom::CodeDeployServerDeploymentGroup';
-
 /**
- * The custom resource's properties (besides `ServiceToken`): `DeploymentGroup` holds the group in
- * the shape and with the property names of `AWS::CodeDeploy::DeploymentGroup` (ApplicationName,
- * DeploymentGroupName, ServiceRoleArn, DeploymentConfigName, AutoScalingGroups, LoadBalancerInfo,
- * DeploymentStyle, BlueGreenDeploymentConfiguration, AlarmConfiguration, AutoRollbackConfiguration,
- * TriggerConfigurations, OutdatedInstancesStrategy, TerminationHookEnabled), so that rules reading
- * deployment groups (CodeDeployChecks) read it too. CloudFormation passes every leaf as a string.
+ * The custom resource type of a deployment group the library manages itself. Its one property
+ * (besides `ServiceToken`), `DeploymentGroup`, holds the group in the shape and with the property
+ * names of `AWS::CodeDeploy::DeploymentGroup`, so that rules reading deployment groups
+ * (CodeDeployChecks) read it too; CloudFormation passes every leaf as a string. The construct
+ * writes it (server/blue-green.ts), the handler reads the fields it supports
+ * (handlers/server-deployer/deployment-group/group-input.ts) and refuses any other.
  */
-export interface DeploymentGroupProperties {
-  readonly DeploymentGroup: Record<string, unknown>;
-}
+export const DEPLOYMENT_GROUP_RESOURCE_TYPE = 'Custom::CodeDeployServerDeploymentGroup';
 
 /**
  * The prefix of the Auto Scaling groups CodeDeploy creates for a blue/green deployment that copies

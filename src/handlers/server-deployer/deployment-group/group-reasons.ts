@@ -1,9 +1,9 @@
-import { errorParts, fixed, ReasonPart, trimmable } from '../shared/reason-fit';
+import { errorParts, fixed, ReasonPart, trimmable } from '../reason-fit';
 
 /** The FAILED Reasons of the deployment group custom resource; names are fixed parts, messages trimmable. */
 
 /** What the handler was doing when CodeDeploy refused. */
-export type GroupAction = 'create' | 'update' | 'delete';
+type GroupAction = 'create' | 'update' | 'delete';
 
 /** `Invalid CodeDeploy deployment group properties: DeploymentGroup.X ...; DeploymentGroup.Y ...` */
 export function invalidPropertiesReason(problems: readonly string[]): ReasonPart[] {

@@ -1,6 +1,6 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { InstanceFailure } from './failure-diagnostics';
-import { errorParts, fixed, ReasonPart, sentence, tail, trimmable } from '../shared/reason-fit';
+import { errorParts, fixed, ReasonPart, sentence, tail, trimmable } from '../reason-fit';
 
 /**
  * The Reasons users read in their terminal when `cdk deploy` fails on a revision deployment.

@@ -1,9 +1,9 @@
 import { CreateDeploymentGroupCommand, CreateDeploymentGroupCommandOutput, GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import type { GroupInput } from './group-input';
-import { HandlerDependencies, retryOptions } from '../shared/dependencies';
-import { describeError, errorName } from '../shared/errors';
-import { logEvent } from '../shared/log';
-import { isAmbiguous, isThrottling, withRetry } from '../shared/retry';
+import { describeError, errorName } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { isAmbiguous, isThrottling, withRetry } from '../../shared/retry';
+import { ServerDeployerDependencies, retryOptions } from '../dependencies';
 
 /**
  * CreateDeploymentGroup takes no client token, and an attempt that got no answer (abandoned after
@@ -17,7 +17,7 @@ import { isAmbiguous, isThrottling, withRetry } from '../shared/retry';
 const MAX_UNANSWERED_ATTEMPTS = 3;
 
 /** CreateDeploymentGroup, answered: the group's id. Throws what CodeDeploy refused with, or the last unanswered attempt's error. */
-export async function createDeploymentGroup(deps: HandlerDependencies, input: GroupInput): Promise<CreateDeploymentGroupCommandOutput> {
+export async function createDeploymentGroup(deps: ServerDeployerDependencies, input: GroupInput): Promise<CreateDeploymentGroupCommandOutput> {
   const create = (): Promise<CreateDeploymentGroupCommandOutput> => withRetry(
     'CreateDeploymentGroup',
     (abortSignal) => deps.codedeploy.send(new CreateDeploymentGroupCommand(input), { abortSignal }),
@@ -50,7 +50,7 @@ export async function createDeploymentGroup(deps: HandlerDependencies, input: Gr
  * The group the unanswered attempt created, if it exists and is this template's: same service role
  * (the stack's own role ARN; a group someone else made under this name would have its own role).
  */
-async function findCreatedGroup(deps: HandlerDependencies, input: GroupInput): Promise<CreateDeploymentGroupCommandOutput | undefined> {
+async function findCreatedGroup(deps: ServerDeployerDependencies, input: GroupInput): Promise<CreateDeploymentGroupCommandOutput | undefined> {
   try {
     const live = await withRetry('GetDeploymentGroup', (abortSignal) => deps.codedeploy.send(new GetDeploymentGroupCommand({
       applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName,

@@ -28,7 +28,7 @@ const NAMES = list(object({ Name: STRING }, ['Name']));
 /** CodeDeploy names (applications, deployment groups) are 1 to 100 characters (API reference, CreateDeploymentGroup). */
 export const MAX_NAME_LENGTH = 100;
 
-/** The fields of `DeploymentGroup` the handler supports (those named in src/private/deployment-group-contract.ts). */
+/** The fields of `DeploymentGroup` the handler supports: those a blue/green `ServerRollout` writes (src/server/blue-green.ts). */
 const DEPLOYMENT_GROUP = object({
   ApplicationName: STRING,
   DeploymentGroupName: STRING,
@@ -55,7 +55,7 @@ const PROPERTIES = object({ DeploymentGroup: DEPLOYMENT_GROUP }, ['DeploymentGro
 /** A deployment group as CreateDeploymentGroup takes it; the names are always there. */
 export type GroupInput = CreateDeploymentGroupInput & { readonly applicationName: string; readonly deploymentGroupName: string };
 
-export type GroupInputResult =
+type GroupInputResult =
   | { readonly ok: true; readonly input: GroupInput }
   | { readonly ok: false; readonly problems: readonly string[] };
 

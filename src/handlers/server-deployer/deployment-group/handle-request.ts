@@ -14,19 +14,19 @@ import { GroupInput, rawAutoScalingGroups, rawGroupField, readGroupInput } from 
 import { applicationChangedReason, groupFailedReason, groupInternalErrorReason, invalidPropertiesReason } from './group-reasons';
 import { createDeploymentGroup } from './unanswered-create';
 import { updateInput } from './update-input';
-import { DEPLOYMENT_GROUP_ATTRIBUTE_ID } from '../../contract/deployment-group';
-import type { Answer } from '../shared/cfn-response';
-import { HandlerDependencies, retryOptions } from '../shared/dependencies';
-import { describeError } from '../shared/errors';
-import { logEvent } from '../shared/log';
-import { withRetry } from '../shared/retry';
+import { DEPLOYMENT_GROUP_ATTRIBUTE_ID } from '../../../contract/deployment-group';
+import { describeError } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { withRetry } from '../../shared/retry';
+import type { Answer } from '../cfn-response';
+import { ServerDeployerDependencies, retryOptions } from '../dependencies';
 
 /**
  * The `Custom::CodeDeployServerDeploymentGroup` resource: an EC2 blue/green deployment group, which
  * CloudFormation's AWS::CodeDeploy::DeploymentGroup refuses. Each request is a few short calls, so
  * it is answered in one invocation. Never throws.
  */
-export async function handleDeploymentGroup(deps: HandlerDependencies, event: CloudFormationCustomResourceEvent): Promise<Answer> {
+export async function handleDeploymentGroup(deps: ServerDeployerDependencies, event: CloudFormationCustomResourceEvent): Promise<Answer> {
   try {
     switch (event.RequestType) {
       case 'Create': return await createGroup(deps, event, notCreatedId(event.LogicalResourceId));
@@ -48,7 +48,7 @@ export async function handleDeploymentGroup(deps: HandlerDependencies, event: Cl
  * the placeholder on Create, the old group's name when an Update replaces the group.
  */
 async function createGroup(
-  deps: HandlerDependencies, event: CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent, failedId: string,
+  deps: ServerDeployerDependencies, event: CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent, failedId: string,
 ): Promise<Answer> {
   const read = readGroupInput(event.ResourceProperties);
   if (!read.ok) return { status: 'FAILED', physicalResourceId: failedId, reason: invalidPropertiesReason(read.problems) };
@@ -68,7 +68,7 @@ async function createGroup(
  * physical id); anything else updates the live group in place. A new application under the same
  * group name is refused: the physical id would stay the same, so the old group would never be deleted.
  */
-async function updateGroup(deps: HandlerDependencies, event: CloudFormationCustomResourceUpdateEvent): Promise<Answer> {
+async function updateGroup(deps: ServerDeployerDependencies, event: CloudFormationCustomResourceUpdateEvent): Promise<Answer> {
   const oldName = event.PhysicalResourceId;
   const read = readGroupInput(event.ResourceProperties);
   if (!read.ok) return { status: 'FAILED', physicalResourceId: oldName, reason: invalidPropertiesReason(read.problems) };

@@ -1,13 +1,12 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isDeploymentId } from './deployment-id';
 import { readRollbackOnStop } from './deployment-properties';
-import { isInProgress } from './deployment-status';
-import { getDeployment } from './deployment-watch';
 import { stopDeployment } from './stop-deployment';
-import type { Answer } from '../shared/cfn-response';
-import { HandlerDependencies, retryOptions } from '../shared/dependencies';
-import { describeError, errorName } from '../shared/errors';
-import { logEvent } from '../shared/log';
+import { getDeployment, isActive } from '../../shared/deployment';
+import { describeError, errorName } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import type { Answer } from '../cfn-response';
+import { ServerDeployerDependencies, retryOptions } from '../dependencies';
 
 /**
  * Delete: a finished deployment is history, there is nothing to delete. A deployment still in
@@ -17,7 +16,7 @@ import { logEvent } from '../shared/log';
  * Always SUCCESS: failing a Delete would block the stack's deletion or rollback over a deployment
  * that holds no resources; a stop that fails is logged instead.
  */
-export async function handleDelete(deps: HandlerDependencies, event: CloudFormationCustomResourceDeleteEvent): Promise<Answer> {
+export async function handleDelete(deps: ServerDeployerDependencies, event: CloudFormationCustomResourceDeleteEvent): Promise<Answer> {
   const deploymentId = event.PhysicalResourceId;
   const answer: Answer = { status: 'SUCCESS', physicalResourceId: deploymentId };
   if (!isDeploymentId(deploymentId)) {
@@ -25,8 +24,8 @@ export async function handleDelete(deps: HandlerDependencies, event: CloudFormat
     return answer;
   }
   try {
-    const deployment = await getDeployment(deps, deploymentId);
-    if (!isInProgress(deployment.status)) {
+    const deployment = await getDeployment(deps.codedeploy, deploymentId, retryOptions(deps));
+    if (!isActive(deployment.status)) {
       logEvent('delete-nothing', { deploymentId, status: deployment.status });
       return answer;
     }

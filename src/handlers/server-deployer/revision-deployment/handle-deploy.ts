@@ -3,7 +3,7 @@ import { DeployEvent, handOver, RequestState, WatchState } from './continuation'
 import { isDeploymentId, notDeployedId } from './deployment-id';
 import { DeploymentSettings, InvalidPropertiesError, readSettings } from './deployment-properties';
 import { WatchOptions } from './deployment-watch';
-import { DIAGNOSTICS_MAX_ATTEMPTS, findFirstFailure } from './failure-diagnostics';
+import { findFirstFailure } from './failure-diagnostics';
 import {
   deploymentFailedReason,
   deploymentTimedOutReason,
@@ -16,19 +16,13 @@ import { followDeployment } from './follow-deployment';
 import { changesDeployment } from './property-changes';
 import { startDeployment, StartOutcome } from './start-deployment';
 import { stopDeployment } from './stop-deployment';
-import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../contract/revision-deployment';
-import type { Answer } from '../shared/cfn-response';
-import { HandlerDependencies, LAST_CALL_RESERVE_MS, retryOptions } from '../shared/dependencies';
-import { describeError } from '../shared/errors';
-import { logEvent } from '../shared/log';
-import { ReasonPart, trimmable } from '../shared/reason-fit';
-
-/**
- * Time an invocation needs to read the failure diagnostics and answer CloudFormation. With less
- * left when the verdict comes, the invocation hands over and the next one (which finds the same
- * verdict at once) answers.
- */
-export const ANSWER_RESERVE_MS = 45_000;
+import { REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID } from '../../../contract/revision-deployment';
+import { describeError } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { ANSWER_RESERVE_MS, DIAGNOSTICS_MAX_ATTEMPTS, LAST_CALL_RESERVE_MS } from '../../shared/timing';
+import type { Answer } from '../cfn-response';
+import { ServerDeployerDependencies, retryOptions } from '../dependencies';
+import { ReasonPart, trimmable } from '../reason-fit';
 
 /**
  * Create and Update: start a deployment of the revision (idempotently, waiting while the group is
@@ -40,7 +34,7 @@ export const ANSWER_RESERVE_MS = 45_000;
  * whose properties are the previous ones, which deploys the previous revision.
  */
 export async function handleDeploy(
-  deps: HandlerDependencies, context: Context, event: DeployEvent, startedAt: number, resumed?: RequestState,
+  deps: ServerDeployerDependencies, context: Context, event: DeployEvent, startedAt: number, resumed?: RequestState,
 ): Promise<Answer | undefined> {
   let settings: DeploymentSettings;
   try {
@@ -91,7 +85,7 @@ export async function handleDeploy(
  * id stays what it was (`failed` with no deployment).
  */
 async function notStarted(
-  deps: HandlerDependencies, context: Context, event: DeployEvent, settings: DeploymentSettings,
+  deps: ServerDeployerDependencies, context: Context, event: DeployEvent, settings: DeploymentSettings,
   outcome: Exclude<StartOutcome, { kind: 'started' }>,
 ): Promise<Answer | undefined> {
   const { applicationName = '', deploymentGroupName = '' } = settings.createDeployment;
@@ -119,7 +113,7 @@ async function notStarted(
 
 /** Hands the watch over to a new invocation; if even that fails, the deployment is lost track of. */
 async function handOverOrGiveUp(
-  deps: HandlerDependencies, context: Context, event: DeployEvent, settings: DeploymentSettings, state: WatchState,
+  deps: ServerDeployerDependencies, context: Context, event: DeployEvent, settings: DeploymentSettings, state: WatchState,
 ): Promise<Answer | undefined> {
   try {
     await handOver(deps.lambda, context.invokedFunctionArn, event, state, retryOptions(deps, LAST_CALL_RESERVE_MS));
@@ -131,7 +125,7 @@ async function handOverOrGiveUp(
 
 /** A deployment that can no longer be followed is stopped (unless it already was), so the stack's rollback finds the group free. */
 async function lostTrack(
-  deps: HandlerDependencies, event: DeployEvent, settings: DeploymentSettings, state: WatchState, error: unknown,
+  deps: ServerDeployerDependencies, event: DeployEvent, settings: DeploymentSettings, state: WatchState, error: unknown,
 ): Promise<Answer> {
   logEvent('lost-track', { deploymentId: state.deploymentId, phase: state.phase, error: describeError(error) });
   let stop: StopAttempt;

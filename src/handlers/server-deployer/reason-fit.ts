@@ -1,4 +1,4 @@
-import { errorMessage, errorName, RetriesExhaustedError } from './errors';
+import { errorMessage, errorName, RetriesExhaustedError } from '../shared/errors';
 
 /**
  * Fits a failure Reason into CloudFormation's response limit: the whole response body may be at
@@ -37,7 +37,7 @@ export function tail(text: string): ReasonPart {
 }
 
 /** The parts as one string. */
-export function joinReason(parts: readonly ReasonPart[]): string {
+function joinReason(parts: readonly ReasonPart[]): string {
   return parts.map((part) => part.text).join('');
 }
 

@@ -1,14 +1,14 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { CALL_TIMEOUT_MS } from './call-timeout';
 import type { ResponseSender } from './cfn-response';
-import type { Clock } from './clock';
-import type { RetryOptions } from './retry';
+import type { Clock } from '../shared/clock';
+import type { RetryOptions } from '../shared/retry';
+import { CALL_RESERVE_MS, CALL_TIMEOUT_MS } from '../shared/timing';
 
-/** Everything the handler touches outside itself: real in Lambda, fakes in tests. */
-export interface HandlerDependencies {
-  /** Built with `maxAttempts: 1` (the handler runs the SDK's retry strategy itself, within each call's time budget; see retry.ts). */
+/** Everything the server deployer touches outside itself: real in Lambda, fakes in tests. */
+export interface ServerDeployerDependencies {
+  /** Built with `maxAttempts: 1` (the handler runs the SDK's retry strategy itself, within each call's time budget; see ../shared/retry.ts). */
   readonly codedeploy: CodeDeployClient;
   /** Built with `maxAttempts: 1`; used to hand over to the next invocation. */
   readonly lambda: LambdaClient;
@@ -22,21 +22,13 @@ export interface HandlerDependencies {
   readonly callTimeoutMs?: number;
   /**
    * The current invocation's remaining time (`context.getRemainingTimeInMillis`): the handler sets
-   * it per invocation (handler.ts), and every call's retries fit in it.
+   * it per invocation (dispatch.ts), and every call's retries fit in it.
    */
   readonly remainingTimeMs?: () => number;
 }
 
-/**
- * Time kept after any call but the last ones of an invocation: one attempt of the hand-over
- * (Lambda Invoke) or of the answer (the response PUT) still fits after it.
- */
-export const CALL_RESERVE_MS = 15_000;
-/** Time kept after the invocation's last call (the hand-over): Lambda's own end is not raced. */
-export const LAST_CALL_RESERVE_MS = 2_000;
-
-/** What the retry options are made of (HandlerDependencies, or a watch's options). */
-export type RetrySource = Pick<HandlerDependencies, 'clock' | 'random' | 'callTimeoutMs' | 'remainingTimeMs'>;
+/** What the retry options are made of (ServerDeployerDependencies, or a watch's options). */
+type RetrySource = Pick<ServerDeployerDependencies, 'clock' | 'random' | 'callTimeoutMs' | 'remainingTimeMs'>;
 
 /**
  * The retry options every call of one handler uses: attempts bounded by `callTimeoutMs`, and the

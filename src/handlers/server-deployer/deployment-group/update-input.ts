@@ -10,7 +10,7 @@ import type { GroupInput } from './group-input';
  * when a group is created without it. BlueGreenDeploymentConfiguration has no cleared value (it only
  * applies to BLUE_GREEN groups, which always set it) and is left out when absent.
  */
-export const CLEARED_FIELDS = {
+const CLEARED_FIELDS = {
   /** CodeDeploy's default configuration "if a configuration isn't specified for the deployment or deployment group". */
   deploymentConfigName: 'CodeDeployDefault.OneAtATime',
   autoScalingGroups: [],

@@ -1,21 +1,17 @@
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { WatchState } from './continuation';
 import type { DeploymentSettings } from './deployment-properties';
-import { getDeployment, watchDeployment, WatchOptions } from './deployment-watch';
+import { watchDeployment, WatchOptions } from './deployment-watch';
 import type { RollbackOutcome } from './failure-reason';
 import { stopDeployment } from './stop-deployment';
-import { retryOptions } from '../shared/dependencies';
-import { RetriesExhaustedError } from '../shared/errors';
-import { logEvent } from '../shared/log';
-
-/**
- * Time kept before CloudFormation's own deadline (`ServiceTimeout`, counted from the request) to
- * read the failure diagnostics and answer. Waiting for a stop or a rollback ends this long before it.
- */
-export const ANSWER_MARGIN_MS = 90_000;
+import { getDeployment } from '../../shared/deployment';
+import { RetriesExhaustedError } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { ANSWER_MARGIN_MS } from '../../shared/timing';
+import { retryOptions } from '../dependencies';
 
 /** How following a deployment ended, in this invocation. */
-export type FollowOutcome =
+type FollowOutcome =
   | { readonly kind: 'succeeded'; readonly state: WatchState }
   /**
    * The deployment failed, was stopped by someone, or timed out and was stopped by the handler.
@@ -105,7 +101,7 @@ export async function followDeployment(options: WatchOptions, settings: Deployme
           if (!rollbackDeploymentId) throw new Error('rolling-back phase without a rollback deployment id');
           const watched = await watchDeployment(options, rollbackDeploymentId, answerDeadline);
           if (watched.kind === 'hand-over') return { kind: 'hand-over', state };
-          const deployment = await getDeployment(options, state.deploymentId);
+          const deployment = await getDeployment(options.codedeploy, state.deploymentId, retry);
           const rollback: RollbackOutcome = watched.kind === 'terminal'
             ? { kind: 'finished', deploymentId: rollbackDeploymentId, status: watched.info.status ?? 'Unknown' }
             : { kind: 'unfinished', deploymentId: rollbackDeploymentId, status: watched.info.status ?? 'Unknown' };

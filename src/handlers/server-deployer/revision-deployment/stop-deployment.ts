@@ -1,7 +1,7 @@
 import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { errorName } from '../shared/errors';
-import { logEvent } from '../shared/log';
-import { RetryOptions, withRetry } from '../shared/retry';
+import { errorName } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { RetryOptions, withRetry } from '../../shared/retry';
 
 /**
  * StopDeployment, with `autoRollbackEnabled` deciding whether instances already updated go back

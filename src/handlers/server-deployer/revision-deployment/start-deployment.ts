@@ -1,22 +1,15 @@
 import { CodeDeployClient, CreateDeploymentCommand, CreateDeploymentCommandInput, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
 import type { WaitingToStartState, WatchState } from './continuation';
 import type { DeploymentSettings } from './deployment-properties';
-import { isInProgress } from './deployment-status';
-import { getDeployment, POLL_INTERVAL_MS, WatchOptions } from './deployment-watch';
+import type { WatchOptions } from './deployment-watch';
 import { requestDeadlines } from './follow-deployment';
 import { carriesMarker, markedDescription } from './request-marker';
-import { retryOptions } from '../shared/dependencies';
-import { describeError, errorName, RetriesExhaustedError } from '../shared/errors';
-import { logEvent } from '../shared/log';
-import { isAmbiguous, isThrottling, RETRY_BASE_DELAY_MS, RetryOptions, withRetry } from '../shared/retry';
-
-/**
- * Time kept at the end of an invocation that waits to start: one more attempt makes up to three
- * CodeDeploy calls (ListDeployments, GetDeployment of a deployment not read before, CreateDeployment),
- * each with up to 31 s of backoff (`RETRY_WORST_CASE_BACKOFF_MS`), before it hands over to the next invocation or answers. (A call
- * that would run past the invocation's time gives up early, shared/retry.ts, and the wait is handed over.)
- */
-export const START_MARGIN_MS = 120_000;
+import { getDeployment, isActive } from '../../shared/deployment';
+import { describeError, errorName, RetriesExhaustedError } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { isAmbiguous, isThrottling, RetryOptions, withRetry } from '../../shared/retry';
+import { DEPLOYMENT_POLL_MS, REDELIVERY_SLACK_MS, RETRY_BASE_DELAY_MS, START_MARGIN_MS } from '../../shared/timing';
+import { retryOptions } from '../dependencies';
 
 /** How starting the request's deployment ended, in this invocation. */
 export type StartOutcome =
@@ -32,16 +25,6 @@ export type StartOutcome =
   /** Any other error (after retries): no deployment was started. */
   | { readonly kind: 'failed'; readonly error: unknown };
 
-/**
- * How far before the request's first invocation its deployment is looked for, beyond the request's
- * `ServiceTimeout`: a delivery of the request after its answer (CloudFormation sending it again,
- * Lambda retrying an invocation that crashed after answering: at most 2 retries, 1 and 2 minutes
- * apart, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html) comes
- * within one invocation (15 minutes) and those delays of the request's end. Not covered: the same
- * page says Lambda's queue may also deliver an event twice at any time, and retries throttled
- * events for up to 6 hours; a duplicate later than this window deploys the revision again.
- */
-export const REDELIVERY_SLACK_MS = 30 * 60_000;
 /**
  * At most this many ListDeployments pages per look. CodeDeploy does not document its page size;
  * the group runs one deployment at a time, so the request's window rarely holds more than one page.
@@ -82,7 +65,7 @@ const MAX_UNANSWERED = 3;
  *
  * When CodeDeploy answers `DeploymentLimitExceededException` (the group already runs a deployment,
  * e.g. for an Auto Scaling scale-out or someone's manual deployment, or the account runs its
- * maximum of concurrent deployments), the handler tries again every `POLL_INTERVAL_MS` until the
+ * maximum of concurrent deployments), the handler tries again every `DEPLOYMENT_POLL_MS` until the
  * deployment's timeout, counted from the request's first invocation, handing over to a new
  * invocation when this one runs out of time. Two deliveries of the same request that start at the
  * same moment meet here too: the later one finds the group busy with the earlier one's deployment
@@ -131,7 +114,7 @@ export async function startDeployment(
       logEvent('start-timed-out', { applicationName, deploymentGroupName, heldBy: attempt.heldBy, error: describeError(attempt.error) });
       return { kind: 'timed-out', heldBy: attempt.heldBy, error: attempt.error };
     }
-    const waitMs = Math.min(POLL_INTERVAL_MS, deadline - now);
+    const waitMs = Math.min(DEPLOYMENT_POLL_MS, deadline - now);
     if (options.remainingTimeMs() - waitMs < START_MARGIN_MS) return { kind: 'hand-over', state: initial };
     logEvent('waiting-to-start', { applicationName, deploymentGroupName, heldBy: attempt.heldBy, error: describeError(attempt.error), waitMs });
     await options.clock.sleep(waitMs);
@@ -153,7 +136,7 @@ async function attemptStart(
   }
   for (const deploymentId of readable) {
     seen.reads++;
-    const info = await getDeployment(options, deploymentId);
+    const info = await getDeployment(options.codedeploy, deploymentId, retry);
     if (carriesMarker(info.description, requestId)) {
       logEvent('adopted', { deploymentId, status: info.status });
       return { kind: 'adopted', deploymentId };
@@ -170,7 +153,7 @@ async function attemptStart(
     return { kind: 'created', deploymentId: output.deploymentId };
   } catch (error) {
     if (errorName(error) === 'DeploymentLimitExceededException') {
-      const heldBy = listed.ids.filter((id) => isInProgress(seen.notOurs.get(id)));
+      const heldBy = listed.ids.filter((id) => isActive(seen.notOurs.get(id)));
       return { kind: 'busy', heldBy, error };
     }
     if (isAmbiguous(error)) return { kind: 'unanswered', error };

@@ -1,4 +1,4 @@
-import { PROPERTIES_THAT_DO_NOT_REDEPLOY } from '../../contract/revision-deployment';
+import { PROPERTIES_THAT_DO_NOT_REDEPLOY } from '../../../contract/revision-deployment';
 
 /**
  * Whether an Update changes what is deployed: the old and new properties differ in anything but

@@ -4,12 +4,9 @@ import {
   Diagnostics,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { describeError } from '../shared/errors';
-import { logEvent } from '../shared/log';
-import { RetryOptions, withRetry } from '../shared/retry';
-
-/** The diagnostics are best effort: fewer attempts than other calls (3 attempts: at most 3 s of backoff), so the answer is not delayed. */
-export const DIAGNOSTICS_MAX_ATTEMPTS = 3;
+import { describeError } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { RetryOptions, withRetry } from '../../shared/retry';
 
 /** Where a failed deployment failed first: one instance, its failing lifecycle event and the script's diagnostics. */
 export interface InstanceFailure {

@@ -13,7 +13,7 @@
 export const MAX_DESCRIPTION_LENGTH = 100;
 
 /** `[cfn:<RequestId>]`: CloudFormation's request ids are unique per request (a UUID, 36 characters). */
-export function requestMarker(requestId: string): string {
+function requestMarker(requestId: string): string {
   return `[cfn:${requestId}]`;
 }
 

@@ -5,11 +5,11 @@ import { copiedAutoScalingGroups, liveAutoScalingGroups } from './copied-groups'
 import { mayNameCreatedGroup } from './group-id';
 import { rawAutoScalingGroups, rawGroupField } from './group-input';
 import { groupFailedReason } from './group-reasons';
-import type { Answer } from '../shared/cfn-response';
-import { HandlerDependencies, retryOptions } from '../shared/dependencies';
-import { describeError, errorMessage, errorName } from '../shared/errors';
-import { logEvent } from '../shared/log';
-import { withRetry } from '../shared/retry';
+import { describeError, errorMessage, errorName } from '../../shared/errors';
+import { logEvent } from '../../shared/log';
+import { withRetry } from '../../shared/retry';
+import type { Answer } from '../cfn-response';
+import { ServerDeployerDependencies, retryOptions } from '../dependencies';
 
 /** CodeDeploy's answers for a group (or its application) that no longer exists: nothing to delete. */
 const GROUP_GONE = new Set(['DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException']);
@@ -25,7 +25,7 @@ const GROUP_GONE = new Set(['DeploymentGroupDoesNotExistException', 'Application
  * CloudFormation shows no Reason on SUCCESS, so the copies left behind are logged
  * (`copied-auto-scaling-groups-left`).
  */
-export async function deleteGroup(deps: HandlerDependencies, event: CloudFormationCustomResourceDeleteEvent): Promise<Answer> {
+export async function deleteGroup(deps: ServerDeployerDependencies, event: CloudFormationCustomResourceDeleteEvent): Promise<Answer> {
   const deploymentGroupName = event.PhysicalResourceId;
   const answer: Answer = { status: 'SUCCESS', physicalResourceId: deploymentGroupName };
   const applicationName = rawGroupField(event.ResourceProperties, 'ApplicationName');
@@ -80,7 +80,7 @@ function deleteFailed(answer: Answer, group: { applicationName: string; deployme
 }
 
 /** Deletes one copy, instances included; true if it is gone. */
-async function deleteCopy(deps: HandlerDependencies, autoScalingGroupName: string, deploymentGroupName: string): Promise<boolean> {
+async function deleteCopy(deps: ServerDeployerDependencies, autoScalingGroupName: string, deploymentGroupName: string): Promise<boolean> {
   try {
     await withRetry('DeleteAutoScalingGroup', (abortSignal) => deps.autoscaling.send(new DeleteAutoScalingGroupCommand({
       AutoScalingGroupName: autoScalingGroupName, ForceDelete: true,

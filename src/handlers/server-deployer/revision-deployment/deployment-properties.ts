@@ -1,5 +1,5 @@
 import type { BundleType, CreateDeploymentCommandInput, FileExistsBehavior, RevisionLocation } from '@aws-sdk/client-codedeploy';
-import { MAX_SERVICE_TIMEOUT_SECONDS, ROLLBACK_ALLOWANCE_SECONDS } from '../../contract/revision-deployment';
+import { MAX_SERVICE_TIMEOUT_SECONDS, ROLLBACK_ALLOWANCE_SECONDS } from '../../../contract/revision-deployment';
 
 /** What the handler needs from the custom resource's properties, checked and typed. */
 export interface DeploymentSettings {

@@ -1,25 +1,8 @@
 import {
-  CodeDeployClient, DeploymentInfo, GetApplicationRevisionCommand, GetDeploymentCommand, RevisionLocation,
+  CodeDeployClient, DeploymentInfo, GetApplicationRevisionCommand, RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
 import { appSpecTarget, DeploymentTarget } from './app-spec-target';
 import { RetryOptions, withRetry } from '../shared/retry';
-
-/** Deployment statuses in which a hook still has work to do (CodeDeploy API reference, DeploymentInfo `status`). */
-const ACTIVE_STATUSES = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
-
-/** The deployment, as GetDeployment returns it. */
-export async function getDeployment(codedeploy: CodeDeployClient, deploymentId: string, retry: RetryOptions): Promise<DeploymentInfo> {
-  const response = await withRetry('GetDeployment', (signal) => codedeploy.send(new GetDeploymentCommand({ deploymentId }), { abortSignal: signal }), retry);
-  if (!response.deploymentInfo) {
-    throw new Error(`GetDeployment returned nothing for deployment ${deploymentId}`);
-  }
-  return response.deploymentInfo;
-}
-
-/** Whether the deployment still waits for hooks (it may have been stopped, by an alarm or a person). */
-export function isActive(deployment: DeploymentInfo): boolean {
-  return ACTIVE_STATUSES.has(deployment.status ?? '');
-}
 
 /**
  * The deployment's target: from the AppSpec the deployment carries (CloudFormation passes it

@@ -1,5 +1,5 @@
 import type { DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
-import { copiedAutoScalingGroupPrefix } from '../../contract/deployment-group';
+import { copiedAutoScalingGroupPrefix } from '../../../contract/deployment-group';
 
 /**
  * The Auto Scaling groups CodeDeploy copies for blue/green deployments (GreenFleetProvisioningOption
@@ -13,7 +13,7 @@ export function liveAutoScalingGroups(group: DeploymentGroupInfo): string[] {
 }
 
 /** Whether CodeDeploy created this Auto Scaling group for a deployment of this deployment group. */
-export function isCopiedAutoScalingGroup(autoScalingGroupName: string, deploymentGroupName: string): boolean {
+function isCopiedAutoScalingGroup(autoScalingGroupName: string, deploymentGroupName: string): boolean {
   return autoScalingGroupName.startsWith(copiedAutoScalingGroupPrefix(deploymentGroupName));
 }
 
@@ -26,7 +26,7 @@ export function copiedAutoScalingGroups(live: readonly string[], deploymentGroup
 }
 
 /** What an update sends as `autoScalingGroups`, and whether the live copies were kept. */
-export interface AutoScalingGroupsChoice {
+interface AutoScalingGroupsChoice {
   readonly autoScalingGroups: string[];
   readonly keptCopies: boolean;
 }

@@ -1,11 +1,11 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { logEvent } from '../shared/log';
-import { RetryOptions, withRetry } from '../shared/retry';
+import { Continuations } from '../../shared/hand-over';
+import type { RetryOptions } from '../../shared/retry';
 
 /**
- * A Lambda invocation lasts at most 15 minutes, a deployment up to about an hour: before its time
- * runs out, an invocation hands the watch to a new asynchronous invocation of the same function,
+ * A deployment may outlast an invocation (up to about an hour): before its time runs out, an
+ * invocation hands the request to a new invocation of the same function (../../shared/hand-over.ts),
  * passing the CloudFormation event and its own progress. The last invocation answers CloudFormation.
  */
 
@@ -13,7 +13,7 @@ import { RetryOptions, withRetry } from '../shared/retry';
 export type DeployEvent = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
 
 /** Where the watch of a deployment stands. */
-export type WatchPhase =
+type WatchPhase =
   /** Waiting for CodeDeploy's verdict on the deployment. */
   | 'deploying'
   /** The deployment ran out of time and was stopped; waiting for the stop to finish. */
@@ -54,44 +54,20 @@ export interface WatchState {
 export type RequestState = WaitingToStartState | WatchState;
 
 /**
- * The key that marks a continuation payload. CloudFormation events never carry it (they carry
- * `RequestType`, which a continuation does not), so the two cannot be confused.
+ * The key that marks the server deployer's continuations. CloudFormation events never carry it
+ * (they carry `RequestType`, which a continuation does not), so the two cannot be confused.
  */
 export const CONTINUATION_MARKER = 'cdkCodeDeployRolloutsContinuation';
-/**
- * Bumped if the payload's shape ever changes, so an old in-flight payload is not misread. (The
- * `waiting-to-start` phase only added a state: payloads of the other phases read as before.)
- */
-export const CONTINUATION_VERSION = 1;
-
-export interface ContinuationPayload {
-  readonly [CONTINUATION_MARKER]: typeof CONTINUATION_VERSION;
-  readonly event: DeployEvent;
-  readonly state: RequestState;
-}
-
-/** Whether an invocation's payload is a continuation (rather than a CloudFormation event). */
-export function isContinuation(payload: unknown): payload is ContinuationPayload {
-  return typeof payload === 'object' && payload !== null
-    && (payload as Record<string, unknown>)[CONTINUATION_MARKER] === CONTINUATION_VERSION
-    && typeof (payload as { state?: unknown }).state === 'object'
-    && typeof (payload as { event?: unknown }).event === 'object';
-}
 
 /**
- * Invokes this same function asynchronously (`InvocationType: Event`, which returns once Lambda
- * has queued the event: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) with the
- * event and the progress so far. The payload holds the ResponseURL: it goes to Lambda, never to the logs.
+ * The server deployer's continuations. (The `waiting-to-start` phase only added a state: payloads
+ * of the other phases read as before, so the version stayed 1.)
  */
+export const REQUEST_CONTINUATIONS = new Continuations<DeployEvent, RequestState>(CONTINUATION_MARKER, 1);
+
+/** Hands the request, with its progress so far, to a new invocation of this function. */
 export async function handOver(
   lambda: LambdaClient, functionArn: string, event: DeployEvent, state: RequestState, retry: RetryOptions,
 ): Promise<void> {
-  const next: RequestState = { ...state, invocation: state.invocation + 1 };
-  const payload: ContinuationPayload = { [CONTINUATION_MARKER]: CONTINUATION_VERSION, event, state: next };
-  await withRetry('Invoke', (abortSignal) => lambda.send(new InvokeCommand({
-    FunctionName: functionArn,
-    InvocationType: 'Event',
-    Payload: Buffer.from(JSON.stringify(payload), 'utf8'),
-  }), { abortSignal }), retry);
-  logEvent('handed-over', { deploymentId: state.deploymentId, phase: state.phase, nextInvocation: next.invocation });
+  await REQUEST_CONTINUATIONS.handOver(lambda, functionArn, { event, state }, retry, { deploymentId: state.deploymentId, phase: state.phase });
 }

@@ -2,7 +2,8 @@ import * as http from 'http';
 import * as https from 'https';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { fitReason, ReasonPart } from './reason-fit';
-import { RetryOptions, withRetry } from './retry';
+import { RetryOptions, withRetry } from '../shared/retry';
+import { RESPONSE_PUT_MAX_ATTEMPTS, RESPONSE_PUT_TIMEOUT_MS } from '../shared/timing';
 
 /**
  * The answer to CloudFormation: a JSON document PUT to the request's presigned `ResponseURL`
@@ -10,12 +11,7 @@ import { RetryOptions, withRetry } from './retry';
  */
 
 /** The response body may be at most this many bytes (same page). */
-export const MAX_RESPONSE_BYTES = 4096;
-
-/** How long one PUT may take before it is abandoned (and retried). */
-export const RESPONSE_PUT_TIMEOUT_MS = 10_000;
-/** PUT attempts: at most 4 x 10 s plus 7 s of backoff, inside the time the handler keeps to answer. */
-export const RESPONSE_PUT_MAX_ATTEMPTS = 4;
+const MAX_RESPONSE_BYTES = 4096;
 
 /** What the handler decided. */
 export interface Answer {
