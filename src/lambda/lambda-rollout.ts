@@ -8,14 +8,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
-import { errorRateAlarms } from './error-rate-alarms';
-import { newVersionAlarms } from './new-version-alarms';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
 import { TrafficShift } from '../config/traffic-shift';
 import { HealthCheck } from '../health/health-check';
-import { evaluationKey } from '../health/lambda-signal';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
@@ -27,7 +24,7 @@ import { sharedLambdaApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
-import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { rolloutRole } from '../rollout/service-role';
 
 /** Properties of a `LambdaRollout`. */
@@ -168,12 +165,8 @@ export class LambdaRollout extends Construct {
     const { role, policies } = rolloutRole(this, 'Lambda', props.serviceRole);
     this.serviceRole = role;
 
-    const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
     this.alarms = rolloutAlarms(this, healthChecks, {
-      generated: [
-        ...newVersionAlarms(this, this.alias, lambdaSignals),
-        ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
-      ],
+      alias: this.alias,
       description: `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`,
       alarmActions: props.alarmActions,
     });
@@ -307,17 +300,10 @@ function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: 
   checkTrafficHookProps(problems, props, countAlarms(healthChecks));
   checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
-  checkDistinctHealthChecks(problems, rollout, healthChecks);
+  checkHealthChecks(problems, rollout, healthChecks, { hasLambdaAlias: true });
   const serverOnly = props.notifications?._serverOnlyEvents ?? [];
   if (serverOnly.length > 0) {
     problems.add(`notifications.events ${serverOnly.join(', ')} apply to server deployments only`);
   }
   problems.throwIfAny();
 }
-
-/** Lambda checks with the same evaluation share one alarm; every other check is one alarm. */
-function countAlarms(healthChecks: HealthCheck[]): number {
-  const lambdaEvaluations = new Set(healthChecks.flatMap((c) => (c._lambda ? [evaluationKey(c._lambda)] : [])));
-  return lambdaEvaluations.size + healthChecks.filter((c) => !c._lambda).length;
-}
-

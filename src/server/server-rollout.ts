@@ -37,7 +37,7 @@ import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revis
 import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
-import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { rolloutRole } from '../rollout/service-role';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
@@ -415,17 +415,14 @@ function validate(
   if (loadBalancers.length - classic > SERVER_TARGETS.maxTargetGroups) {
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
-  checkDeploymentGroup(problems, props, healthChecks.length, rollback);
-  checkDistinctHealthChecks(problems, scope, healthChecks);
+  checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback);
+  checkHealthChecks(problems, scope, healthChecks, { hasLambdaAlias: false });
   if ((props.autoScalingProcessesToSuspend ?? []).length > 0 && groups.length === 0) {
     problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   checkDeployerOptions(problems, props.deployer);
   checkLaunchTemplates(problems, groups, agent);
-  if (healthChecks.some((check) => check._lambda || check._errorRate)) {
-    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias');
-  }
   const blueGreenWait = props.blueGreen ? checkBlueGreen(problems, props.blueGreen, {
     autoScalingGroups: groups,
     loadBalancers,
