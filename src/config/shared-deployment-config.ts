@@ -37,7 +37,7 @@ export function sharedDeploymentConfig<T extends IConstruct>(
   NAMES_IN_USE.set(stack, names);
   const holder = names.get(name);
   if (holder) {
-    throw new Error(`deploymentConfigName '${name}' is already used in stack ${stack.stackName} by a different deployment config shape (${holder}); choose another name`);
+    throw new Error(`deploymentConfigName '${name}' of ${scope.node.path} is already used in stack ${stack.stackName} by a different deployment config shape (${holder}); choose another name`);
   }
   names.set(name, id);
   return create(stack, id, name);

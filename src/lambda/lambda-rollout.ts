@@ -21,7 +21,7 @@ import {
   DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, topicArn,
 } from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
-import { Problems } from '../private/validation';
+import { constructError, Problems } from '../private/validation';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
@@ -247,13 +247,13 @@ function groupAdditions(rollout: LambdaRollout, context: {
   const { policies, props } = context;
   // One problem at a time: each is a single call, made after construction.
   const fail = (message: string): never => {
-    throw new Error(`LambdaRollout: ${message}`);
+    throw constructError('LambdaRollout', rollout, message);
   };
   return {
     checkHook(event, hook) {
       const libraryHook = event === 'preHook' ? props.smokeTest !== undefined : props.keepVersions !== undefined || props.bakeTime !== undefined;
       if (libraryHook) {
-        fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}) on ${rollout.node.path}: the rollout's `
+        fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}): the rollout's `
           + `${event === 'preHook' ? 'smokeTest' : 'keepVersions or bakeTime'} already runs the library's hook in that event, and CodeDeploy runs one hook per event`);
       }
     },
@@ -263,11 +263,11 @@ function groupAdditions(rollout: LambdaRollout, context: {
     },
     checkAlarm() {
       if (props.bakeTime !== undefined) {
-        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: bakeTime watches the alarms the rollout was created with; `
+        fail('deploymentGroup.addAlarm: bakeTime watches the alarms the rollout was created with; '
           + 'pass the alarm in healthChecks as HealthCheck.alarm(alarm) instead');
       }
       if (rollout.alarms.length + 1 > context.maxAlarms) {
-        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: the deployment group would have ${rollout.alarms.length + 1} alarms, more than `
+        fail(`deploymentGroup.addAlarm: the deployment group would have ${rollout.alarms.length + 1} alarms, more than `
           + `maxAlarms (${context.maxAlarms}; raise it if your CodeDeploy quota was raised)`);
       }
     },
@@ -291,7 +291,7 @@ function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
 }
 
 function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
-  const problems = new Problems('LambdaRollout');
+  const problems = Problems.ofConstruct('LambdaRollout', rollout);
   problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
   checkAliasConflicts(problems, rollout, (scope) => scope instanceof LambdaRollout, props.function, aliasName);
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {

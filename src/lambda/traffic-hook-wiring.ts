@@ -79,7 +79,7 @@ export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollo
   readonly alarms: cloudwatch.IAlarm[];
 }): TrafficHookWiring {
   const settings = hookSettings(props, rollout.alarms.map((alarm) => alarm.alarmName));
-  checkSettingsSize(settings);
+  checkSettingsSize(scope, settings);
   const hook = TrafficHook.of(scope);
   const stack = Stack.of(scope);
   const parameter = new ssm.StringParameter(scope, 'TrafficHookSettings', {
@@ -160,7 +160,7 @@ function hookSettings(props: TrafficHookProps, alarmNames: string[]): TrafficHoo
 }
 
 /** The settings must fit one standard parameter; alarm names that are tokens count at their longest. */
-function checkSettingsSize(settings: TrafficHookSettings): void {
+function checkSettingsSize(rollout: Construct, settings: TrafficHookSettings): void {
   const bounded = settings.afterAllowTraffic?.alarmNames
     ? {
       ...settings,
@@ -173,7 +173,7 @@ function checkSettingsSize(settings: TrafficHookSettings): void {
     : settings;
   const bytes = Buffer.byteLength(JSON.stringify(bounded), 'utf8');
   if (bytes > SETTINGS_MAX_BYTES) {
-    const problems = new Problems('LambdaRollout');
+    const problems = Problems.ofConstruct('LambdaRollout', rollout);
     problems.add(`the traffic hook's settings (smokeTest payloads, and ${MAX_ALARM_NAME_LENGTH} characters per alarm name bakeTime watches) `
       + `must fit the ${SETTINGS_MAX_BYTES} bytes of an SSM parameter, got ${bytes} bytes`);
     problems.throwIfAny();

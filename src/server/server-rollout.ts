@@ -385,7 +385,7 @@ function namesOf(loadBalancers: codedeploy.LoadBalancer[], generation: codedeplo
 function validate(
   scope: Construct, props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation,
 ): number | undefined {
-  const problems = new Problems('ServerRollout');
+  const problems = Problems.ofConstruct('ServerRollout', scope);
   const groups = props.autoScalingGroups ?? [];
   if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
     problems.add('give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none');

@@ -327,9 +327,9 @@ describe('RevisionDeployment validation', () => {
   const gitHub = (): Revision => Revision.fromGitHub('example-org/api', 'c'.repeat(40));
 
   test.each([
-    [Duration.seconds(0), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 0 minutes'],
-    [Duration.seconds(90), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 1.5 minutes'],
-    [Duration.minutes(51), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 51 minutes'],
+    [Duration.seconds(0), 'RevisionDeployment at Stack/Rollout/Release: timeout must be a whole number of minutes from 1 to 50, got 0 minutes'],
+    [Duration.seconds(90), 'RevisionDeployment at Stack/Rollout/Release: timeout must be a whole number of minutes from 1 to 50, got 1.5 minutes'],
+    [Duration.minutes(51), 'RevisionDeployment at Stack/Rollout/Release: timeout must be a whole number of minutes from 1 to 50, got 51 minutes'],
   ])('timeout %s', (timeout, message) => {
     expect(() => rollout().deploy('Release', gitHub(), { timeout })).toThrow(message);
   });
@@ -343,15 +343,15 @@ describe('RevisionDeployment validation', () => {
   test('description: at most 57 characters, as the handler adds a 43-character marker of the request within CodeDeploy\'s 100', () => {
     rollout().deploy('Release', gitHub(), { description: 'd'.repeat(57) });
     expect(() => rollout().deploy('Release', gitHub(), { description: 'd'.repeat(58) }))
-      .toThrow('RevisionDeployment: description must have at most 57 characters, got 58');
+      .toThrow('RevisionDeployment at Stack/Rollout/Release: description must have at most 57 characters, got 58');
   });
 
   test('one revision per rollout, reported with the first', () => {
     const r = rollout();
     r.deploy('Release', gitHub());
     expect(() => r.deploy('Again', gitHub(), { timeout: Duration.seconds(5) })).toThrow([
-      'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 0.083 minutes',
-      'RevisionDeployment: deploymentGroup Stack/Rollout already gets a revision from Stack/Rollout/Release; deploy one revision per deployment group',
+      'RevisionDeployment at Stack/Rollout/Again: timeout must be a whole number of minutes from 1 to 50, got 0.083 minutes',
+      'RevisionDeployment at Stack/Rollout/Again: deploymentGroup Stack/Rollout already gets a revision from Stack/Rollout/Release; deploy one revision per deployment group',
     ].join('\n'));
   });
 
@@ -363,7 +363,7 @@ describe('RevisionDeployment validation', () => {
     });
     new RevisionDeployment(stack, 'Release', { deploymentGroup: imported('First'), revision: gitHub() });
     expect(() => new RevisionDeployment(stack, 'Again', { deploymentGroup: imported('Second'), revision: gitHub() })).toThrow(
-      'RevisionDeployment: deploymentGroup Stack/Second already gets a revision from Stack/Release; deploy one revision per deployment group');
+      'RevisionDeployment at Stack/Again: deploymentGroup Stack/Second already gets a revision from Stack/Release; deploy one revision per deployment group');
     new RevisionDeployment(stack, 'Other', {
       deploymentGroup: ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Staging', {
         application: ServerApplication.fromServerApplicationName(stack, 'StagingApp', 'web'),
@@ -386,13 +386,13 @@ describe('RevisionDeployment validation', () => {
       }
     }
     expect(() => rollout().deploy('Release', new Nowhere())).toThrow(
-      'RevisionDeployment: revision must locate an Amazon S3 object (bucket and key) or a GitHub commit (gitHubRepository and gitHubCommitId), got neither');
+      'RevisionDeployment at Stack/Rollout/Release: revision must locate an Amazon S3 object (bucket and key) or a GitHub commit (gitHubRepository and gitHubCommitId), got neither');
   });
 
   test('grantRead needs an Amazon S3 revision', () => {
     const deployment = rollout().deploy('Release', gitHub());
     expect(() => deployment.grantRead(new iam.AccountRootPrincipal())).toThrow(
-      'RevisionDeployment Stack/Rollout/Release: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy');
+      'RevisionDeployment at Stack/Rollout/Release: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy');
   });
 });
 

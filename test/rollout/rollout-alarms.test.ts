@@ -43,13 +43,13 @@ test('the same check twice is refused, every duplicate at once', () => {
       HealthCheck.metric(metric('Orders5xx'), { threshold: 1 }), HealthCheck.alarm(existing),
     ],
   })).toThrow([
-    'ServerRollout: healthChecks 1 and 3 are the same HealthCheck.metric: give each check once',
-    'ServerRollout: healthChecks 2 and 4 are the same HealthCheck.alarm: give each check once',
+    'ServerRollout at Stack/Rollout: healthChecks 1 and 3 are the same HealthCheck.metric: give each check once',
+    'ServerRollout at Stack/Rollout: healthChecks 2 and 4 are the same HealthCheck.alarm: give each check once',
   ].join('\n'));
   expect(() => new LambdaRollout(stack, 'Api', {
     function: inlineFunction(stack, 'Fn'),
     healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaErrorRate()],
-  })).toThrow('LambdaRollout: healthChecks 1 and 2 are the same HealthCheck.lambdaErrorRate: give each check once');
+  })).toThrow('LambdaRollout at Stack/Api: healthChecks 1 and 2 are the same HealthCheck.lambdaErrorRate: give each check once');
 });
 
 test('alarms stand in the order of their kind, whatever the order of healthChecks: the new version\'s, comparisons, metrics, then the ones passed in', () => {
