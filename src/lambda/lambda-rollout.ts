@@ -67,23 +67,24 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * A function CodeDeploy runs before any traffic moves, to test the new version; it reports its
    * verdict with `PutLifecycleEventHookExecutionStatus`, which the rollout grants it on this
-   * deployment group only. Any name works.
+   * deployment group only. Any name works. The name is aws-cdk-lib's (`LambdaDeploymentGroupProps.preHook`,
+   * `deploymentGroup.addPreHook`).
    *
    * @default - no pre-traffic hook
    */
-  readonly preTrafficHook?: lambda.IFunction;
+  readonly preHook?: lambda.IFunction;
 
   /**
    * A function CodeDeploy runs after all traffic has moved, with the same grants as the pre-traffic hook.
    *
    * @default - no post-traffic hook
    */
-  readonly postTrafficHook?: lambda.IFunction;
+  readonly postHook?: lambda.IFunction;
 
   /**
    * An active test of the new version before any traffic moves: the library's hook (one function
    * per stack) invokes the new version by its version number and fails the deployment on a
-   * function error, a timeout or a response that does not match. Not with `preTrafficHook`
+   * function error, a timeout or a response that does not match. Not with `preHook`
    * (CodeDeploy runs one BeforeAllowTraffic hook).
    *
    * @default - no smoke test
@@ -93,7 +94,7 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * After a successful shift (the AfterAllowTraffic step, after `bakeTime`), the library's hook
    * deletes the function's versions older than the newest `keepVersions`, never one an alias
-   * points to, at most 50 per deployment. An integer of at least 1. Not with `postTrafficHook`
+   * points to, at most 50 per deployment. An integer of at least 1. Not with `postHook`
    * (CodeDeploy runs one AfterAllowTraffic hook).
    *
    * @default - versions are kept
@@ -104,7 +105,7 @@ export interface LambdaRolloutProps extends RolloutOptions {
    * After the final shift, the library's hook keeps the deployment open this long, reading the
    * rollout's alarms every minute, and fails it (so CodeDeploy rolls back) when one goes off.
    * Whole minutes, 1 to 50 (a hook has one hour to report). Needs a health check; skipped under
-   * `ignoreAlarms`. Not with `postTrafficHook`.
+   * `ignoreAlarms`. Not with `postHook`.
    *
    * @default - the deployment ends at the final shift
    */
@@ -190,8 +191,8 @@ export class LambdaRollout extends Construct {
       // group's ARN (davidgf/serverless-plugin-canary-deployments#58), and the CodeDeploy User Guide's
       // permissions reference, SAM and that plugin (#110) scope it the same way. The IAM suite holds
       // this as a documented exception (test/iam/documented-exceptions.ts).
-      preHook: props.preTrafficHook,
-      postHook: props.postTrafficHook,
+      preHook: props.preHook,
+      postHook: props.postHook,
     });
     this.deploymentGroup = deploymentGroup;
 
@@ -206,7 +207,7 @@ export class LambdaRollout extends Construct {
     }) : undefined;
     this.trafficHook = wiring?.hook.function;
     this.trafficHookSettings = wiring?.parameter;
-    const hooks = [props.preTrafficHook, props.postTrafficHook, wiring?.hook.function]
+    const hooks = [props.preHook, props.postHook, wiring?.hook.function]
       .filter((hook): hook is lambda.IFunction => hook !== undefined);
     this.notificationTopic = props.notifications?.bind(this);
     const triggers = notificationTriggers(props.notifications, this.notificationTopic);

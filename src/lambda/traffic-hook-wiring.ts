@@ -20,8 +20,8 @@ export interface TrafficHookProps {
   readonly smokeTest?: SmokeTest;
   readonly keepVersions?: number;
   readonly bakeTime?: Duration;
-  readonly preTrafficHook?: lambda.IFunction;
-  readonly postTrafficHook?: lambda.IFunction;
+  readonly preHook?: lambda.IFunction;
+  readonly postHook?: lambda.IFunction;
   readonly ignoreAlarms?: boolean;
 }
 
@@ -34,14 +34,14 @@ export function usesTrafficHook(props: TrafficHookProps): boolean {
 
 /** Problems of the hook props that need nothing built: ranges and conflicts with the user's hooks. */
 export function checkTrafficHookProps(problems: Problems, props: TrafficHookProps, alarmCount: number): void {
-  if (props.smokeTest && props.preTrafficHook) {
-    problems.add('smokeTest and preTrafficHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: '
-      + 'test in preTrafficHook, or leave it out');
+  if (props.smokeTest && props.preHook) {
+    problems.add('smokeTest and preHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: '
+      + 'test in preHook, or leave it out');
   }
   for (const [prop, given] of [['keepVersions', props.keepVersions !== undefined], ['bakeTime', props.bakeTime !== undefined]] as const) {
-    if (given && props.postTrafficHook) {
-      problems.add(`${prop} and postTrafficHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: `
-        + `leave out postTrafficHook, or ${prop}`);
+    if (given && props.postHook) {
+      problems.add(`${prop} and postHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: `
+        + `leave out postHook, or ${prop}`);
     }
   }
   if (props.keepVersions !== undefined) {

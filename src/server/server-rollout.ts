@@ -180,7 +180,7 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly blueGreen?: BlueGreenOptions;
 
   /**
-   * How the stack's server deployer runs (the function behind `deploy` and blue/green groups):
+   * How the stack's server deployer runs (the function behind `addRevisionDeployment` and blue/green groups):
    * a customer managed key for its log group, a VPC. One deployer serves the stack: the first
    * rollout that uses it sets these, and a later one may give the same options or none.
    *
@@ -220,7 +220,7 @@ export class ServerRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
-  /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
+  /** The statement that lets the instance roles read the objects of revisions deployed with `addRevisionDeployment`. */
   private revisionObjectsStatement?: iam.PolicyStatement;
   private readonly revisionReadPolicy?: iam.ManagedPolicy;
 
@@ -345,10 +345,11 @@ export class ServerRollout extends Construct {
   }
 
   /**
-   * Deploys `revision` to the fleet during `cdk deploy`: the stack waits for the deployment and
-   * fails with CodeDeploy's verdict if it fails. One revision per rollout (per deployment group).
+   * Adds a `RevisionDeployment` (a child of the rollout with this `id`) that deploys `revision` to
+   * the fleet during `cdk deploy`: the stack waits for the deployment and fails with CodeDeploy's
+   * verdict if it fails. One revision per rollout (per deployment group).
    */
-  public deploy(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
+  public addRevisionDeployment(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
     return new RevisionDeployment(this, id, { ...options, deploymentGroup: this.deploymentGroup, revision });
   }
 

@@ -16,7 +16,7 @@ function serverStack(deployer?: (stack: Stack) => ServerDeployerOptions, extra: 
   const stack = new Stack(new App(), 'Stack', { env: ENV });
   const options = deployer?.(stack);
   const rollout = new ServerRollout(stack, 'Batch', { ec2InstanceTags: new InstanceTagSet({ app: ['batch'] }), deployer: options, ...extra });
-  rollout.deploy('Release', Revision.fromBucket(rollout.revisionBucket, 'batch.zip'));
+  rollout.addRevisionDeployment('Release', Revision.fromBucket(rollout.revisionBucket, 'batch.zip'));
   return { stack, rollout, options, template: () => Template.fromStack(stack) };
 }
 
@@ -130,7 +130,7 @@ describe('one deployer per stack', () => {
     const { stack, options } = serverStack(isolatedVpcOptions);
     for (const [id, deployer] of [['Same', options], ['None', undefined]] as const) {
       const rollout = new ServerRollout(stack, id, { ec2InstanceTags: new InstanceTagSet({ app: [id] }), deployer });
-      rollout.deploy('Release', Revision.fromBucket(rollout.revisionBucket, 'app.zip'));
+      rollout.addRevisionDeployment('Release', Revision.fromBucket(rollout.revisionBucket, 'app.zip'));
     }
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
   });
@@ -147,7 +147,7 @@ describe('one deployer per stack', () => {
         ec2InstanceTags: new InstanceTagSet({ app: [id] }),
         deployer: { vpc, vpcSubnets: { subnetGroupName: groupName } },
       });
-      return () => r.deploy('Release', Revision.fromBucket(r.revisionBucket, 'app.zip'));
+      return () => r.addRevisionDeployment('Release', Revision.fromBucket(r.revisionBucket, 'app.zip'));
     };
     rollout('First', 'A')();
     expect(rollout('Second', 'A')).not.toThrow();
@@ -160,7 +160,7 @@ describe('one deployer per stack', () => {
       ec2InstanceTags: new InstanceTagSet({ app: ['other'] }),
       deployer: { logGroupEncryptionKey: new kms.Key(stack, 'OtherKey', { enableKeyRotation: true }) },
     });
-    expect(() => other.deploy('Release', Revision.fromBucket(other.revisionBucket, 'other.zip'))).toThrow(new Error(
+    expect(() => other.addRevisionDeployment('Release', Revision.fromBucket(other.revisionBucket, 'other.zip'))).toThrow(new Error(
       'ServerRollout at Stack/Other: deployer differs from the deployer options of Stack/Batch, which created the one server deployer of the stack; '
       + 'give every rollout of a stack the same deployer options (or none after the first)'));
   });

@@ -85,7 +85,7 @@ describe('what the group refuses, with the reason', () => {
   });
 
   test('a second pre-traffic hook: aws-cdk-lib\'s own message', () => {
-    const { stack: s, rollout: r } = rollout({ preTrafficHook: inlineFunction(stack, 'First') });
+    const { stack: s, rollout: r } = rollout({ preHook: inlineFunction(stack, 'First') });
     expect(() => r.deploymentGroup.addPreHook(inlineFunction(s, 'Hook'))).toThrow('A pre-hook function is already defined for this deployment group');
   });
 

@@ -38,8 +38,8 @@ beforeAll(() => {
       HealthCheck.alarm(existingAlarm),
     ],
     rollback: Rollback.on({ failure: true }),
-    preTrafficHook: inlineFunction(custom, 'PreHook'),
-    postTrafficHook: inlineFunction(custom, 'PostHook'),
+    preHook: inlineFunction(custom, 'PreHook'),
+    postHook: inlineFunction(custom, 'PostHook'),
     notifications: Notifications.toTopic(new sns.Topic(custom, 'Team'), { events: [DeploymentEvent.FAILED, DeploymentEvent.ROLLED_BACK] }),
     ignoreAlarms: true,
     deploymentGroupName: 'api-prod',
@@ -51,7 +51,7 @@ beforeAll(() => {
     function: inlineFunction(passedIn, 'ApiFn'),
     application: new LambdaApplication(passedIn, 'TeamApplication'),
     serviceRole: new iam.Role(passedIn, 'TeamRole', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') }),
-    preTrafficHook: inlineFunction(passedIn, 'PreHook'),
+    preHook: inlineFunction(passedIn, 'PreHook'),
   });
 
   // Thirteen rollouts, one service role.

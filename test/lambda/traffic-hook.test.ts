@@ -21,7 +21,7 @@ beforeAll(() => {
     bakeTime: Duration.minutes(15),
   });
   new LambdaRollout(hooks, 'Worker', { function: inlineFunction(hooks, 'WorkerFn'), smokeTest: SmokeTest.invoke() });
-  new LambdaRollout(hooks, 'Batch', { function: inlineFunction(hooks, 'BatchFn'), preTrafficHook: inlineFunction(hooks, 'PreHook'), keepVersions: 2 });
+  new LambdaRollout(hooks, 'Batch', { function: inlineFunction(hooks, 'BatchFn'), preHook: inlineFunction(hooks, 'PreHook'), keepVersions: 2 });
   // A smoke test only: the hook never needs to ask which lifecycle event runs.
   const smokeOnly = stacks.SmokeOnly = new Stack(app, 'SmokeOnly');
   new LambdaRollout(smokeOnly, 'Api', { function: inlineFunction(smokeOnly, 'ApiFn'), smokeTest: SmokeTest.invoke() });
@@ -208,12 +208,12 @@ describe('validation', () => {
     ['contains of a JSON array', () => ResponseMatch.contains('[1]'), "ResponseMatch.contains: json must be a JSON object, got '[1]'"],
     ['contains of text that is not JSON', () => ResponseMatch.contains('ok'), "ResponseMatch.contains: json must be a JSON document written in the app, got 'ok'"],
     ['exactly of text that is not JSON', () => ResponseMatch.exactly('{'), "ResponseMatch.exactly: json must be a JSON document written in the app, got '{'"],
-    ['smokeTest with preTrafficHook', rollout({ smokeTest: SmokeTest.invoke(), preTrafficHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
-      'LambdaRollout at Default/Api: smokeTest and preTrafficHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: test in preTrafficHook, or leave it out'],
-    ['keepVersions and bakeTime with postTrafficHook, both reported',
-      rollout({ keepVersions: 3, bakeTime: Duration.minutes(5), postTrafficHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
-      'LambdaRollout at Default/Api: keepVersions and postTrafficHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postTrafficHook, or keepVersions\n'
-        + 'LambdaRollout at Default/Api: bakeTime and postTrafficHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postTrafficHook, or bakeTime'],
+    ['smokeTest with preHook', rollout({ smokeTest: SmokeTest.invoke(), preHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
+      'LambdaRollout at Default/Api: smokeTest and preHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: test in preHook, or leave it out'],
+    ['keepVersions and bakeTime with postHook, both reported',
+      rollout({ keepVersions: 3, bakeTime: Duration.minutes(5), postHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
+      'LambdaRollout at Default/Api: keepVersions and postHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postHook, or keepVersions\n'
+        + 'LambdaRollout at Default/Api: bakeTime and postHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postHook, or bakeTime'],
     ['keepVersions of 0', rollout({ keepVersions: 0 }), 'LambdaRollout at Default/Api: keepVersions must be an integer of at least 1, got 0'],
     ['a bake time of 0 minutes', rollout({ bakeTime: Duration.minutes(0) }), 'LambdaRollout at Default/Api: bakeTime must be a whole number of minutes from 1 to 50, got 0 minutes'],
     ['a bake time past the hook\'s hour', rollout({ bakeTime: Duration.hours(1) }), 'LambdaRollout at Default/Api: bakeTime must be a whole number of minutes from 1 to 50, got 60 minutes'],

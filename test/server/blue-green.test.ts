@@ -37,7 +37,7 @@ beforeAll(() => {
     healthChecks: [HealthCheck.targetGroup5xx(targetGroup)],
     blueGreen: { approvalTimeout: Duration.minutes(20), terminationWait: Duration.minutes(10) },
   });
-  rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
+  rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
 
   // Every default, without alarms: the guardrails read this group too.
   const defaults = stacks.Defaults = new Stack(app, 'Defaults');
@@ -221,7 +221,7 @@ describe('ServerRollout blue/green validation', () => {
 
   test('a revision deployment must outlast the approval and termination waits', () => {
     const create = rollout(() => ({}), { approvalTimeout: Duration.minutes(30), terminationWait: Duration.minutes(15) });
-    expect(() => create().deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) })).toThrow(
+    expect(() => create().addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) })).toThrow(
       'RevisionDeployment at Stack/Rollout/Release: timeout must be longer than the rollout\'s blue/green approvalTimeout and terminationWait together (45 minutes), got 45 minutes');
   });
 });

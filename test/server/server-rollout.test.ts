@@ -43,7 +43,7 @@ beforeAll(() => {
     ec2InstanceTags: new InstanceTagSet({ app: ['web'], env: ['prod', 'staging'] }, { '': ['blue'] }),
     onPremisesInstanceTags: new InstanceTagSet({ site: [] }),
     loadBalancers: [LoadBalancer.application(targetGroup)],
-    healthyHosts: HealthyHosts.percent(75),
+    healthyHosts: HealthyHosts.percentage(75),
     healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
     notifications: Notifications.toNewTopic({ events: [DeploymentEvent.FAILED, DeploymentEvent.INSTANCE_FAILED] }),
     deploymentGroupName: 'web-prod',
