@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { defaultDeploymentConfigName } from './deployment-config-name';
 
 /** A custom deployment config shape, as the stack-wide de-duplication sees it. */
-export interface ConfigShape {
+interface ConfigShape {
   /** Identifies the shape, e.g. `LambdaCanary5Percent15Minutes`; part of the construct id and default name. */
   readonly shapeId: string;
   /** The name the user chose, if any. */

@@ -16,7 +16,7 @@ import { boundedArn, DESCRIBE_ALARMS, functionArn, RolloutStatement } from '../p
 import { MINUTE_MILLIS, Problems } from '../private/validation';
 
 /** The rollout props the traffic hook serves. */
-export interface TrafficHookProps {
+interface TrafficHookProps {
   readonly smokeTest?: SmokeTest;
   readonly keepVersions?: number;
   readonly bakeTime?: Duration;
@@ -56,7 +56,7 @@ export function checkTrafficHookProps(problems: Problems, props: TrafficHookProp
 }
 
 /** What the wiring gives the rollout. */
-export interface TrafficHookWiring {
+interface TrafficHookWiring {
   readonly hook: TrafficHook;
   readonly parameter: ssm.StringParameter;
   /** What the alias update must wait for: the parameter, the hook and its permissions. */

@@ -11,7 +11,7 @@ export interface Range {
 }
 
 /** Length and characters a name must have. */
-export interface TextRule {
+interface TextRule {
   readonly minLength: number;
   readonly maxLength: number;
   /** Whole-string pattern of the allowed characters. */
@@ -27,7 +27,7 @@ export interface TextRule {
  * (`@internal` in aws-cdk-lib/core/lib/errors.ts, from 2.257.0 to today), so the path goes into
  * the message. Value objects have no path: their errors name the factory (`TrafficShift.canary`).
  */
-export function constructSubject(className: string, construct: IConstruct): string {
+function constructSubject(className: string, construct: IConstruct): string {
   return `${className} at ${construct.node.path}`;
 }
 

@@ -7,7 +7,7 @@ import { HealthCheckContext, HealthCheckKind } from '../health/health-check-kind
 import { Problems } from '../private/validation';
 
 /** What a rollout gives its health checks. */
-export interface RolloutAlarmsOptions {
+interface RolloutAlarmsOptions {
   /** The alias of a Lambda rollout, whose new version the Lambda checks watch. */
   readonly alias?: lambda.Alias;
   /** The description of each alarm on a metric the user chose (`HealthCheck.metric`): what it stops. */
