@@ -157,7 +157,7 @@ export class Ec2FleetAlbStack extends Stack {
       autoScalingGroups: [fleet.autoScalingGroup],
       loadBalancers: [codedeploy.LoadBalancer.application(targetGroup)],
       // 75% of 4 instances: 3 stay healthy, so CodeDeploy updates one instance at a time.
-      healthyHosts: HealthyHosts.percent(75),
+      healthyHosts: HealthyHosts.percentage(75),
       healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
       notifications,
       // Installed at launch, before the group's lifecycle hook asks CodeDeploy to deploy to the instance.
@@ -167,7 +167,7 @@ export class Ec2FleetAlbStack extends Stack {
 
     // The web application in ./web-app, deployed on every `cdk deploy` that changes it: the stack
     // waits for CodeDeploy and fails with the failing instance's script output if it fails.
-    const release = rollout.deploy('Release', Revision.fromAsset(path.join(__dirname, 'web-app'), { appSpec: webAppSpec() }), {
+    const release = rollout.addRevisionDeployment('Release', Revision.fromAsset(path.join(__dirname, 'web-app'), { appSpec: webAppSpec() }), {
       timeout: Duration.minutes(20),
     });
 

@@ -15,7 +15,7 @@ export class OnPremisesStack extends Stack {
     const rollout = new ServerRollout(this, 'Billing', {
       // A server must carry both tags: app=billing AND site=dc-east.
       onPremisesInstanceTags: new codedeploy.InstanceTagSet({ app: ['billing'] }, { site: ['dc-east'] }),
-      healthyHosts: HealthyHosts.percent(75),
+      healthyHosts: HealthyHosts.percentage(75),
       // A metric the billing application publishes from the servers: a failed invoice stops the
       // deployment and rolls it back.
       healthChecks: [HealthCheck.metric(new cloudwatch.Metric({ namespace: 'Billing', metricName: 'FailedInvoices', statistic: 'Sum' }), { threshold: 1 })],

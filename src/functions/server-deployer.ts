@@ -12,7 +12,7 @@ import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { LAMBDA_VPC } from '../private/codedeploy-limits';
 import { DEFAULT_SERVER_DEPLOYER_LOG_RETENTION } from '../private/defaults';
 import { RolloutPolicies } from '../private/rollout-service-role';
-import { Problems } from '../private/validation';
+import { constructError, Problems } from '../private/validation';
 
 /**
  * CodeDeploy actions the deployer calls that may take no resource ARN: the archived Service
@@ -58,7 +58,7 @@ export class ServerDeployer extends Construct {
       return new ServerDeployer(stack, SERVER_DEPLOYER_ID, options ?? {}, scope.node.path);
     }
     if (options && !sameOptions(existing.options, options)) {
-      throw new Error(`ServerRollout: deployer of ${scope.node.path} differs from the deployer options of ${existing.createdFor}, `
+      throw constructError('ServerRollout', scope, `deployer differs from the deployer options of ${existing.createdFor}, `
         + 'which created the one server deployer of the stack; give every rollout of a stack the same deployer options (or none after the first)');
     }
     return existing;

@@ -8,14 +8,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
-import { errorRateAlarms } from './error-rate-alarms';
-import { newVersionAlarms } from './new-version-alarms';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
 import { TrafficShift } from '../config/traffic-shift';
 import { HealthCheck } from '../health/health-check';
-import { evaluationKey } from '../health/lambda-signal';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
@@ -24,10 +21,10 @@ import {
   DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, topicArn,
 } from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
-import { Problems } from '../private/validation';
+import { constructError, Problems } from '../private/validation';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
-import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { rolloutRole } from '../rollout/service-role';
 
 /** Properties of a `LambdaRollout`. */
@@ -70,23 +67,24 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * A function CodeDeploy runs before any traffic moves, to test the new version; it reports its
    * verdict with `PutLifecycleEventHookExecutionStatus`, which the rollout grants it on this
-   * deployment group only. Any name works.
+   * deployment group only. Any name works. The name is aws-cdk-lib's (`LambdaDeploymentGroupProps.preHook`,
+   * `deploymentGroup.addPreHook`).
    *
    * @default - no pre-traffic hook
    */
-  readonly preTrafficHook?: lambda.IFunction;
+  readonly preHook?: lambda.IFunction;
 
   /**
    * A function CodeDeploy runs after all traffic has moved, with the same grants as the pre-traffic hook.
    *
    * @default - no post-traffic hook
    */
-  readonly postTrafficHook?: lambda.IFunction;
+  readonly postHook?: lambda.IFunction;
 
   /**
    * An active test of the new version before any traffic moves: the library's hook (one function
    * per stack) invokes the new version by its version number and fails the deployment on a
-   * function error, a timeout or a response that does not match. Not with `preTrafficHook`
+   * function error, a timeout or a response that does not match. Not with `preHook`
    * (CodeDeploy runs one BeforeAllowTraffic hook).
    *
    * @default - no smoke test
@@ -96,7 +94,7 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * After a successful shift (the AfterAllowTraffic step, after `bakeTime`), the library's hook
    * deletes the function's versions older than the newest `keepVersions`, never one an alias
-   * points to, at most 50 per deployment. An integer of at least 1. Not with `postTrafficHook`
+   * points to, at most 50 per deployment. An integer of at least 1. Not with `postHook`
    * (CodeDeploy runs one AfterAllowTraffic hook).
    *
    * @default - versions are kept
@@ -107,7 +105,7 @@ export interface LambdaRolloutProps extends RolloutOptions {
    * After the final shift, the library's hook keeps the deployment open this long, reading the
    * rollout's alarms every minute, and fails it (so CodeDeploy rolls back) when one goes off.
    * Whole minutes, 1 to 50 (a hook has one hour to report). Needs a health check; skipped under
-   * `ignoreAlarms`. Not with `postTrafficHook`.
+   * `ignoreAlarms`. Not with `postHook`.
    *
    * @default - the deployment ends at the final shift
    */
@@ -168,12 +166,8 @@ export class LambdaRollout extends Construct {
     const { role, policies } = rolloutRole(this, 'Lambda', props.serviceRole);
     this.serviceRole = role;
 
-    const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
     this.alarms = rolloutAlarms(this, healthChecks, {
-      generated: [
-        ...newVersionAlarms(this, this.alias, lambdaSignals),
-        ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
-      ],
+      alias: this.alias,
       description: `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`,
       alarmActions: props.alarmActions,
     });
@@ -197,8 +191,8 @@ export class LambdaRollout extends Construct {
       // group's ARN (davidgf/serverless-plugin-canary-deployments#58), and the CodeDeploy User Guide's
       // permissions reference, SAM and that plugin (#110) scope it the same way. The IAM suite holds
       // this as a documented exception (test/iam/documented-exceptions.ts).
-      preHook: props.preTrafficHook,
-      postHook: props.postTrafficHook,
+      preHook: props.preHook,
+      postHook: props.postHook,
     });
     this.deploymentGroup = deploymentGroup;
 
@@ -213,7 +207,7 @@ export class LambdaRollout extends Construct {
     }) : undefined;
     this.trafficHook = wiring?.hook.function;
     this.trafficHookSettings = wiring?.parameter;
-    const hooks = [props.preTrafficHook, props.postTrafficHook, wiring?.hook.function]
+    const hooks = [props.preHook, props.postHook, wiring?.hook.function]
       .filter((hook): hook is lambda.IFunction => hook !== undefined);
     this.notificationTopic = props.notifications?.bind(this);
     const triggers = notificationTriggers(props.notifications, this.notificationTopic);
@@ -254,13 +248,13 @@ function groupAdditions(rollout: LambdaRollout, context: {
   const { policies, props } = context;
   // One problem at a time: each is a single call, made after construction.
   const fail = (message: string): never => {
-    throw new Error(`LambdaRollout: ${message}`);
+    throw constructError('LambdaRollout', rollout, message);
   };
   return {
     checkHook(event, hook) {
       const libraryHook = event === 'preHook' ? props.smokeTest !== undefined : props.keepVersions !== undefined || props.bakeTime !== undefined;
       if (libraryHook) {
-        fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}) on ${rollout.node.path}: the rollout's `
+        fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}): the rollout's `
           + `${event === 'preHook' ? 'smokeTest' : 'keepVersions or bakeTime'} already runs the library's hook in that event, and CodeDeploy runs one hook per event`);
       }
     },
@@ -270,11 +264,11 @@ function groupAdditions(rollout: LambdaRollout, context: {
     },
     checkAlarm() {
       if (props.bakeTime !== undefined) {
-        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: bakeTime watches the alarms the rollout was created with; `
+        fail('deploymentGroup.addAlarm: bakeTime watches the alarms the rollout was created with; '
           + 'pass the alarm in healthChecks as HealthCheck.alarm(alarm) instead');
       }
       if (rollout.alarms.length + 1 > context.maxAlarms) {
-        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: the deployment group would have ${rollout.alarms.length + 1} alarms, more than `
+        fail(`deploymentGroup.addAlarm: the deployment group would have ${rollout.alarms.length + 1} alarms, more than `
           + `maxAlarms (${context.maxAlarms}; raise it if your CodeDeploy quota was raised)`);
       }
     },
@@ -298,7 +292,7 @@ function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
 }
 
 function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
-  const problems = new Problems('LambdaRollout');
+  const problems = Problems.ofConstruct('LambdaRollout', rollout);
   problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
   checkAliasConflicts(problems, rollout, (scope) => scope instanceof LambdaRollout, props.function, aliasName);
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
@@ -307,17 +301,10 @@ function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: 
   checkTrafficHookProps(problems, props, countAlarms(healthChecks));
   checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
-  checkDistinctHealthChecks(problems, rollout, healthChecks);
+  checkHealthChecks(problems, rollout, healthChecks, { hasLambdaAlias: true });
   const serverOnly = props.notifications?._serverOnlyEvents ?? [];
   if (serverOnly.length > 0) {
     problems.add(`notifications.events ${serverOnly.join(', ')} apply to server deployments only`);
   }
   problems.throwIfAny();
 }
-
-/** Lambda checks with the same evaluation share one alarm; every other check is one alarm. */
-function countAlarms(healthChecks: HealthCheck[]): number {
-  const lambdaEvaluations = new Set(healthChecks.flatMap((c) => (c._lambda ? [evaluationKey(c._lambda)] : [])));
-  return lambdaEvaluations.size + healthChecks.filter((c) => !c._lambda).length;
-}
-

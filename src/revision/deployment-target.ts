@@ -13,7 +13,7 @@ import { ServerDeployerOptions } from '../functions/server-deployer-options';
  * The rollout registers it here, below both constructs, so that revisions know no rollout class
  * (the layers of docs/ARCHITECTURE.md).
  */
-export interface RolloutTarget {
+interface RolloutTarget {
   /** The construct whose resources every deployment to the group waits for (the rollout). */
   readonly owner: IConstruct;
   /** Whether instances are taken out of a load balancer while they are updated. */

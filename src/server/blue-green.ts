@@ -17,7 +17,7 @@ import { boundedArn } from '../private/rollout-service-role';
 import { Problems } from '../private/validation';
 
 /** What a rollout needs to know to validate and render its blue/green options. */
-export interface BlueGreenTargets {
+interface BlueGreenTargets {
   readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
   readonly loadBalancers: codedeploy.LoadBalancer[];
   readonly hasTagSets: boolean;

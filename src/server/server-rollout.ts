@@ -37,7 +37,7 @@ import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revis
 import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
-import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { rolloutRole } from '../rollout/service-role';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
@@ -180,7 +180,7 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly blueGreen?: BlueGreenOptions;
 
   /**
-   * How the stack's server deployer runs (the function behind `deploy` and blue/green groups):
+   * How the stack's server deployer runs (the function behind `addRevisionDeployment` and blue/green groups):
    * a customer managed key for its log group, a VPC. One deployer serves the stack: the first
    * rollout that uses it sets these, and a later one may give the same options or none.
    *
@@ -220,7 +220,7 @@ export class ServerRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
-  /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
+  /** The statement that lets the instance roles read the objects of revisions deployed with `addRevisionDeployment`. */
   private revisionObjectsStatement?: iam.PolicyStatement;
   private readonly revisionReadPolicy?: iam.ManagedPolicy;
 
@@ -345,10 +345,11 @@ export class ServerRollout extends Construct {
   }
 
   /**
-   * Deploys `revision` to the fleet during `cdk deploy`: the stack waits for the deployment and
-   * fails with CodeDeploy's verdict if it fails. One revision per rollout (per deployment group).
+   * Adds a `RevisionDeployment` (a child of the rollout with this `id`) that deploys `revision` to
+   * the fleet during `cdk deploy`: the stack waits for the deployment and fails with CodeDeploy's
+   * verdict if it fails. One revision per rollout (per deployment group).
    */
-  public deploy(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
+  public addRevisionDeployment(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
     return new RevisionDeployment(this, id, { ...options, deploymentGroup: this.deploymentGroup, revision });
   }
 
@@ -385,7 +386,7 @@ function namesOf(loadBalancers: codedeploy.LoadBalancer[], generation: codedeplo
 function validate(
   scope: Construct, props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation,
 ): number | undefined {
-  const problems = new Problems('ServerRollout');
+  const problems = Problems.ofConstruct('ServerRollout', scope);
   const groups = props.autoScalingGroups ?? [];
   if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
     problems.add('give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none');
@@ -415,17 +416,14 @@ function validate(
   if (loadBalancers.length - classic > SERVER_TARGETS.maxTargetGroups) {
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
-  checkDeploymentGroup(problems, props, healthChecks.length, rollback);
-  checkDistinctHealthChecks(problems, scope, healthChecks);
+  checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback);
+  checkHealthChecks(problems, scope, healthChecks, { hasLambdaAlias: false });
   if ((props.autoScalingProcessesToSuspend ?? []).length > 0 && groups.length === 0) {
     problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   checkDeployerOptions(problems, props.deployer);
   checkLaunchTemplates(problems, groups, agent);
-  if (healthChecks.some((check) => check._lambda || check._errorRate)) {
-    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias');
-  }
   const blueGreenWait = props.blueGreen ? checkBlueGreen(problems, props.blueGreen, {
     autoScalingGroups: groups,
     loadBalancers,

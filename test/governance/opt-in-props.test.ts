@@ -16,7 +16,7 @@ function serverStack(deployer?: (stack: Stack) => ServerDeployerOptions, extra: 
   const stack = new Stack(new App(), 'Stack', { env: ENV });
   const options = deployer?.(stack);
   const rollout = new ServerRollout(stack, 'Batch', { ec2InstanceTags: new InstanceTagSet({ app: ['batch'] }), deployer: options, ...extra });
-  rollout.deploy('Release', Revision.fromBucket(rollout.revisionBucket, 'batch.zip'));
+  rollout.addRevisionDeployment('Release', Revision.fromBucket(rollout.revisionBucket, 'batch.zip'));
   return { stack, rollout, options, template: () => Template.fromStack(stack) };
 }
 
@@ -130,7 +130,7 @@ describe('one deployer per stack', () => {
     const { stack, options } = serverStack(isolatedVpcOptions);
     for (const [id, deployer] of [['Same', options], ['None', undefined]] as const) {
       const rollout = new ServerRollout(stack, id, { ec2InstanceTags: new InstanceTagSet({ app: [id] }), deployer });
-      rollout.deploy('Release', Revision.fromBucket(rollout.revisionBucket, 'app.zip'));
+      rollout.addRevisionDeployment('Release', Revision.fromBucket(rollout.revisionBucket, 'app.zip'));
     }
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
   });
@@ -147,11 +147,11 @@ describe('one deployer per stack', () => {
         ec2InstanceTags: new InstanceTagSet({ app: [id] }),
         deployer: { vpc, vpcSubnets: { subnetGroupName: groupName } },
       });
-      return () => r.deploy('Release', Revision.fromBucket(r.revisionBucket, 'app.zip'));
+      return () => r.addRevisionDeployment('Release', Revision.fromBucket(r.revisionBucket, 'app.zip'));
     };
     rollout('First', 'A')();
     expect(rollout('Second', 'A')).not.toThrow();
-    expect(rollout('Third', 'B')).toThrow(/^ServerRollout: deployer of Stack\/Third differs from the deployer options of Stack\/First/);
+    expect(rollout('Third', 'B')).toThrow(/^ServerRollout at Stack\/Third: deployer differs from the deployer options of Stack\/First/);
   });
 
   test('a second rollout with other options is an error that names both', () => {
@@ -160,8 +160,8 @@ describe('one deployer per stack', () => {
       ec2InstanceTags: new InstanceTagSet({ app: ['other'] }),
       deployer: { logGroupEncryptionKey: new kms.Key(stack, 'OtherKey', { enableKeyRotation: true }) },
     });
-    expect(() => other.deploy('Release', Revision.fromBucket(other.revisionBucket, 'other.zip'))).toThrow(new Error(
-      'ServerRollout: deployer of Stack/Other differs from the deployer options of Stack/Batch, which created the one server deployer of the stack; '
+    expect(() => other.addRevisionDeployment('Release', Revision.fromBucket(other.revisionBucket, 'other.zip'))).toThrow(new Error(
+      'ServerRollout at Stack/Other: deployer differs from the deployer options of Stack/Batch, which created the one server deployer of the stack; '
       + 'give every rollout of a stack the same deployer options (or none after the first)'));
   });
 
@@ -174,21 +174,21 @@ describe('deployer validation', () => {
   const build = (deployer: (stack: Stack) => ServerDeployerOptions) => () => serverStack(deployer);
   test.each([
     ['subnets without a VPC', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
-      'ServerRollout: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc'],
+      'ServerRollout at Stack/Batch: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc'],
     ['no security group', (s: Stack) => ({ vpc: isolatedVpc(s), securityGroups: [] }),
-      'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 0'],
+      'ServerRollout at Stack/Batch: deployer.securityGroups must hold 1 to 5 security groups, got 0'],
     ['six security groups', (s: Stack) => {
       const vpc = isolatedVpc(s);
       return { vpc, securityGroups: [1, 2, 3, 4, 5, 6].map((i) => new ec2.SecurityGroup(s, `Group${i}`, { vpc })) };
-    }, 'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 6'],
+    }, 'ServerRollout at Stack/Batch: deployer.securityGroups must hold 1 to 5 security groups, got 6'],
   ])('%s', (_name, deployer, message) => {
     expect(build(deployer)).toThrow(new Error(message));
   });
 
   test('security groups without a VPC: both problems at once', () => {
     expect(build(() => ({ securityGroups: [] }))).toThrow(new Error([
-      'ServerRollout: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc',
-      'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 0',
+      'ServerRollout at Stack/Batch: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc',
+      'ServerRollout at Stack/Batch: deployer.securityGroups must hold 1 to 5 security groups, got 0',
     ].join('\n')));
   });
 });
@@ -226,8 +226,8 @@ describe('alarmActions', () => {
   });
 
   test.each([
-    [0, 'LambdaRollout: alarmActions must hold 1 to 5 actions, got 0'],
-    [6, 'LambdaRollout: alarmActions must hold 1 to 5 actions, got 6'],
+    [0, 'LambdaRollout at S/R: alarmActions must hold 1 to 5 actions, got 0'],
+    [6, 'LambdaRollout at S/R: alarmActions must hold 1 to 5 actions, got 6'],
   ])('%d actions are rejected', (count, message) => {
     const s = new Stack(new App(), 'S');
     const t = new sns.Topic(s, 'T');
@@ -238,6 +238,6 @@ describe('alarmActions', () => {
   test('the server rollout checks the same range', () => {
     const s = new Stack(new App(), 'S');
     expect(() => new ServerRollout(s, 'R', { ec2InstanceTags: new InstanceTagSet({ app: ['x'] }), alarmActions: [] }))
-      .toThrow(new Error('ServerRollout: alarmActions must hold 1 to 5 actions, got 0'));
+      .toThrow(new Error('ServerRollout at S/R: alarmActions must hold 1 to 5 actions, got 0'));
   });
 });

@@ -109,7 +109,7 @@ export const SCENARIOS: Scenario[] = [
           HealthCheck.lambdaLatency({ threshold: Duration.seconds(2) }),
           HealthCheck.metric(api.metricErrors(), { threshold: 5 }),
         ],
-        preTrafficHook: fn(stack, 'SmokeTest'),
+        preHook: fn(stack, 'SmokeTest'),
         notifications: Notifications.toNewTopic(),
         alarmActions: g?.alarmActions,
       });
@@ -128,7 +128,7 @@ export const SCENARIOS: Scenario[] = [
         alarmActions: g?.alarmActions,
         deployer: g?.deployer,
       });
-      rollout.deploy('Release', Revision.fromAsset(SITE));
+      rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE));
     },
   },
   {

@@ -73,26 +73,26 @@ describe('what the group refuses, with the reason', () => {
   test('a pre-traffic hook where the smoke test runs', () => {
     const { stack: s, rollout: r } = rollout({ smokeTest: SmokeTest.invoke() });
     expect(() => r.deploymentGroup.addPreHook(inlineFunction(s, 'Hook'))).toThrow(
-      'LambdaRollout: deploymentGroup.addPreHook(Stack/Hook) on Stack/Api: the rollout\'s smokeTest already runs the library\'s hook in that event, '
+      'LambdaRollout at Stack/Api: deploymentGroup.addPreHook(Stack/Hook): the rollout\'s smokeTest already runs the library\'s hook in that event, '
       + 'and CodeDeploy runs one hook per event');
   });
 
   test('a post-traffic hook where keepVersions runs', () => {
     const { stack: s, rollout: r } = rollout({ keepVersions: 3 });
     expect(() => r.deploymentGroup.addPostHook(inlineFunction(s, 'Hook'))).toThrow(
-      'LambdaRollout: deploymentGroup.addPostHook(Stack/Hook) on Stack/Api: the rollout\'s keepVersions or bakeTime already runs the library\'s hook '
+      'LambdaRollout at Stack/Api: deploymentGroup.addPostHook(Stack/Hook): the rollout\'s keepVersions or bakeTime already runs the library\'s hook '
       + 'in that event, and CodeDeploy runs one hook per event');
   });
 
   test('a second pre-traffic hook: aws-cdk-lib\'s own message', () => {
-    const { stack: s, rollout: r } = rollout({ preTrafficHook: inlineFunction(stack, 'First') });
+    const { stack: s, rollout: r } = rollout({ preHook: inlineFunction(stack, 'First') });
     expect(() => r.deploymentGroup.addPreHook(inlineFunction(s, 'Hook'))).toThrow('A pre-hook function is already defined for this deployment group');
   });
 
   test('an alarm the bake would not watch', () => {
     const { stack: s, rollout: r } = rollout({ bakeTime: Duration.minutes(5) });
     expect(() => r.deploymentGroup.addAlarm(alarm(s, 'Later'))).toThrow(
-      'LambdaRollout: deploymentGroup.addAlarm on Stack/Api: bakeTime watches the alarms the rollout was created with; '
+      'LambdaRollout at Stack/Api: deploymentGroup.addAlarm: bakeTime watches the alarms the rollout was created with; '
       + 'pass the alarm in healthChecks as HealthCheck.alarm(alarm) instead');
   });
 
@@ -100,7 +100,7 @@ describe('what the group refuses, with the reason', () => {
     const { stack: s, rollout: r } = rollout({ healthChecks: [HealthCheck.lambdaErrorRate()], maxAlarms: 2 });
     r.deploymentGroup.addAlarm(alarm(s, 'Second'));
     expect(() => r.deploymentGroup.addAlarm(alarm(s, 'Third'))).toThrow(
-      'LambdaRollout: deploymentGroup.addAlarm on Stack/Api: the deployment group would have 3 alarms, more than maxAlarms '
+      'LambdaRollout at Stack/Api: deploymentGroup.addAlarm: the deployment group would have 3 alarms, more than maxAlarms '
       + '(2; raise it if your CodeDeploy quota was raised)');
   });
 });

@@ -37,7 +37,7 @@ beforeAll(() => {
     healthChecks: [HealthCheck.targetGroup5xx(targetGroup)],
     blueGreen: { approvalTimeout: Duration.minutes(20), terminationWait: Duration.minutes(10) },
   });
-  rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
+  rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
 
   // Every default, without alarms: the guardrails read this group too.
   const defaults = stacks.Defaults = new Stack(app, 'Defaults');
@@ -195,25 +195,25 @@ describe('ServerRollout blue/green validation', () => {
       ec2InstanceTags: new InstanceTagSet({ app: ['web'] }),
       autoScalingProcessesToSuspend: [AutoScalingProcess.TERMINATE],
     })), [
-      'ServerRollout: blueGreen needs exactly one Auto Scaling group to copy, got 2',
-      'ServerRollout: blueGreen copies the Auto Scaling group and takes no ec2InstanceTags or onPremisesInstanceTags, got tag sets',
-      'ServerRollout: blueGreen takes no autoScalingProcessesToSuspend: the copies are new groups, not updated in place',
+      'ServerRollout at Stack/Rollout: blueGreen needs exactly one Auto Scaling group to copy, got 2',
+      'ServerRollout at Stack/Rollout: blueGreen copies the Auto Scaling group and takes no ec2InstanceTags or onPremisesInstanceTags, got tag sets',
+      'ServerRollout at Stack/Rollout: blueGreen takes no autoScalingProcessesToSuspend: the copies are new groups, not updated in place',
     ]],
     ['an imported Auto Scaling group and no load balancer', rollout((stack) => ({
       autoScalingGroups: [autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'A', 'a')], loadBalancers: [],
     })), [
-      'ServerRollout: blueGreen needs an Auto Scaling group defined in this app, got an imported one: the copies launch with its instance role, '
+      'ServerRollout at Stack/Rollout: blueGreen needs an Auto Scaling group defined in this app, got an imported one: the copies launch with its instance role, '
         + 'which the rollout must be allowed to pass',
-      'ServerRollout: blueGreen needs loadBalancers, got none: traffic moves from the original instances to the copies through a load balancer',
+      'ServerRollout at Stack/Rollout: blueGreen needs loadBalancers, got none: traffic moves from the original instances to the copies through a load balancer',
     ]],
     ['a fractional approval timeout and too long a termination wait', rollout(() => ({}), {
       approvalTimeout: Duration.seconds(90), terminationWait: Duration.minutes(2881),
     }), [
-      'ServerRollout: blueGreen.approvalTimeout must be a whole number of minutes of at least 1, got 1.5 minutes',
-      'ServerRollout: blueGreen.terminationWait must be a whole number of minutes from 0 to 2880, got 2881 minutes',
+      'ServerRollout at Stack/Rollout: blueGreen.approvalTimeout must be a whole number of minutes of at least 1, got 1.5 minutes',
+      'ServerRollout at Stack/Rollout: blueGreen.terminationWait must be a whole number of minutes from 0 to 2880, got 2881 minutes',
     ]],
     ['a termination wait for instances that are kept', rollout(() => ({}), { keepOriginalInstances: true, terminationWait: Duration.minutes(1) }), [
-      'ServerRollout: blueGreen.terminationWait applies only when the original instances are terminated, got keepOriginalInstances: true as well',
+      'ServerRollout at Stack/Rollout: blueGreen.terminationWait applies only when the original instances are terminated, got keepOriginalInstances: true as well',
     ]],
   ])('%s', (_name, create, messages) => {
     expect(create).toThrow(messages.join('\n'));
@@ -221,8 +221,8 @@ describe('ServerRollout blue/green validation', () => {
 
   test('a revision deployment must outlast the approval and termination waits', () => {
     const create = rollout(() => ({}), { approvalTimeout: Duration.minutes(30), terminationWait: Duration.minutes(15) });
-    expect(() => create().deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) })).toThrow(
-      'RevisionDeployment: timeout must be longer than the rollout\'s blue/green approvalTimeout and terminationWait together (45 minutes), got 45 minutes');
+    expect(() => create().addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) })).toThrow(
+      'RevisionDeployment at Stack/Rollout/Release: timeout must be longer than the rollout\'s blue/green approvalTimeout and terminationWait together (45 minutes), got 45 minutes');
   });
 });
 

@@ -43,7 +43,7 @@ beforeAll(() => {
     ec2InstanceTags: new InstanceTagSet({ app: ['web'], env: ['prod', 'staging'] }, { '': ['blue'] }),
     onPremisesInstanceTags: new InstanceTagSet({ site: [] }),
     loadBalancers: [LoadBalancer.application(targetGroup)],
-    healthyHosts: HealthyHosts.percent(75),
+    healthyHosts: HealthyHosts.percentage(75),
     healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
     notifications: Notifications.toNewTopic({ events: [DeploymentEvent.FAILED, DeploymentEvent.INSTANCE_FAILED] }),
     deploymentGroupName: 'web-prod',
@@ -348,36 +348,36 @@ describe('validation', () => {
   const alarmNamed = (name: string) => HealthCheck.alarm({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`, alarmName: name } as never);
 
   test.each([
-    ['no target', {}, 'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none'],
-    ['eleven Auto Scaling groups', { autoScalingGroups: groups(11) }, 'ServerRollout: autoScalingGroups must hold at most 10 groups, got 11'],
+    ['no target', {}, 'ServerRollout at Stack/Rollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none'],
+    ['eleven Auto Scaling groups', { autoScalingGroups: groups(11) }, 'ServerRollout at Stack/Rollout: autoScalingGroups must hold at most 10 groups, got 11'],
     ['eleven tags in a group', { ec2InstanceTags: new InstanceTagSet({ app: Array.from({ length: 11 }, (_, i) => `v${i}`) }) },
-      'ServerRollout: ec2InstanceTags tag group 1 must hold at most 10 tags, got 11'],
+      'ServerRollout at Stack/Rollout: ec2InstanceTags tag group 1 must hold at most 10 tags, got 11'],
     ['an empty key with no value', {
       ec2InstanceTags: new InstanceTagSet({ 'app': ['web'], '': [] }), onPremisesInstanceTags: new InstanceTagSet({ '': [''] }), agent: AgentInstallation.none(),
     },
-    'ServerRollout: ec2InstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key\n'
-      + 'ServerRollout: onPremisesInstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key'],
-    ['eleven target groups', { ec2InstanceTags: tags, loadBalancers: targetGroups(11) }, 'ServerRollout: loadBalancers must hold at most 10 target groups, got 11'],
+    'ServerRollout at Stack/Rollout: ec2InstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key\n'
+      + 'ServerRollout at Stack/Rollout: onPremisesInstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key'],
+    ['eleven target groups', { ec2InstanceTags: tags, loadBalancers: targetGroups(11) }, 'ServerRollout at Stack/Rollout: loadBalancers must hold at most 10 target groups, got 11'],
     ['group name with a space', { ec2InstanceTags: tags, deploymentGroupName: 'web prod' },
-      "ServerRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'web prod'"],
+      "ServerRollout at Stack/Rollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'web prod'"],
     ['three alarms over a quota of two', { ec2InstanceTags: tags, healthChecks: [alarmNamed('a'), alarmNamed('b'), alarmNamed('c')], maxAlarms: 2 },
-      'ServerRollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
+      'ServerRollout at Stack/Rollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
     ['a Lambda check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrors()] },
-      'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias'],
-    ['a Lambda error-rate check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate()] },
-      'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias'],
+      'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrors'],
+    ['Lambda checks of two kinds', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatency({ threshold: Duration.seconds(1) }), HealthCheck.lambdaErrorRate({ minZScore: 3 })] },
+      'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrorRate, HealthCheck.lambdaLatency'],
     ['user data without Auto Scaling groups', { ec2InstanceTags: tags, agent: AgentInstallation.userData() },
-      'ServerRollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
+      'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
     ['user data for an imported group', { autoScalingGroups: groups(1), agent: AgentInstallation.userData() },
-      'ServerRollout: agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported Default/G0 '
+      'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported Default/G0 '
       + '(use AgentInstallation.systemsManager(), or install the agent in their launch template)'],
     ['Systems Manager and a tag set of two groups', { ec2InstanceTags: new InstanceTagSet({ app: ['web'] }, { env: ['prod'] }) },
-      'ServerRollout: agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
+      'ServerRollout at Stack/Rollout: agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
       + 'got ec2InstanceTags with other tag groups (use AgentInstallation.none() and install the agent on them yourself)'],
     ['processes to suspend without Auto Scaling groups', { ec2InstanceTags: tags, autoScalingProcessesToSuspend: [AutoScalingProcess.TERMINATE] },
-      'ServerRollout: autoScalingProcessesToSuspend needs autoScalingGroups, got none'],
+      'ServerRollout at Stack/Rollout: autoScalingProcessesToSuspend needs autoScalingGroups, got none'],
     ['rollback on alarm without a check', { ec2InstanceTags: tags, rollback: Rollback.onFailureAndAlarm() },
-      'ServerRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
+      'ServerRollout at Stack/Rollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as ServerRolloutProps)).toThrow(new Error(message));
   });
@@ -400,11 +400,11 @@ describe('validation', () => {
       });
       return { stack, group: new autoscaling.AutoScalingGroup(stack, 'Fleet', { vpc, launchTemplate }) };
     };
-    const NO_ROLE = 'ServerRollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without an instance role, and the rollout grants '
+    const NO_ROLE = 'ServerRollout at Stack/Rollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without an instance role, and the rollout grants '
       + 'the instances read access to the revisions: create its ec2.LaunchTemplate with a role '
       + "(role: new iam.Role(scope, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') })), "
       + 'or import the group (AutoScalingGroup.fromAutoScalingGroupName) and grant its instance role yourself';
-    const NO_USER_DATA = 'ServerRollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without user data, and AgentInstallation.userData() '
+    const NO_USER_DATA = 'ServerRollout at Stack/Rollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without user data, and AgentInstallation.userData() '
       + 'adds to it: create its ec2.LaunchTemplate with userData (ec2.UserData.forLinux()), or use AgentInstallation.systemsManager()';
 
     test('without a role: what to pass, not aws-cdk-lib\'s error', () => {
@@ -435,9 +435,9 @@ describe('validation', () => {
 
   test('every problem is reported at once', () => {
     expect(rollout({ maxAlarms: 0, deploymentGroupName: '' })).toThrow(new Error([
-      'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none',
-      "ServerRollout: deploymentGroupName must be 1 to 100 characters long, got 0 ('')",
-      'ServerRollout: maxAlarms must be an integer of at least 1, got 0',
+      'ServerRollout at Stack/Rollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none',
+      "ServerRollout at Stack/Rollout: deploymentGroupName must be 1 to 100 characters long, got 0 ('')",
+      'ServerRollout at Stack/Rollout: maxAlarms must be an integer of at least 1, got 0',
     ].join('\n')));
   });
 
