@@ -14,6 +14,8 @@ import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
 import { TrafficShift } from '../config/traffic-shift';
+import { checkLibraryFunctionOptions } from '../functions/library-function';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { HealthCheck } from '../health/health-check';
 import { evaluationKey } from '../health/lambda-signal';
 import { Rollback } from '../health/rollback';
@@ -119,6 +121,16 @@ export interface LambdaRolloutProps extends RolloutOptions {
    * @default - one Lambda application shared by every rollout in the stack
    */
   readonly application?: codedeploy.ILambdaApplication;
+
+  /**
+   * How the stack's traffic hook runs (the library's function behind `smokeTest`, `keepVersions`
+   * and `bakeTime`): a customer managed key for its log group, a VPC, its runtime. One hook serves
+   * the stack: the first rollout that uses it sets these, and a later one may give the same
+   * options or none. A rollout that uses none of those three does not use them.
+   *
+   * @default - the hook's log group uses CloudWatch Logs' own encryption, and the function runs outside any VPC on aws-cdk-lib's latest Node.js runtime for the stack's Region
+   */
+  readonly trafficHook?: LibraryFunctionOptions;
 }
 
 /**
@@ -305,6 +317,7 @@ function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: 
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }
   checkTrafficHookProps(problems, props, countAlarms(healthChecks));
+  checkLibraryFunctionOptions(problems, 'trafficHook', props.trafficHook);
   checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
   checkDistinctHealthChecks(problems, rollout, healthChecks);

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { ServerDeployerOptions } from '../functions/server-deployer-options';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 
 /**
  * What a `ServerRollout` knows about its deployment group that the group's interface does not
@@ -23,7 +23,7 @@ export interface RolloutTarget {
   /** Minutes a blue/green deployment waits on its own (approval and termination); undefined in place. */
   readonly blueGreenWaitMinutes?: number;
   /** The server deployer options the rollout asks for. */
-  readonly deployerOptions?: ServerDeployerOptions;
+  readonly deployerOptions?: LibraryFunctionOptions;
   /** Lets the rollout's instance roles read one revision object (and its versions). */
   grantRevisionRead(objectArn: string, key?: kms.IKey): void;
 }

@@ -7,7 +7,7 @@ import { BlueGreenOptions } from './blue-green-options';
 import { autoScalingGroupArn, AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS } from './server-permissions';
 import { copiedAutoScalingGroupPrefix, DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../contract/deployment-group';
 import { ServerDeployer } from '../functions/server-deployer';
-import { ServerDeployerOptions } from '../functions/server-deployer-options';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { BLUE_GREEN } from '../private/codedeploy-limits';
@@ -81,7 +81,7 @@ export function blueGreenGroupName(scope: IConstruct): string {
  * updates the group, and deletes the copies when the group is deleted.
  */
 export function blueGreenDeploymentGroup(
-  scope: Construct, id: string, deployerOptions: ServerDeployerOptions | undefined, props: codedeploy.CfnDeploymentGroupProps,
+  scope: Construct, id: string, deployerOptions: LibraryFunctionOptions | undefined, props: codedeploy.CfnDeploymentGroupProps,
 ): CustomResource {
   const deployer = ServerDeployer.of(scope, deployerOptions);
   const resource = new CustomResource(scope, id, {

@@ -19,8 +19,8 @@ import {
 } from './server-permissions';
 import { renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
-import { checkDeployerOptions } from '../functions/server-deployer';
-import { ServerDeployerOptions } from '../functions/server-deployer-options';
+import { checkLibraryFunctionOptions } from '../functions/library-function';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { HealthCheck } from '../health/health-check';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
@@ -180,13 +180,14 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly blueGreen?: BlueGreenOptions;
 
   /**
-   * How the stack's server deployer runs (the function behind `deploy` and blue/green groups):
-   * a customer managed key for its log group, a VPC. One deployer serves the stack: the first
-   * rollout that uses it sets these, and a later one may give the same options or none.
+   * How the stack's server deployer runs (the library's function behind `deploy`, every
+   * `RevisionDeployment` and blue/green groups): a customer managed key for its log group, a VPC,
+   * its runtime. One deployer serves the stack: the first rollout that uses it sets these, and a
+   * later one may give the same options or none. A rollout that deploys nothing does not use them.
    *
-   * @default - the deployer's log group uses CloudWatch Logs' own encryption and the function runs outside any VPC
+   * @default - the deployer's log group uses CloudWatch Logs' own encryption, and the function runs outside any VPC on aws-cdk-lib's latest Node.js runtime for the stack's Region
    */
-  readonly deployer?: ServerDeployerOptions;
+  readonly deployer?: LibraryFunctionOptions;
 }
 
 /**
@@ -421,7 +422,7 @@ function validate(
     problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
-  checkDeployerOptions(problems, props.deployer);
+  checkLibraryFunctionOptions(problems, 'deployer', props.deployer);
   checkLaunchTemplates(problems, groups, agent);
   if (healthChecks.some((check) => check._lambda || check._errorRate)) {
     problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias');

@@ -8,11 +8,11 @@ import {
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet } from 'aws-cdk-lib/aws-codedeploy';
-import { HealthCheck, LambdaRollout, Revision, ServerDeployerOptions, ServerRollout, ServerRolloutProps } from '../../src';
+import { HealthCheck, LambdaRollout, Revision, LibraryFunctionOptions, ServerRollout, ServerRolloutProps } from '../../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
-function serverStack(deployer?: (stack: Stack) => ServerDeployerOptions, extra: Partial<ServerRolloutProps> = {}) {
+function serverStack(deployer?: (stack: Stack) => LibraryFunctionOptions, extra: Partial<ServerRolloutProps> = {}) {
   const stack = new Stack(new App(), 'Stack', { env: ENV });
   const options = deployer?.(stack);
   const rollout = new ServerRollout(stack, 'Batch', { ec2InstanceTags: new InstanceTagSet({ app: ['batch'] }), deployer: options, ...extra });
@@ -73,7 +73,7 @@ describe('deployer.vpc', () => {
   test('the function runs in the subnets with a security group of its own', () => {
     const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
     template().hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('^Deploys a CodeDeploy revision'),
+      Description: Match.stringLikeRegexp('^Server deployer of this stack: '),
       VpcConfig: {
         SubnetIds: vpc.isolatedSubnets.map((subnet) => ({ Ref: stack.getLogicalId(subnet.node.defaultChild as ec2.CfnSubnet) })),
         SecurityGroupIds: [{ 'Fn::GetAtt': [sgId(), 'GroupId'] }],
@@ -83,8 +83,8 @@ describe('deployer.vpc', () => {
 
   test('the security group allows outbound HTTPS only, and nothing inbound', () => {
     template().hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: 'Revision deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to the AWS APIs the deployer calls', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }],
+      GroupDescription: 'Server deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to the AWS APIs the server deployer calls', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }],
       SecurityGroupIngress: Match.absent(),
     });
   });
@@ -165,13 +165,13 @@ describe('one deployer per stack', () => {
       + 'give every rollout of a stack the same deployer options (or none after the first)'));
   });
 
-  function isolatedVpcOptions(stack: Stack): ServerDeployerOptions {
+  function isolatedVpcOptions(stack: Stack): LibraryFunctionOptions {
     return { vpc: isolatedVpc(stack), vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } };
   }
 });
 
 describe('deployer validation', () => {
-  const build = (deployer: (stack: Stack) => ServerDeployerOptions) => () => serverStack(deployer);
+  const build = (deployer: (stack: Stack) => LibraryFunctionOptions) => () => serverStack(deployer);
   test.each([
     ['subnets without a VPC', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
       'ServerRollout: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc'],

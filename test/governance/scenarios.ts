@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AgentInstallation, HealthCheck, LambdaRollout, Notifications, OnPremisesInstanceRole, Revision, RevisionBucket, ServerDeployerOptions,
+  AgentInstallation, HealthCheck, LambdaRollout, Notifications, OnPremisesInstanceRole, Revision, RevisionBucket, LibraryFunctionOptions,
   RevisionDeployment, ServerRollout,
 } from '../../src';
 
@@ -21,7 +21,7 @@ export interface Governance {
   /** `alarmActions` of every rollout. */
   readonly alarmActions: actions.SnsAction[];
   /** `deployer` of every server rollout. */
-  readonly deployer: ServerDeployerOptions;
+  readonly deployer: LibraryFunctionOptions;
   /** A revision bucket with Object Lock, EventBridge notifications and the account's own access-log bucket. */
   revisionBucket(stack: Stack, id: string, props?: { encryptionKey?: kms.IKey }): s3.IBucket;
 }
