@@ -27,7 +27,7 @@ import { RolloutOptions } from '../health/rollout-options';
 import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
-import { revisionReadPolicy } from '../private/revision-read-policy';
+import { emptyRevisionReadPolicy, grantBucketRevisions } from '../private/revision-read-policy';
 import { publishTo, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
@@ -116,11 +116,13 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly rollback?: Rollback;
 
   /**
-   * The bucket revisions are deployed from. The instance roles of the rollout's Auto Scaling
-   * groups created in this app can read its objects (imported groups: grant their instance role
-   * `s3:GetObject` and `s3:GetObjectVersion` on the objects, e.g. with `RevisionBucket.grantRead`).
+   * A bucket revisions are deployed from, e.g. where a pipeline uploads them. The instance roles
+   * of the rollout's Auto Scaling groups created in this app can read its objects (imported
+   * groups: grant their instance role `s3:GetObject` and `s3:GetObjectVersion` on the objects, e.g.
+   * with `RevisionBucket.grantRead`). A revision deployed with `deploy` needs none: its instances
+   * may read that one object, wherever it is.
    *
-   * @default - a `RevisionBucket`: versioned, encrypted, private, TLS-only, access-logged
+   * @default - none until `revisionBucket` is read, which then creates a `RevisionBucket` (versioned, encrypted, private, TLS-only, access-logged)
    */
   readonly revisionBucket?: s3.IBucket;
 
@@ -193,8 +195,8 @@ export interface ServerRolloutProps extends RolloutOptions {
 /**
  * A CodeDeploy deployment group for a fleet of EC2 instances (in Auto Scaling groups or found by
  * tags) and on-premises servers, in place or blue/green (`blueGreen`): traffic control through
- * load balancers, a healthy-hosts threshold, alarm checks, rollback, notifications and a secure
- * revision bucket.
+ * load balancers, a healthy-hosts threshold, alarm checks, rollback, notifications, and a secure
+ * revision bucket when you ask for one (`revisionBucket`).
  *
  * The CodeDeploy agent is installed on the EC2 instances through AWS Systems Manager unless you
  * choose otherwise (`agent`).
@@ -207,23 +209,49 @@ export class ServerRollout extends Construct {
    * does not set. Absent for blue/green rollouts (see `blueGreenDeploymentGroup`).
    */
   public readonly cfnDeploymentGroup?: codedeploy.CfnDeploymentGroup;
-  /** The custom resource that manages the deployment group of a blue/green rollout. */
+  /**
+   * The custom resource that manages the deployment group of a blue/green rollout: the escape
+   * hatch for the group's properties. Its `DeploymentGroup` property holds the group in
+   * `AWS::CodeDeploy::DeploymentGroup`'s shape, and an override of a field the server deployer reads
+   * works as on a `CfnDeploymentGroup`, e.g.
+   * `(rollout.blueGreenDeploymentGroup.node.defaultChild as CfnResource).addPropertyOverride('DeploymentGroup.AlarmConfiguration.IgnorePollAlarmFailure', true)`.
+   * An override of any other field (tag sets, ECS services, tags...) throws at synth: the deployer
+   * would refuse it and fail the deployment.
+   */
   public readonly blueGreenDeploymentGroup?: CustomResource;
   /** The deployment config of the healthy-hosts threshold. */
   public readonly deploymentConfig: codedeploy.IServerDeploymentConfig;
   /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
   public readonly alarms: cloudwatch.IAlarm[];
-  /** The bucket revisions are deployed from. */
-  public readonly revisionBucket: s3.IBucket;
+  /**
+   * The rollout's revision bucket: `revisionBucket` as given, or else a `RevisionBucket` created
+   * the first time this is read (as aws-cdk-lib's `Function.currentVersion` is), e.g. for
+   * `Revision.fromBucket(rollout.revisionBucket, key)` or for a pipeline to upload to. A rollout
+   * that never reads it creates no bucket: revisions from `Revision.fromAsset` are in the CDK
+   * assets bucket, and those from another bucket or GitHub where they are. The instance roles of
+   * the rollout's Auto Scaling groups created in this app may read its objects.
+   */
+  public get revisionBucket(): s3.IBucket {
+    if (!this.bucket) {
+      this.bucket = new RevisionBucket(this, 'RevisionBucket').bucket;
+      this.grantBucketRead(this.bucket);
+    }
+    return this.bucket;
+  }
   /** The CodeDeploy application (shared per stack unless passed in). */
   public readonly application: codedeploy.IServerApplication;
   /** The CodeDeploy service role (shared per stack unless passed in). */
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
+  /** `revisionBucket`, once given or created. */
+  private bucket?: s3.IBucket;
+  /** The instance roles of the rollout's Auto Scaling groups defined in this app: the roles the rollout lets read revisions. */
+  private readonly instanceRoles: iam.IRole[];
+  /** The policy that lets them, once something is granted in it. */
+  private revisionReadPolicy?: iam.ManagedPolicy;
   /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
   private revisionObjectsStatement?: iam.PolicyStatement;
-  private readonly revisionReadPolicy?: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ServerRolloutProps) {
     super(scope, id);
@@ -312,11 +340,11 @@ export class ServerRollout extends Construct {
       grantRevisionRead: (objectArn, key) => this.grantRevisionRead(objectArn, key),
     });
 
-    this.revisionBucket = props.revisionBucket ?? new RevisionBucket(this, 'RevisionBucket').bucket;
     // Only groups defined in this app have an instance role the rollout can grant to.
-    const instanceRoles = autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
-    if (instanceRoles.length > 0) {
-      this.revisionReadPolicy = revisionReadPolicy(this, this.revisionBucket, instanceRoles);
+    this.instanceRoles = autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
+    if (props.revisionBucket) {
+      this.bucket = props.revisionBucket;
+      this.grantBucketRead(props.revisionBucket);
     }
 
     installAgent(this, agent, { autoScalingGroups, ec2InstanceTags: props.ec2InstanceTags });
@@ -359,17 +387,35 @@ export class ServerRollout extends Construct {
    * `RevisionDeployment.grantRead`.
    */
   private grantRevisionRead(objectArn: string, key?: kms.IKey): void {
-    if (!this.revisionReadPolicy) {
+    const policy = this.readPolicy();
+    if (!policy) {
       return;
     }
     if (!this.revisionObjectsStatement) {
       this.revisionObjectsStatement = new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'] });
-      this.revisionReadPolicy.addStatements(this.revisionObjectsStatement);
+      policy.addStatements(this.revisionObjectsStatement);
     }
     this.revisionObjectsStatement.addResources(objectArn);
     if (key) {
-      key.grantDecrypt(this.revisionReadPolicy);
+      key.grantDecrypt(policy);
     }
+  }
+
+  /** Lets the instance roles of the rollout's Auto Scaling groups read every object of the rollout's revision bucket. */
+  private grantBucketRead(bucket: s3.IBucket): void {
+    const policy = this.readPolicy();
+    if (policy) {
+      grantBucketRevisions(policy, bucket);
+    }
+  }
+
+  /** The instance roles' revision read policy, created with its first grant; none without instance roles. */
+  private readPolicy(): iam.ManagedPolicy | undefined {
+    if (this.instanceRoles.length === 0) {
+      return undefined;
+    }
+    this.revisionReadPolicy ??= emptyRevisionReadPolicy(this, this.instanceRoles);
+    return this.revisionReadPolicy;
   }
 }
 
