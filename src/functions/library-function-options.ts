@@ -50,10 +50,11 @@ export interface LibraryFunctionOptions {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * The Node.js runtime the function runs on: Node.js 22 or later (its code is built for Node.js 22).
-   * Pin one to keep the function unchanged across aws-cdk-lib upgrades, or to meet an account's
-   * runtime rule. A runtime you choose is yours to keep current: the library then tells cdk-nag
-   * nothing about it.
+   * The Node.js runtime the function runs on, Node.js 22 or later.
+   *
+   * Its code is built for Node.js 22. Pin a runtime to keep the function unchanged across
+   * aws-cdk-lib upgrades, or to meet an account's runtime rule. A runtime you choose is yours to
+   * keep current: the library then tells cdk-nag nothing about it.
    *
    * @default - aws-cdk-lib's latest Node.js runtime for the stack's Region (`lambda.determineLatestNodeRuntime`)
    */

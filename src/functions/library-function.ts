@@ -75,10 +75,15 @@ export abstract class LibraryFunction extends Construct {
     create: (stack: Stack, options: LibraryFunctionOptions, createdFor: string) => T,
   ): T {
     const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(id) as T | undefined;
-    if (!existing) {
+    const found = stack.node.tryFindChild(id);
+    if (!found) {
       return create(stack, options ?? {}, scope.node.path);
     }
+    if (!(found instanceof LibraryFunction)) {
+      throw new Error(`${scope.node.path} needs the library's function ${id} directly under the stack, and the stack already holds a construct of that id: `
+        + `rename ${found.node.path}`);
+    }
+    const existing = found as T;
     if (options && !sameOptions(existing.options, options)) {
       const { optionsOwner, optionsProp, title } = existing.kind;
       throw new Error(`${optionsOwner}: ${optionsProp} of ${scope.node.path} differs from the ${optionsProp} options of ${existing.createdFor}, `

@@ -224,12 +224,14 @@ export class ServerRollout extends Construct {
   /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
   public readonly alarms: cloudwatch.IAlarm[];
   /**
-   * The rollout's revision bucket: `revisionBucket` as given, or else a `RevisionBucket` created
-   * the first time this is read (as aws-cdk-lib's `Function.currentVersion` is), e.g. for
-   * `Revision.fromBucket(rollout.revisionBucket, key)` or for a pipeline to upload to. A rollout
-   * that never reads it creates no bucket: revisions from `Revision.fromAsset` are in the CDK
-   * assets bucket, and those from another bucket or GitHub where they are. The instance roles of
-   * the rollout's Auto Scaling groups created in this app may read its objects.
+   * The rollout's revision bucket, created the first time it is read unless one was passed in.
+   *
+   * It is `revisionBucket` as given, or else a `RevisionBucket` created on the first read (as
+   * aws-cdk-lib's `Function.currentVersion` is), e.g. for `Revision.fromBucket(rollout.revisionBucket, key)`
+   * or for a pipeline to upload to. A rollout that never reads it creates no bucket: revisions from
+   * `Revision.fromAsset` are in the CDK assets bucket, and those from another bucket or GitHub
+   * where they are. The instance roles of the rollout's Auto Scaling groups created in this app
+   * may read its objects.
    */
   public get revisionBucket(): s3.IBucket {
     if (!this.bucket) {

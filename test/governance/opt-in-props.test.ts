@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet } from 'aws-cdk-lib/aws-codedeploy';
+import { Construct } from 'constructs';
 import { HealthCheck, LambdaRollout, LibraryFunctionOptions, Revision, ServerRollout } from '../../src';
 import { inlineFunction } from '../support/inline-function';
 
@@ -206,6 +207,13 @@ describe.each(KINDS)('one $prop per stack', (kind) => {
         `${kind.owner}: ${kind.prop} of Stack/${id} differs from the ${kind.prop} options of Stack/Batch, which created the one ${kind.title} of the stack; `
         + `give every rollout of a stack the same ${kind.prop} options (or none after the first)`));
     }
+  });
+
+  test('a construct of the stack that has the function\'s id is an error that names it', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    new Construct(stack, kind.id);
+    expect(kind.use(stack, 'Batch')).toThrow(new Error(`Stack/Batch needs the library's function ${kind.id} directly under the stack, `
+      + `and the stack already holds a construct of that id: rename Stack/${kind.id}`));
   });
 
   test('a rollout that does not use the function ignores its options', () => {
