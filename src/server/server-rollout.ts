@@ -116,7 +116,9 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly rollback?: Rollback;
 
   /**
-   * A bucket revisions are deployed from, e.g. where a pipeline uploads them. The instance roles
+   * A bucket of yours that revisions are deployed from.
+   *
+   * For example the bucket a pipeline uploads them to. The instance roles
    * of the rollout's Auto Scaling groups created in this app can read its objects (imported
    * groups: grant their instance role `s3:GetObject` and `s3:GetObjectVersion` on the objects, e.g.
    * with `RevisionBucket.grantRead`). A revision deployed with `deploy` needs none: its instances
