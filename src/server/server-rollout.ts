@@ -215,8 +215,8 @@ export class ServerRollout extends Construct {
    * The custom resource that manages the deployment group of a blue/green rollout: the escape
    * hatch for the group's properties. Its `DeploymentGroup` property holds the group in
    * `AWS::CodeDeploy::DeploymentGroup`'s shape, and an override of a field the server deployer reads
-   * works as on a `CfnDeploymentGroup`, e.g.
-   * `(rollout.blueGreenDeploymentGroup.node.defaultChild as CfnResource).addPropertyOverride('DeploymentGroup.AlarmConfiguration.IgnorePollAlarmFailure', true)`.
+   * works as on a `CfnDeploymentGroup`: `addPropertyOverride` on its `node.defaultChild` with a
+   * path under `DeploymentGroup`, e.g. `DeploymentGroup.AlarmConfiguration.IgnorePollAlarmFailure`.
    * An override of any other field (tag sets, ECS services, tags...) throws at synth: the deployer
    * would refuse it and fail the deployment.
    */
