@@ -262,7 +262,7 @@ function libraryRuntimes(assemblyDir: string): string {
     const resources = (JSON.parse(readFileSync(join(assemblyDir, file), 'utf-8')) as {
       Resources: Record<string, { Type: string; Properties?: { Runtime?: unknown; Description?: string } }>;
     }).Resources;
-    for (const resource of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && /^(CodeDeploy hook of|Deploys a CodeDeploy revision)/.test(r.Properties?.Description ?? ''))) {
+    for (const resource of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && /^(CodeDeploy hook of|Server deployer of this stack)/.test(r.Properties?.Description ?? ''))) {
       runtimes.add(JSON.stringify(resource.Properties?.Runtime));
     }
   }

@@ -20,5 +20,5 @@ export * from './guardrails/code-deploy-checks';
 export * from './revision/app-spec';
 export * from './revision/revision';
 export * from './revision/revision-deployment';
-export * from './functions/server-deployer-options';
+export * from './functions/library-function-options';
 export * from './server/blue-green-options';

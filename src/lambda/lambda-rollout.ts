@@ -8,10 +8,13 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
+import { DeploymentGroupRole, GroupRoleGrants } from './deployment-group-role';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
 import { TrafficShift } from '../config/traffic-shift';
+import { checkLibraryFunctionOptions } from '../functions/library-function';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { HealthCheck } from '../health/health-check';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
@@ -117,6 +120,16 @@ export interface LambdaRolloutProps extends RolloutOptions {
    * @default - one Lambda application shared by every rollout in the stack
    */
   readonly application?: codedeploy.ILambdaApplication;
+
+  /**
+   * How the stack's traffic hook runs (the library's function behind `smokeTest`, `keepVersions`
+   * and `bakeTime`): a customer managed key for its log group, a VPC, its runtime. One hook serves
+   * the stack: the first rollout that uses it sets these, and a later one may give the same
+   * options or none. A rollout that uses none of those three does not use them.
+   *
+   * @default - the hook's log group uses CloudWatch Logs' own encryption, and the function runs outside any VPC on aws-cdk-lib's latest Node.js runtime for the stack's Region
+   */
+  readonly trafficHook?: LibraryFunctionOptions;
 }
 
 /**
@@ -134,7 +147,14 @@ export interface LambdaRolloutProps extends RolloutOptions {
 export class LambdaRollout extends Construct {
   /** The alias that serves traffic; point callers (a Function URL, an API) at it. */
   public readonly alias: lambda.Alias;
-  /** The CodeDeploy deployment group. */
+  /**
+   * The CodeDeploy deployment group. What you add to it later gets the rollout's part too:
+   * `addPreHook`, `addPostHook` and `addAlarm` grant the service role and make the alias wait, or
+   * throw where the rollout cannot honour them. Its `role` is the rollout's service role
+   * (`serviceRole`, shared by the stack's rollouts unless you pass one): a statement granted to it
+   * goes into a customer managed policy of this rollout on that role, which the alias waits for;
+   * `addManagedPolicy` and `attachInlinePolicy` reach `serviceRole` itself.
+   */
   public readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   /** The deployment config of the traffic shift. */
   public readonly deploymentConfig: codedeploy.ILambdaDeploymentConfig;
@@ -172,15 +192,17 @@ export class LambdaRollout extends Construct {
       alarmActions: props.alarmActions,
     });
 
+    const groupRole = new DeploymentGroupRole(this, 'ServiceRoleRef', this.serviceRole);
     const deploymentGroup = new RolloutDeploymentGroup(this, 'DeploymentGroup', {
       alias: this.alias,
       application: this.application,
       deploymentConfig: this.deploymentConfig,
       deploymentGroupName: props.deploymentGroupName,
-      // An immutable view: the group would attach AWS's broad managed policy and grant hooks
-      // itself; the rollout grants exact permissions below instead (and for hooks and alarms
-      // added to the group later: RolloutDeploymentGroup).
-      role: iam.Role.fromRoleArn(this, 'ServiceRoleRef', this.serviceRole.roleArn, { mutable: false }),
+      // A view that takes nothing while the group is built: the group would attach AWS's broad
+      // managed policy and grant hooks itself; the rollout grants exact permissions below instead
+      // (and for hooks and alarms added to the group later: RolloutDeploymentGroup). Grants made to
+      // it afterwards reach the service role (DeploymentGroupRole).
+      role: groupRole.role,
       // A copy: the group keeps the array it is given and adds to it (addAlarm); the rollout keeps its own.
       alarms: [...this.alarms],
       autoRollback: rollback.toAutoRollbackConfig(),
@@ -232,8 +254,9 @@ export class LambdaRollout extends Construct {
       permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
 
     deploymentGroup.connect(groupAdditions(this, {
-      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS,
+      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, groupRole,
     }));
+    groupRole.forwardTo(serviceRoleGrants(this));
   }
 }
 
@@ -243,9 +266,9 @@ export class LambdaRollout extends Construct {
  * the alarm quota, alarms watched by `bakeTime`).
  */
 function groupAdditions(rollout: LambdaRollout, context: {
-  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number;
+  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number; groupRole: DeploymentGroupRole;
 }): DeploymentGroupAdditions {
-  const { policies, props } = context;
+  const { policies, props, groupRole } = context;
   // One problem at a time: each is a single call, made after construction.
   const fail = (message: string): never => {
     throw constructError('LambdaRollout', rollout, message);
@@ -257,6 +280,9 @@ function groupAdditions(rollout: LambdaRollout, context: {
         fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}): the rollout's `
           + `${event === 'preHook' ? 'smokeTest' : 'keepVersions or bakeTime'} already runs the library's hook in that event, and CodeDeploy runs one hook per event`);
       }
+    },
+    withoutRoleGrants(action) {
+      groupRole.withoutGrants(action);
     },
     hookAdded(hook) {
       const policy = policies.grant({ statements: [{ actions: ['lambda:InvokeFunction'], resources: [functionArn(hook.functionArn)] }] });
@@ -287,6 +313,30 @@ function groupAdditions(rollout: LambdaRollout, context: {
   };
 }
 
+/**
+ * Where grants to `rollout.deploymentGroup.role` go: statements into a customer managed policy of
+ * this rollout, attached to the service role, that the alias waits for (CodeDeploy uses the role
+ * when CloudFormation updates the alias); managed and inline policies onto the service role itself.
+ */
+function serviceRoleGrants(rollout: LambdaRollout): GroupRoleGrants {
+  let policy: iam.ManagedPolicy | undefined;
+  return {
+    addStatement(statement) {
+      if (!policy) {
+        policy = new iam.ManagedPolicy(rollout, 'DeploymentGroupRoleGrants', {
+          description: `What was granted to the deployment group role of ${rollout.node.path}, on the rollout's CodeDeploy service role`,
+          roles: [rollout.serviceRole],
+        });
+        rollout.alias.node.addDependency(policy);
+      }
+      policy.addStatements(statement);
+      return { statementAdded: true, policyDependable: policy };
+    },
+    addManagedPolicy: (managed) => rollout.serviceRole.addManagedPolicy(managed),
+    attachInlinePolicy: (inline) => rollout.serviceRole.attachInlinePolicy(inline),
+  };
+}
+
 function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
   return (reference as cloudwatch.IAlarm).alarmName !== undefined;
 }
@@ -299,6 +349,7 @@ function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: 
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }
   checkTrafficHookProps(problems, props, countAlarms(healthChecks));
+  checkLibraryFunctionOptions(problems, 'trafficHook', props.trafficHook);
   checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
   checkHealthChecks(problems, rollout, healthChecks, { hasLambdaAlias: true });

@@ -8,6 +8,7 @@ import type { SmokeTest } from './smoke-test';
 import {
   AfterTrafficSettings, SETTINGS_MAX_BYTES, settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings,
 } from '../contract/traffic-hook';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { TrafficHook } from '../functions/traffic-hook';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { TRAFFIC_HOOK } from '../private/codedeploy-limits';
@@ -23,6 +24,7 @@ interface TrafficHookProps {
   readonly preHook?: lambda.IFunction;
   readonly postHook?: lambda.IFunction;
   readonly ignoreAlarms?: boolean;
+  readonly trafficHook?: LibraryFunctionOptions;
 }
 
 /** CloudWatch alarm names hold at most 255 characters (PutMetricAlarm, `AlarmName`): a token's bound in the settings. */
@@ -80,7 +82,7 @@ export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollo
 }): TrafficHookWiring {
   const settings = hookSettings(props, rollout.alarms.map((alarm) => alarm.alarmName));
   checkSettingsSize(scope, settings);
-  const hook = TrafficHook.of(scope);
+  const hook = TrafficHook.of(scope, props.trafficHook);
   const stack = Stack.of(scope);
   const parameter = new ssm.StringParameter(scope, 'TrafficHookSettings', {
     parameterName: settingsParameterName(hook.settingsPrefix, rollout.function.functionName, rollout.aliasName),

@@ -78,6 +78,13 @@ export interface RevisionDeploymentProps extends RevisionDeploymentOptions {
    * `ServerDeploymentGroup.fromServerDeploymentGroupAttributes`. The deployer may read only the
    * group's own deployment config, so import a group with its `deploymentConfig`. One revision
    * deployment per group.
+   *
+   * A rollout's group keeps the rollout's settings (its `deployer` options and `rollback.stop`,
+   * read access for its instance roles, the wait for its resources), given as
+   * `rollout.deploymentGroup` or as a handle imported in the same stack with the rollout's
+   * `application` and `deploymentGroup.deploymentGroupName` (the same ARN). A handle that names the
+   * group otherwise (e.g. by a literal name where the rollout's name is generated) is a group no
+   * rollout owns.
    */
   readonly deploymentGroup: codedeploy.IServerDeploymentGroup;
 

@@ -68,8 +68,13 @@ describe('a held response over HTTP, with the real SDK client', () => {
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake' },
       requestHandler: { requestTimeout: 50 },
       logger: {
-        debug: () => undefined, info: () => undefined, error: () => undefined,
-        warn: (message: string) => { warnings.push(message); warned(); },
+        debug: () => undefined,
+        info: () => undefined,
+        error: () => undefined,
+        warn: (message: string) => {
+          warnings.push(message);
+          warned();
+        },
       },
     });
     const outcome = await Promise.race([

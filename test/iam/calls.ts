@@ -230,6 +230,7 @@ function trafficHookCalls(stack: StackWorld, logicalId: string, alias: Resource,
   const logGroupName = stack.resolve(stack.resource(functionId).Properties!.LoggingConfig.LogGroup);
   const stream = stack.arn('logs', `log-group:${logGroupName}:log-stream:2026/12/01/[$LATEST]0123456789abcdef`);
   calls.push(call('lambda:InvokeFunction', hookArn), call('logs:CreateLogStream', stream), call('logs:PutLogEvents', stream));
+  calls.push(...vpcAttachmentCalls(stack, functionId, roleArn));
   return calls;
 }
 
@@ -336,7 +337,7 @@ function vpcAttachmentCalls(stack: StackWorld, functionId: string, roleArn: stri
   if (!vpc) {
     return [];
   }
-  const actor = `Lambda attaching the deployer ${stack.stackName}/${functionId} to its VPC`;
+  const actor = `Lambda attaching the library function ${stack.stackName}/${functionId} to its VPC`;
   const networkInterface = stack.arn('ec2', 'network-interface/eni-0123456789abcdef0');
   const call = (action: string, resource: string): Call => ({ actor, roleArn, action, resource });
   return [

@@ -155,8 +155,12 @@ test('the matrix simulates the calls of every actor: CodeDeploy for Lambda, serv
   expect([...actions(/^the deployer managing ServerBlueGreen\//)]).toEqual(expect.arrayContaining(['codedeploy:CreateDeploymentGroup', 'iam:PassRole']));
   expect([...actions(/^the CodeDeploy agent on ServerKmsBucket\//)]).toEqual(['s3:GetObject', 's3:GetObjectVersion', 'kms:Decrypt']);
   const governed = reports['governed scenario matrix'].simulatedCalls;
-  expect([...new Set(governed.filter((call) => call.actor.startsWith('Lambda attaching the deployer')).map((call) => call.action))].sort()).toEqual([
-    'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces',
-    'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
-  ]);
+  // Both of the library's functions, in a VPC: the server deployer (RevisionDeployer) and the traffic hook.
+  for (const fn of ['RevisionDeployerFunction', 'TrafficHookFunction']) {
+    const attaching = new RegExp(`^Lambda attaching the library function [^/]+/${fn}[0-9A-F]{8} to its VPC$`);
+    expect([...new Set(governed.filter((call) => attaching.test(call.actor)).map((call) => call.action))].sort()).toEqual([
+      'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
+    ]);
+  }
 });

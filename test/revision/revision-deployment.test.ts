@@ -8,7 +8,7 @@ import {
   InstanceTagSet, LoadBalancer, ServerApplication, ServerDeploymentConfig, ServerDeploymentGroup,
 } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, RevisionLocation, ServerRollout,
+  AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, RevisionLocation, Rollback, ServerRollout,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -241,11 +241,6 @@ describe('RevisionDeployment', () => {
           {
             Effect: 'Allow',
             Action: ['s3:GetObject', 's3:GetObjectVersion'],
-            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(fleet, 'WebRollout/RevisionBucket/Bucket'), 'Arn'] }, '/*']] },
-          },
-          {
-            Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:GetObjectVersion'],
             Resource: {
               'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, `/${key}`]],
             },
@@ -393,6 +388,56 @@ describe('RevisionDeployment validation', () => {
     const deployment = rollout().addRevisionDeployment('Release', gitHub());
     expect(() => deployment.grantRead(new iam.AccountRootPrincipal())).toThrow(
       'RevisionDeployment at Stack/Rollout/Release: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy');
+  });
+});
+
+describe('a handle imported for a rollout\'s own group', () => {
+  const gitHub = (): Revision => Revision.fromGitHub('example-org/web', 'd'.repeat(40));
+  /** A rollout with an Auto Scaling group, a deployer in a VPC and no rollback on stop, and a handle of its group imported by its names. */
+  const rolloutAndHandle = () => {
+    const stack = new Stack(new App(), 'Stack');
+    const { vpc, group } = autoScalingGroup(stack);
+    const rollout = new ServerRollout(stack, 'WebRollout', {
+      autoScalingGroups: [group],
+      rollback: Rollback.never(),
+      deployer: { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+    });
+    const handle = ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Handle', {
+      application: rollout.application,
+      deploymentGroupName: rollout.deploymentGroup.deploymentGroupName,
+      deploymentConfig: rollout.deploymentConfig,
+    });
+    return { stack, rollout, handle };
+  };
+
+  test('keeps the rollout\'s settings: its deployer options, its stop rollback, its instance role\'s read access, the wait for its resources', () => {
+    const { stack, handle } = rolloutAndHandle();
+    new RevisionDeployment(stack, 'Release', { deploymentGroup: handle, revision: Revision.fromAsset(SITE_WITH_APPSPEC) });
+    const t = Template.fromStack(stack);
+    const [deployment] = Object.values(t.findResources('Custom::CodeDeployRevisionDeployment'));
+    expect(deployment.Properties.RollbackOnStop).toBe('false');
+    t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }) });
+    const readPolicy = logicalId(stack, 'WebRollout/RevisionReadPolicy');
+    expect(t.findResources('AWS::IAM::ManagedPolicy')[readPolicy].Properties.Roles).toEqual([{ Ref: logicalId(stack, 'Web/InstanceRole') }]);
+    expect(deployment.DependsOn).toEqual(expect.arrayContaining([readPolicy, logicalId(stack, 'WebRollout/DeploymentGroup')]));
+  });
+
+  test('is the rollout\'s group for the one-revision rule, named after the rollout', () => {
+    const { stack, rollout, handle } = rolloutAndHandle();
+    new RevisionDeployment(stack, 'Release', { deploymentGroup: handle, revision: gitHub() });
+    expect(() => rollout.addRevisionDeployment('Again', gitHub())).toThrow(
+      'RevisionDeployment at Stack/WebRollout/Again: deploymentGroup Stack/WebRollout already gets a revision from Stack/Release; deploy one revision per deployment group');
+  });
+
+  test('a handle that names the group otherwise is a group no rollout owns', () => {
+    const { stack } = rolloutAndHandle();
+    const other = ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Other', {
+      application: ServerApplication.fromServerApplicationName(stack, 'OtherApp', 'web'),
+      deploymentGroupName: 'web-production',
+    });
+    new RevisionDeployment(stack, 'Release', { deploymentGroup: other, revision: gitHub() });
+    const [deployment] = Object.values(Template.fromStack(stack).findResources('Custom::CodeDeployRevisionDeployment'));
+    expect(deployment.Properties.RollbackOnStop).toBe('true');
   });
 });
 

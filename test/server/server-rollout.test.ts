@@ -1,14 +1,14 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
+  App, CfnOutput, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
   aws_iam as iam, aws_s3 as s3, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnDeploymentGroup, InstanceTagSet, LoadBalancer, LoadBalancerGeneration, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AgentInstallation, AgentOperatingSystem, AutoScalingProcess, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback,
-  ServerRollout, ServerRolloutProps,
+  AgentInstallation, AgentOperatingSystem, AutoScalingProcess, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Revision,
+  RevisionBucket, Rollback, ServerRollout, ServerRolloutProps,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId, metricAlarmPaths } from '../support/logical-id';
@@ -38,7 +38,7 @@ beforeAll(() => {
   const alb = new elbv2.ApplicationLoadBalancer(fleet, 'Alb', { vpc });
   const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'WebTargets', { vpc, port: 80, targets: [group] });
   alb.addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
-  new ServerRollout(fleet, 'WebRollout', {
+  const web = new ServerRollout(fleet, 'WebRollout', {
     autoScalingGroups: [group],
     ec2InstanceTags: new InstanceTagSet({ app: ['web'], env: ['prod', 'staging'] }, { '': ['blue'] }),
     onPremisesInstanceTags: new InstanceTagSet({ site: [] }),
@@ -53,6 +53,8 @@ beforeAll(() => {
     agent: AgentInstallation.userData(),
     autoScalingProcessesToSuspend: [AutoScalingProcess.AZ_REBALANCE, AutoScalingProcess.TERMINATE, AutoScalingProcess.AZ_REBALANCE],
   });
+  // A pipeline uploads revisions to the rollout's bucket, which reading it creates.
+  new CfnOutput(fleet, 'RevisionBucketName', { value: web.revisionBucket.bucketName });
 
   // Every default, EC2 instances by tag only.
   const defaults = stacks.Defaults = new Stack(app, 'Defaults');
@@ -181,6 +183,66 @@ describe('every target and option', () => {
   });
 });
 
+describe('the revision bucket, only when something uses it', () => {
+  const SITE = join(__dirname, '..', 'revision', 'fixtures', 'site-with-appspec');
+  const asgRollout = (props: (stack: Stack) => Partial<ServerRolloutProps> = () => ({})) => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const group = new autoscaling.AutoScalingGroup(stack, 'Web', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    return { stack, rollout: new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], ...props(stack) }) };
+  };
+  const readPolicies = (stack: Stack) => Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: 'Lets the fleet download CodeDeploy revisions' } });
+
+  test('a rollout that deploys an asset creates no bucket: the instance role may read that one object', () => {
+    const { stack, rollout } = asgRollout();
+    rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE));
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    const [policy] = Object.values(readPolicies(stack));
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, expect.stringMatching(/^\/[0-9a-f]{64}\.zip$/)]] },
+    }]);
+  });
+
+  test('a rollout that deploys nothing creates no bucket and no read policy', () => {
+    const { stack } = asgRollout();
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    expect(readPolicies(stack)).toEqual({});
+  });
+
+  test('reading revisionBucket creates one RevisionBucket under the rollout, the same on every read, which the instance role may read', () => {
+    const { stack, rollout } = asgRollout();
+    const bucket = rollout.revisionBucket;
+    expect(rollout.revisionBucket).toBe(bucket);
+    expect(rollout.node.findChild('RevisionBucket')).toBeInstanceOf(RevisionBucket);
+    expect((rollout.node.findChild('RevisionBucket') as RevisionBucket).bucket).toBe(bucket);
+    // The revision bucket and its access-log bucket.
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 2);
+    const [policy] = Object.values(readPolicies(stack));
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, 'Rollout/RevisionBucket/Bucket'), 'Arn'] }, '/*']] },
+    }]);
+  });
+
+  test('a bucket passed in is the rollout\'s revision bucket, and no other is created', () => {
+    const { stack, rollout } = asgRollout((scope) => ({ revisionBucket: s3.Bucket.fromBucketName(scope, 'Team', 'team-revisions') }));
+    expect(rollout.revisionBucket.bucketName).toBe('team-revisions');
+    expect(rollout.node.tryFindChild('RevisionBucket')).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    const [policy] = Object.values(readPolicies(stack));
+    expect(stack.resolve(policy.Properties.PolicyDocument.Statement)).toEqual([{
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::team-revisions/*']] },
+    }]);
+  });
+});
+
 describe('agent installation', () => {
   test('user data installs the agent when an instance launches', () => {
     const t = template('Fleet');
@@ -273,12 +335,12 @@ describe('defaults', () => {
     });
   });
 
-  test('one application, one role, one policy and one revision bucket (with its log bucket)', () => {
+  test('one application, one role, one policy, and no revision bucket: nothing reads it', () => {
     const t = template('Defaults');
     t.resourceCountIs('AWS::CodeDeploy::Application', 1);
     t.resourceCountIs('AWS::IAM::Role', 1);
     t.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
-    t.resourceCountIs('AWS::S3::Bucket', 2);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
   });
 });
 
@@ -423,7 +485,8 @@ describe('validation', () => {
         role: new iam.Role(scope, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
         userData: ec2.UserData.forLinux(),
       }));
-      new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.userData() });
+      new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.userData() })
+        .addRevisionDeployment('Release', Revision.fromBucket(s3.Bucket.fromBucketName(stack, 'Releases', 'releases'), 'app.zip'));
       const synthesized = Template.fromStack(stack);
       synthesized.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         Roles: [{ Ref: logicalId(stack, 'InstanceRole') }],

@@ -1,4 +1,5 @@
 import type { CreateDeploymentGroupInput } from '@aws-sdk/client-codedeploy';
+import { DEPLOYMENT_GROUP_PROPERTIES_SHAPE, PropertyShape } from '../../../contract/deployment-group';
 
 /**
  * Reads the `DeploymentGroup` property (AWS::CodeDeploy::DeploymentGroup's CloudFormation shape,
@@ -9,48 +10,11 @@ import type { CreateDeploymentGroupInput } from '@aws-sdk/client-codedeploy';
  * names the field in its error.
  */
 
-/** What a value must be. */
-type Shape =
-  | { readonly kind: 'string' }
-  | { readonly kind: 'boolean' }
-  | { readonly kind: 'integer' }
-  | { readonly kind: 'list'; readonly of: Shape }
-  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Shape>>; readonly required?: readonly string[] };
-
-const STRING: Shape = { kind: 'string' };
-const BOOLEAN: Shape = { kind: 'boolean' };
-const INTEGER: Shape = { kind: 'integer' };
-const list = (of: Shape): Shape => ({ kind: 'list', of });
-const object = (fields: Record<string, Shape>, required?: string[]): Shape => ({ kind: 'object', fields, required });
-/** `[{ Name }]`: load balancers, target groups, alarms. */
-const NAMES = list(object({ Name: STRING }, ['Name']));
-
 /** CodeDeploy names (applications, deployment groups) are 1 to 100 characters (API reference, CreateDeploymentGroup). */
 export const MAX_NAME_LENGTH = 100;
 
-/** The fields of `DeploymentGroup` the handler supports: those a blue/green `ServerRollout` writes (src/server/blue-green.ts). */
-const DEPLOYMENT_GROUP = object({
-  ApplicationName: STRING,
-  DeploymentGroupName: STRING,
-  ServiceRoleArn: STRING,
-  DeploymentConfigName: STRING,
-  AutoScalingGroups: list(STRING),
-  LoadBalancerInfo: object({ ElbInfoList: NAMES, TargetGroupInfoList: NAMES }),
-  DeploymentStyle: object({ DeploymentType: STRING, DeploymentOption: STRING }),
-  BlueGreenDeploymentConfiguration: object({
-    DeploymentReadyOption: object({ ActionOnTimeout: STRING, WaitTimeInMinutes: INTEGER }),
-    GreenFleetProvisioningOption: object({ Action: STRING }),
-    TerminateBlueInstancesOnDeploymentSuccess: object({ Action: STRING, TerminationWaitTimeInMinutes: INTEGER }),
-  }),
-  AlarmConfiguration: object({ Enabled: BOOLEAN, IgnorePollAlarmFailure: BOOLEAN, Alarms: NAMES }),
-  AutoRollbackConfiguration: object({ Enabled: BOOLEAN, Events: list(STRING) }),
-  TriggerConfigurations: list(object({ TriggerName: STRING, TriggerTargetArn: STRING, TriggerEvents: list(STRING) })),
-  OutdatedInstancesStrategy: STRING,
-  TerminationHookEnabled: BOOLEAN,
-}, ['ApplicationName', 'DeploymentGroupName', 'ServiceRoleArn']);
-
-/** The custom resource's properties besides `ServiceToken`. */
-const PROPERTIES = object({ DeploymentGroup: DEPLOYMENT_GROUP }, ['DeploymentGroup']);
+/** The custom resource's properties besides `ServiceToken`: the fields the handler supports, in the contract. */
+const PROPERTIES = DEPLOYMENT_GROUP_PROPERTIES_SHAPE;
 
 /** A deployment group as CreateDeploymentGroup takes it; the names are always there. */
 export type GroupInput = CreateDeploymentGroupInput & { readonly applicationName: string; readonly deploymentGroupName: string };
@@ -91,7 +55,7 @@ export function rawGroupField(resourceProperties: Record<string, unknown> | unde
   return typeof value === 'string' ? value : undefined;
 }
 
-function convert(value: unknown, shape: Shape, path: string, problems: string[]): unknown {
+function convert(value: unknown, shape: PropertyShape, path: string, problems: string[]): unknown {
   switch (shape.kind) {
     case 'string':
       if (typeof value === 'string' && value.length > 0) return value;
@@ -119,7 +83,7 @@ function convert(value: unknown, shape: Shape, path: string, problems: string[])
   }
 }
 
-function convertObject(value: unknown, shape: Extract<Shape, { kind: 'object' }>, path: string, problems: string[]): Record<string, unknown> | undefined {
+function convertObject(value: unknown, shape: Extract<PropertyShape, { kind: 'object' }>, path: string, problems: string[]): Record<string, unknown> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`${path || 'The properties'} must be an object, got ${show(value)}`);
     return undefined;
