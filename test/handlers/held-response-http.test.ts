@@ -77,11 +77,13 @@ describe('a held response over HTTP, with the real SDK client', () => {
         },
       },
     });
+    let giveUp: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       codedeploy.send(new GetDeploymentCommand({ deploymentId: 'd-HELD00001' })).then(() => 'answered', () => 'rejected'),
-      Promise.race([warning, new Promise((resolve) => setTimeout(resolve, 10_000))])
+      Promise.race([warning, new Promise((resolve) => { giveUp = setTimeout(resolve, 10_000); })])
         .then(() => new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200))),
     ]);
+    clearTimeout(giveUp);
     codedeploy.destroy();
 
     expect(outcome).toBe('still waiting');
