@@ -1,12 +1,12 @@
 /**
  * What fails Control Tower's proactive controls by default on a resource this library creates,
- * where, and what makes it pass: the README's "Governed accounts" table, which a test checks.
+ * where, and what makes it pass: the table of docs/governed-accounts.md, which a test checks.
  */
 import { ControlTowerFinding } from '../support/checked-synth';
 
 /**
  * What fails by default on a library resource, where, and the prop that makes it pass (or the AWS
- * constraint that rules it out): the README's "Deploying into governed accounts" table.
+ * constraint that rules it out): the table of docs/governed-accounts.md.
  */
 export const DOCUMENTED: Record<string, { readonly where: RegExp; readonly fixes: string[] }> = {
   'CT.S3.PR.10': { where: /\/AccessLogsBucket\/Resource$/, fixes: ['accessLogsBucket'] },

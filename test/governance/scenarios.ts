@@ -16,7 +16,7 @@ import {
   RevisionBucket, RevisionDeployment, ServerRollout, SmokeTest,
 } from '../../src';
 
-/** What a governed account adds to every construct: the opt-in props of the README's Control Tower table. */
+/** What a governed account adds to every construct: the opt-in props of the Control Tower table in docs/governed-accounts.md. */
 export interface Governance {
   /** `alarmActions` of every rollout. */
   readonly alarmActions: actions.SnsAction[];
