@@ -172,22 +172,45 @@ project.addTask('examples', {
 });
 
 // Every README and TSDoc example is compiled (strict: one that does not compile fails) and
-// translated into the other languages; the tablet feeds the bindings' docs.
+// translated into the other languages. The tablet it writes (.jsii.tabl.json, next to .jsii) is what
+// jsii-pacmak reads on its own when it builds a binding, so post-compile writes it: every path that
+// builds bindings (`npx projen build`, `package:python`, `package-all`, `pack`) has it. Incremental:
+// a second run only compiles changed snippets.
 const translateExamples = project.addTask('check:examples', {
   description: 'Compile every README and TSDoc example with jsii-rosetta in strict mode and translate them (.jsii.tabl.json)',
   exec: 'jsii-rosetta extract --strict --fail --compile',
 });
+project.postCompileTask.spawn(translateExamples);
+// docs/defaults.md (every @default, from .jsii) and docs/limits.md (src/private/*-limits.ts): written
+// from the code, never by hand; `check` fails when the committed copies are stale.
+project.postCompileTask.exec('ts-node --project test/tsconfig.json build-tools/reference-pages.ts', { name: 'docs/defaults.md and docs/limits.md' });
 
 // The Python binding cannot be built into a wheel here (PyPI is unreachable); generating its code
-// still proves every public type translates, and its docs must be Python, not TypeScript.
+// the way `package:python` does (plain jsii-pacmak, which finds the tablet itself) still proves every
+// public type translates, and that its docs are Python, not TypeScript.
 const pythonBinding = project.addTask('check:python-binding', {
-  description: 'Generate (not package) the Python binding with the translated examples, byte-compile it, and fail on TypeScript left in its docs',
+  description: 'Generate (not package) the Python binding as package:python does, byte-compile it, and fail on TypeScript left in its docs',
   steps: [
     { spawn: translateExamples.name },
-    { exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code --rosetta-tablet .jsii.tabl.json --rosetta-unknown-snippets fail' },
+    { exec: 'jsii-pacmak --target python --code-only --outdir dist/python-code' },
     { exec: 'python3 -m compileall -q dist/python-code/python/src' },
     { exec: 'ts-node --project test/tsconfig.json build-tools/check-python-docs.ts dist/python-code/python', name: 'no TypeScript in the Python docs' },
   ],
+});
+
+// The pages under docs/ are not in the assembly, so rosetta's extract never sees their snippets:
+// the same compilation (fixtures, strict) and translation, run on them.
+const checkDocs = project.addTask('check:docs', {
+  description: 'Compile and translate every TypeScript snippet of docs/*.md as jsii-rosetta does the README\'s',
+  exec: 'ts-node --project test/tsconfig.json build-tools/check-docs-snippets.ts docs',
+});
+
+// A user's first step until a release is published: the npm tarball from a fresh clone (the
+// README's install command; smoke:install runs it as written in a fresh copy of the repository).
+project.addTask('pack', {
+  description: 'Build the library (handlers bundled, jsii compiled, examples translated) and pack the npm tarball into dist/js',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  steps: [{ spawn: 'pre-compile' }, { spawn: 'compile' }, { spawn: 'post-compile' }, { spawn: 'package:js' }],
 });
 
 // Performance, measured against plain aws-cdk-lib in the same run (quoted in the README).
@@ -225,6 +248,7 @@ project.addTask('check', {
     { spawn: 'post-compile' },
     { spawn: 'test' },
     { spawn: pythonBinding.name },
+    { spawn: checkDocs.name },
     { exec: `${GENERATED_CHECK} verify`, name: 'fail on stale generated files' },
   ],
 });

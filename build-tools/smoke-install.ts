@@ -1,7 +1,9 @@
 /**
  * Installs the packed library as a user would and synthesizes the README's quick starts.
  *
- * 1. Packs the npm tarball with the README's command (`CI=1 npx projen package:js`).
+ * 1. Packs the npm tarball as a user's first hour does: the README's install commands (the block
+ *    marked `<!-- install:pack -->`, up to the `cd` into the app), run as written in a fresh copy of
+ *    the repository (the files git tracks or would track, as they are in the working tree).
  * 2. For each aws-cdk-lib a user may have, today's `cdk init app --language typescript` (the
  *    release its template asks for) and the library's peer floor (package.json's
  *    `peerDependencies`, exactly): generates a fresh app with the aws-cdk CLI, installs the
@@ -103,13 +105,34 @@ function quickStarts(): QuickStart[] {
   return found;
 }
 
-/** Packs the library with the README's command; returns the tarball's path. */
-function pack(): string {
-  run('npx', ['projen', 'package:js'], { cwd: ROOT, env: { ...process.env, CI: '1' } });
-  const dir = join(ROOT, 'dist', 'js');
-  const tarball = readdirSync(dir).find((f) => f.startsWith(`${PACKAGE.name}@${PACKAGE.version}`) && f.endsWith('.tgz'));
+/** The README's commands that build the tarball: the `<!-- install:pack -->` block up to the `cd` into the app. */
+function installCommands(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf-8');
+  const block = /<!-- install:pack -->\n```sh\n([\s\S]*?)\n```/.exec(readme);
+  if (!block) {
+    throw new Error('README.md has no sh block marked <!-- install:pack -->');
+  }
+  const lines = block[1].split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line !== '');
+  const appStep = lines.findIndex((line) => line.startsWith('cd '));
+  return appStep < 0 ? lines : lines.slice(0, appStep);
+}
+
+/** Runs the README's install commands in a fresh copy of the repository; returns the tarball's path. */
+function pack(workDir: string): string {
+  const clone = join(workDir, 'repository');
+  const files = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT }).split('\0').filter((f) => f && existsSync(join(ROOT, f)));
+  for (const file of files) {
+    cpSync(join(ROOT, file), join(clone, file), { recursive: false });
+  }
+  // CI as a fresh clone has it: no variable that changes what projen's tasks do.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'CI'));
+  for (const command of installCommands()) {
+    run('bash', ['-c', command], { cwd: clone, env });
+  }
+  const dir = join(clone, 'dist', 'js');
+  const tarball = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith(`${PACKAGE.name}@${PACKAGE.version}`) && f.endsWith('.tgz')) : undefined;
   if (!tarball) {
-    throw new Error(`no tarball of ${PACKAGE.name}@${PACKAGE.version} in ${dir}`);
+    throw new Error(`the README's install commands (${installCommands().join('; ')}) made no tarball of ${PACKAGE.name}@${PACKAGE.version} in ${dir}`);
   }
   const path = join(dir, tarball);
   // The handlers run from their bundles under assets/: their compiled modules stay out of the package,
@@ -239,7 +262,7 @@ function libraryRuntimes(assemblyDir: string): string {
     const resources = (JSON.parse(readFileSync(join(assemblyDir, file), 'utf-8')) as {
       Resources: Record<string, { Type: string; Properties?: { Runtime?: unknown; Description?: string } }>;
     }).Resources;
-    for (const resource of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && /^(CodeDeploy hook of|Deploys a CodeDeploy revision)/.test(r.Properties?.Description ?? ''))) {
+    for (const resource of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && /^(CodeDeploy hook of|Server deployer of this stack)/.test(r.Properties?.Description ?? ''))) {
       runtimes.add(JSON.stringify(resource.Properties?.Runtime));
     }
   }
@@ -260,10 +283,20 @@ function main(): void {
     ? requested.map((version) => ({ name: `aws-cdk-lib-${version}`, awsCdkLib: version }))
     : [{ name: 'cdk-init' }, { name: 'peer-floor', awsCdkLib: floor }];
   const starts = quickStarts();
-  const tarball = pack();
   const workDir = mkdtempSync(join(tmpdir(), 'smoke-install-'));
   const failed: string[] = [];
+  let tarballName = '';
   try {
+    let tarball: string;
+    try {
+      tarball = pack(workDir);
+    } catch (error) {
+      console.log(`pack: FAILED\n${(error as Error).message}`);
+      failed.push('pack');
+      return;
+    }
+    tarballName = tarball.replace(`${workDir}/repository/`, '');
+    console.log(`pack: the README's install commands (${installCommands().join('; ')}) made ${tarballName} in a fresh copy of the repository`);
     for (const variant of variants) {
       try {
         console.log(smoke(variant, tarball, starts, workDir));
@@ -276,13 +309,14 @@ function main(): void {
     if (existsSync(workDir)) {
       rmSync(workDir, { recursive: true, force: true });
     }
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (failed.length > 0) {
+      console.log(`smoke:install failed for ${failed.join(', ')} (${seconds} s)`);
+      process.exitCode = 1;
+    } else {
+      console.log(`smoke:install passed: ${tarballName} in ${variants.length} apps, ${starts.length} quick starts each, ${seconds} s`);
+    }
   }
-  const seconds = Math.round((Date.now() - started) / 1000);
-  if (failed.length > 0) {
-    console.log(`smoke:install failed for ${failed.join(', ')} (${seconds} s)`);
-    process.exit(1);
-  }
-  console.log(`smoke:install passed: ${tarball.replace(`${ROOT}/`, '')} in ${variants.length} apps, ${starts.length} quick starts each, ${seconds} s`);
 }
 
 main();

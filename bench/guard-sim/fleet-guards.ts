@@ -16,8 +16,8 @@ export interface NamedFleetGuard {
 
 const CONFIGS: Array<[string, HealthyHosts]> = [
   ['OneAtATime', HealthyHosts.oneAtATime()],
-  ['HalfAtATime', HealthyHosts.percent(50)],
-  ['percent(75)', HealthyHosts.percent(75)],
+  ['HalfAtATime', HealthyHosts.percentage(50)],
+  ['percentage(75)', HealthyHosts.percentage(75)],
 ];
 
 /** Synthesizes one rollout per deployment config (validation off: this is a measurement) and reads its guard. */

@@ -32,7 +32,7 @@ export class DeploymentConfigsStack extends Stack {
         threshold: 5,
         evaluationPeriods: 1,
       })],
-      deploymentConfig: HealthyHosts.percent(75, {
+      deploymentConfig: HealthyHosts.percentage(75, {
         zonal: {
           perZone: HealthyHostsPerZone.count(1),
           monitorDuration: Duration.minutes(10),

@@ -77,7 +77,7 @@ class ReleaseStack extends Stack {
 
     new ServerRollout(this, 'WebRollout', {
       ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['web'] }),
-      healthyHosts: HealthyHosts.percent(75),
+      healthyHosts: HealthyHosts.percentage(75),
       // A metric the web application publishes: any failed checkout stops and rolls back the deployment.
       healthChecks: [HealthCheck.metric(new cloudwatch.Metric({ namespace: 'Web', metricName: 'FailedCheckouts', statistic: 'Sum' }), { threshold: 1 })],
       notifications,

@@ -16,12 +16,12 @@ export class HealthyHostsPerZone {
     return new HealthyHostsPerZone(counted(count, 'Host'), MinimumHealthyHostsPerZone.count(count));
   }
 
-  /** At least `percent` of the zone's hosts (rounded up) stay healthy: an integer from 0 to 99. */
-  public static percent(percent: number): HealthyHostsPerZone {
-    const problems = new Problems('HealthyHostsPerZone.percent');
-    problems.integer('percent', percent, ZONAL_CONFIG.perZonePercent);
+  /** At least `percentage` of the zone's hosts (rounded up) stay healthy: an integer from 0 to 99. */
+  public static percentage(percentage: number): HealthyHostsPerZone {
+    const problems = new Problems('HealthyHostsPerZone.percentage');
+    problems.integer('percentage', percentage, ZONAL_CONFIG.perZonePercent);
     problems.throwIfAny();
-    return new HealthyHostsPerZone(`${percent}Percent`, MinimumHealthyHostsPerZone.percentage(percent));
+    return new HealthyHostsPerZone(`${percentage}Percent`, MinimumHealthyHostsPerZone.percentage(percentage));
   }
 
   /** A readable name of the threshold, e.g. `1Host`, `2Hosts` or `50Percent`. */

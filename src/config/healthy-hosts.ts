@@ -35,7 +35,7 @@ export interface ZonalRolloutOptions {
   readonly firstZoneMonitorDuration?: Duration;
 }
 
-/** Options of `HealthyHosts.count` and `HealthyHosts.percent`. */
+/** Options of `HealthyHosts.count` and `HealthyHosts.percentage`. */
 export interface HealthyHostsOptions {
   /**
    * Deploy to one Availability Zone at a time.
@@ -63,7 +63,7 @@ export interface HealthyHostsOptions {
  * the stack that asks for the same shape.
  *
  * @example
- * const threshold = HealthyHosts.percent(75, { zonal: { monitorDuration: Duration.minutes(10) } });
+ * const threshold = HealthyHosts.percentage(75, { zonal: { monitorDuration: Duration.minutes(10) } });
  * new codedeploy.ServerDeploymentGroup(this, 'Group', { deploymentConfig: threshold.bind(this) });
  */
 export class HealthyHosts {
@@ -76,18 +76,18 @@ export class HealthyHosts {
   }
 
   /**
-   * At least `percent` of the hosts (rounded up) stay healthy: an integer from 0 to 99.
-   * `percent(50)` without options is `CodeDeployDefault.HalfAtATime`, `percent(0)` is
+   * At least `percentage` of the hosts (rounded up) stay healthy: an integer from 0 to 99.
+   * `percentage(50)` without options is `CodeDeployDefault.HalfAtATime`, `percentage(0)` is
    * `CodeDeployDefault.AllAtOnce`.
    */
-  public static percent(percent: number, options: HealthyHostsOptions = {}): HealthyHosts {
-    return HealthyHosts.threshold('percent', percent, MINIMUM_HEALTHY_HOSTS.percent, options);
+  public static percentage(percentage: number, options: HealthyHostsOptions = {}): HealthyHosts {
+    return HealthyHosts.threshold('percentage', percentage, MINIMUM_HEALTHY_HOSTS.percent, options);
   }
 
   /**
    * One host at a time: `CodeDeployDefault.OneAtATime`, the safest and slowest predefined config.
    * CodeDeploy implements it with a threshold users cannot set themselves (at most one host
-   * deploying), so it has no `count` or `percent` equivalent.
+   * deploying), so it has no `count` or `percentage` equivalent.
    */
   public static oneAtATime(): HealthyHosts {
     return new HealthyHosts('ServerOneAtATime', () => ServerDeploymentConfig.ONE_AT_A_TIME);
@@ -98,7 +98,7 @@ export class HealthyHosts {
     return new HealthyHosts(config.deploymentConfigName, () => config);
   }
 
-  private static threshold(kind: 'count' | 'percent', value: number, range: Range, options: HealthyHostsOptions): HealthyHosts {
+  private static threshold(kind: 'count' | 'percentage', value: number, range: Range, options: HealthyHostsOptions): HealthyHosts {
     const problems = new Problems(`HealthyHosts.${kind}`);
     problems.literal(kind, Token.isUnresolved(value));
     problems.integer(kind, value, range);
@@ -145,11 +145,11 @@ export class HealthyHosts {
 }
 
 /** `CodeDeployDefault.AllAtOnce` requires no healthy host; `HalfAtATime` half of them. */
-function predefinedServerConfig(kind: 'count' | 'percent', value: number): IServerDeploymentConfig | undefined {
+function predefinedServerConfig(kind: 'count' | 'percentage', value: number): IServerDeploymentConfig | undefined {
   if (value === 0) {
     return ServerDeploymentConfig.ALL_AT_ONCE;
   }
-  return kind === 'percent' && value === 50 ? ServerDeploymentConfig.HALF_AT_A_TIME : undefined;
+  return kind === 'percentage' && value === 50 ? ServerDeploymentConfig.HALF_AT_A_TIME : undefined;
 }
 
 /** Checks the zonal options and returns their part of the shape id. */

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { defaultDeploymentConfigName } from './deployment-config-name';
 
 /** A custom deployment config shape, as the stack-wide de-duplication sees it. */
-export interface ConfigShape {
+interface ConfigShape {
   /** Identifies the shape, e.g. `LambdaCanary5Percent15Minutes`; part of the construct id and default name. */
   readonly shapeId: string;
   /** The name the user chose, if any. */
@@ -37,7 +37,7 @@ export function sharedDeploymentConfig<T extends IConstruct>(
   NAMES_IN_USE.set(stack, names);
   const holder = names.get(name);
   if (holder) {
-    throw new Error(`deploymentConfigName '${name}' is already used in stack ${stack.stackName} by a different deployment config shape (${holder}); choose another name`);
+    throw new Error(`deploymentConfigName '${name}' of ${scope.node.path} is already used in stack ${stack.stackName} by a different deployment config shape (${holder}); choose another name`);
   }
   names.set(name, id);
   return create(stack, id, name);

@@ -13,7 +13,7 @@
 export const TRAFFIC_HOOK_SETTINGS_VERSION = 1;
 
 /** Where the parameters live: `<prefix>/<stack name>/<function name>/<alias name>`. */
-export const TRAFFIC_HOOK_PARAMETER_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook';
+const TRAFFIC_HOOK_PARAMETER_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook';
 
 /** The environment variable that tells the hook its stack's prefix (one short value, whatever the number of rollouts). */
 export const SETTINGS_PREFIX_ENV = 'SETTINGS_PREFIX';

@@ -42,6 +42,14 @@ export function acknowledgeRegionalRuntime(fn: lambda.Function): void {
   acknowledge(fn, ...LATEST_RUNTIME_RULES.map((id) => ({ id, reason })));
 }
 
+/**
+ * The oldest Node.js major version the library's functions run on: their bundles target Node.js 22
+ * (esbuild's `--target=node22`, projen's default for the generated functions; a test reads the
+ * bundling task), the lowest the regional fact names from the peer floor on. A `runtime` chosen in
+ * `LibraryFunctionOptions` must be at least this.
+ */
+export const LIBRARY_FUNCTION_MIN_NODE_VERSION = 22;
+
 /** The cdk-nag rules that want the newest runtime of a function's family: one per pack that has one. */
 export const LATEST_RUNTIME_RULES = ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion'];
 

@@ -4,7 +4,7 @@ import { StackEnvironment } from './app-template';
 import { ruleResource, TemplateResource } from './template';
 
 /** One synthesized stack, as the rules read it. */
-export interface StackTemplate {
+interface StackTemplate {
   readonly templatePath: string;
   /** The stack's construct path, e.g. `Prod/Api` (the cloud assembly's display name). */
   readonly stackPath: string;

@@ -12,7 +12,7 @@ import { uniqueConfigNames } from './rules/unique-config-names';
 import { GuardrailRule } from './template';
 
 /** A rule with what the report says of it. Ids are stable: acknowledgements name them. */
-export interface RuleMetadata {
+interface RuleMetadata {
   readonly id: string;
   readonly level: 'error' | 'warning';
   /** What a finding means. */
@@ -23,7 +23,7 @@ export interface RuleMetadata {
 }
 
 /** A rule over every stack the pack sees at once, with what the report says of it. */
-export interface AppRuleMetadata extends Omit<RuleMetadata, 'rule'> {
+interface AppRuleMetadata extends Omit<RuleMetadata, 'rule'> {
   readonly rule: AppGuardrailRule;
 }
 

@@ -24,7 +24,7 @@ export function checkAliasConflicts(
         const owner = construct.node.scopes.slice().reverse().find(isRollout);
         const who = owner ? `rollout ${owner.node.path}` : `alias ${construct.node.path}`;
         problems.add(`${who} already gives function ${fn.node.path} the alias '${aliasName}', and a function has one alias of a name `
-          + `(CloudFormation would fail to create the second): give rollout ${rollout.node.path} another aliasName, or release the function with one rollout`);
+          + '(CloudFormation would fail to create the second): give this rollout another aliasName, or release the function with one rollout');
       }
     }
   }

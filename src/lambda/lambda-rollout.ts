@@ -8,14 +8,14 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
-import { errorRateAlarms } from './error-rate-alarms';
-import { newVersionAlarms } from './new-version-alarms';
+import { DeploymentGroupRole, GroupRoleGrants } from './deployment-group-role';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
 import { TrafficShift } from '../config/traffic-shift';
+import { checkLibraryFunctionOptions } from '../functions/library-function';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { HealthCheck } from '../health/health-check';
-import { evaluationKey } from '../health/lambda-signal';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { LAMBDA_ALIAS_NAME } from '../private/codedeploy-limits';
@@ -24,10 +24,10 @@ import {
   DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, topicArn,
 } from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
-import { Problems } from '../private/validation';
+import { constructError, Problems } from '../private/validation';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
-import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { rolloutRole } from '../rollout/service-role';
 
 /** Properties of a `LambdaRollout`. */
@@ -70,23 +70,24 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * A function CodeDeploy runs before any traffic moves, to test the new version; it reports its
    * verdict with `PutLifecycleEventHookExecutionStatus`, which the rollout grants it on this
-   * deployment group only. Any name works.
+   * deployment group only. Any name works. The name is aws-cdk-lib's (`LambdaDeploymentGroupProps.preHook`,
+   * `deploymentGroup.addPreHook`).
    *
    * @default - no pre-traffic hook
    */
-  readonly preTrafficHook?: lambda.IFunction;
+  readonly preHook?: lambda.IFunction;
 
   /**
    * A function CodeDeploy runs after all traffic has moved, with the same grants as the pre-traffic hook.
    *
    * @default - no post-traffic hook
    */
-  readonly postTrafficHook?: lambda.IFunction;
+  readonly postHook?: lambda.IFunction;
 
   /**
    * An active test of the new version before any traffic moves: the library's hook (one function
    * per stack) invokes the new version by its version number and fails the deployment on a
-   * function error, a timeout or a response that does not match. Not with `preTrafficHook`
+   * function error, a timeout or a response that does not match. Not with `preHook`
    * (CodeDeploy runs one BeforeAllowTraffic hook).
    *
    * @default - no smoke test
@@ -96,7 +97,8 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * After a successful shift (the AfterAllowTraffic step, after `bakeTime`), the library's hook
    * deletes the function's versions older than the newest `keepVersions`, never one an alias
-   * points to nor the one the alias served before (where a rollback returns), at most 50 per deployment. An integer of at least 1. Not with `postTrafficHook`
+   * points to nor the one the alias served before (where a rollback returns), at most 50 per deployment.
+   * An integer of at least 1. Not with `postHook`
    * (CodeDeploy runs one AfterAllowTraffic hook).
    *
    * @default - versions are kept
@@ -107,7 +109,7 @@ export interface LambdaRolloutProps extends RolloutOptions {
    * After the final shift, the library's hook keeps the deployment open this long, reading the
    * rollout's alarms every minute, and fails it (so CodeDeploy rolls back) when one goes off.
    * Whole minutes, 1 to 50 (a hook has one hour to report). Needs a health check; skipped under
-   * `ignoreAlarms`. Not with `postTrafficHook`.
+   * `ignoreAlarms`. Not with `postHook`.
    *
    * @default - the deployment ends at the final shift
    */
@@ -119,6 +121,16 @@ export interface LambdaRolloutProps extends RolloutOptions {
    * @default - one Lambda application shared by every rollout in the stack
    */
   readonly application?: codedeploy.ILambdaApplication;
+
+  /**
+   * How the stack's traffic hook runs (the library's function behind `smokeTest`, `keepVersions`
+   * and `bakeTime`): a customer managed key for its log group, a VPC, its runtime. One hook serves
+   * the stack: the first rollout that uses it sets these, and a later one may give the same
+   * options or none. A rollout that uses none of those three does not use them.
+   *
+   * @default - the hook's log group uses CloudWatch Logs' own encryption, and the function runs outside any VPC on aws-cdk-lib's latest Node.js runtime for the stack's Region
+   */
+  readonly trafficHook?: LibraryFunctionOptions;
 }
 
 /**
@@ -136,7 +148,14 @@ export interface LambdaRolloutProps extends RolloutOptions {
 export class LambdaRollout extends Construct {
   /** The alias that serves traffic; point callers (a Function URL, an API) at it. */
   public readonly alias: lambda.Alias;
-  /** The CodeDeploy deployment group. */
+  /**
+   * The CodeDeploy deployment group. What you add to it later gets the rollout's part too:
+   * `addPreHook`, `addPostHook` and `addAlarm` grant the service role and make the alias wait, or
+   * throw where the rollout cannot honour them. Its `role` is the rollout's service role
+   * (`serviceRole`, shared by the stack's rollouts unless you pass one): a statement granted to it
+   * goes into a customer managed policy of this rollout on that role, which the alias waits for;
+   * `addManagedPolicy` and `attachInlinePolicy` reach `serviceRole` itself.
+   */
   public readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   /** The deployment config of the traffic shift. */
   public readonly deploymentConfig: codedeploy.ILambdaDeploymentConfig;
@@ -168,25 +187,23 @@ export class LambdaRollout extends Construct {
     const { role, policies } = rolloutRole(this, 'Lambda', props.serviceRole);
     this.serviceRole = role;
 
-    const lambdaSignals = healthChecks.flatMap((check) => (check._lambda ? [check._lambda] : []));
     this.alarms = rolloutAlarms(this, healthChecks, {
-      generated: [
-        ...newVersionAlarms(this, this.alias, lambdaSignals),
-        ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
-      ],
+      alias: this.alias,
       description: `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`,
       alarmActions: props.alarmActions,
     });
 
+    const groupRole = new DeploymentGroupRole(this, 'ServiceRoleRef', this.serviceRole);
     const deploymentGroup = new RolloutDeploymentGroup(this, 'DeploymentGroup', {
       alias: this.alias,
       application: this.application,
       deploymentConfig: this.deploymentConfig,
       deploymentGroupName: props.deploymentGroupName,
-      // An immutable view: the group would attach AWS's broad managed policy and grant hooks
-      // itself; the rollout grants exact permissions below instead (and for hooks and alarms
-      // added to the group later: RolloutDeploymentGroup).
-      role: iam.Role.fromRoleArn(this, 'ServiceRoleRef', this.serviceRole.roleArn, { mutable: false }),
+      // A view that takes nothing while the group is built: the group would attach AWS's broad
+      // managed policy and grant hooks itself; the rollout grants exact permissions below instead
+      // (and for hooks and alarms added to the group later: RolloutDeploymentGroup). Grants made to
+      // it afterwards reach the service role (DeploymentGroupRole).
+      role: groupRole.role,
       // A copy: the group keeps the array it is given and adds to it (addAlarm); the rollout keeps its own.
       alarms: [...this.alarms],
       autoRollback: rollback.toAutoRollbackConfig(),
@@ -197,8 +214,8 @@ export class LambdaRollout extends Construct {
       // group's ARN (davidgf/serverless-plugin-canary-deployments#58), and the CodeDeploy User Guide's
       // permissions reference, SAM and that plugin (#110) scope it the same way. The IAM suite holds
       // this as a documented exception (test/iam/documented-exceptions.ts).
-      preHook: props.preTrafficHook,
-      postHook: props.postTrafficHook,
+      preHook: props.preHook,
+      postHook: props.postHook,
     });
     this.deploymentGroup = deploymentGroup;
 
@@ -213,7 +230,7 @@ export class LambdaRollout extends Construct {
     }) : undefined;
     this.trafficHook = wiring?.hook.function;
     this.trafficHookSettings = wiring?.parameter;
-    const hooks = [props.preTrafficHook, props.postTrafficHook, wiring?.hook.function]
+    const hooks = [props.preHook, props.postHook, wiring?.hook.function]
       .filter((hook): hook is lambda.IFunction => hook !== undefined);
     this.notificationTopic = props.notifications?.bind(this);
     const triggers = notificationTriggers(props.notifications, this.notificationTopic);
@@ -238,8 +255,9 @@ export class LambdaRollout extends Construct {
       permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
 
     deploymentGroup.connect(groupAdditions(this, {
-      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS,
+      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, groupRole,
     }));
+    groupRole.forwardTo(serviceRoleGrants(this));
   }
 }
 
@@ -249,20 +267,23 @@ export class LambdaRollout extends Construct {
  * the alarm quota, alarms watched by `bakeTime`).
  */
 function groupAdditions(rollout: LambdaRollout, context: {
-  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number;
+  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number; groupRole: DeploymentGroupRole;
 }): DeploymentGroupAdditions {
-  const { policies, props } = context;
+  const { policies, props, groupRole } = context;
   // One problem at a time: each is a single call, made after construction.
   const fail = (message: string): never => {
-    throw new Error(`LambdaRollout: ${message}`);
+    throw constructError('LambdaRollout', rollout, message);
   };
   return {
     checkHook(event, hook) {
       const libraryHook = event === 'preHook' ? props.smokeTest !== undefined : props.keepVersions !== undefined || props.bakeTime !== undefined;
       if (libraryHook) {
-        fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}) on ${rollout.node.path}: the rollout's `
+        fail(`deploymentGroup.${event === 'preHook' ? 'addPreHook' : 'addPostHook'}(${hook.node.path}): the rollout's `
           + `${event === 'preHook' ? 'smokeTest' : 'keepVersions or bakeTime'} already runs the library's hook in that event, and CodeDeploy runs one hook per event`);
       }
+    },
+    withoutRoleGrants(action) {
+      groupRole.withoutGrants(action);
     },
     hookAdded(hook) {
       const policy = policies.grant({ statements: [{ actions: ['lambda:InvokeFunction'], resources: [functionArn(hook.functionArn)] }] });
@@ -270,11 +291,11 @@ function groupAdditions(rollout: LambdaRollout, context: {
     },
     checkAlarm() {
       if (props.bakeTime !== undefined) {
-        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: bakeTime watches the alarms the rollout was created with; `
+        fail('deploymentGroup.addAlarm: bakeTime watches the alarms the rollout was created with; '
           + 'pass the alarm in healthChecks as HealthCheck.alarm(alarm) instead');
       }
       if (rollout.alarms.length + 1 > context.maxAlarms) {
-        fail(`deploymentGroup.addAlarm on ${rollout.node.path}: the deployment group would have ${rollout.alarms.length + 1} alarms, more than `
+        fail(`deploymentGroup.addAlarm: the deployment group would have ${rollout.alarms.length + 1} alarms, more than `
           + `maxAlarms (${context.maxAlarms}; raise it if your CodeDeploy quota was raised)`);
       }
     },
@@ -293,31 +314,49 @@ function groupAdditions(rollout: LambdaRollout, context: {
   };
 }
 
+/**
+ * Where grants to `rollout.deploymentGroup.role` go: statements into a customer managed policy of
+ * this rollout, attached to the service role, that the alias waits for (CodeDeploy uses the role
+ * when CloudFormation updates the alias); managed and inline policies onto the service role itself.
+ */
+function serviceRoleGrants(rollout: LambdaRollout): GroupRoleGrants {
+  let policy: iam.ManagedPolicy | undefined;
+  return {
+    addStatement(statement) {
+      if (!policy) {
+        policy = new iam.ManagedPolicy(rollout, 'DeploymentGroupRoleGrants', {
+          description: `What was granted to the deployment group role of ${rollout.node.path}, on the rollout's CodeDeploy service role`,
+          roles: [rollout.serviceRole],
+        });
+        rollout.alias.node.addDependency(policy);
+      }
+      policy.addStatements(statement);
+      return { statementAdded: true, policyDependable: policy };
+    },
+    addManagedPolicy: (managed) => rollout.serviceRole.addManagedPolicy(managed),
+    attachInlinePolicy: (inline) => rollout.serviceRole.attachInlinePolicy(inline),
+  };
+}
+
 function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
   return (reference as cloudwatch.IAlarm).alarmName !== undefined;
 }
 
 function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
-  const problems = new Problems('LambdaRollout');
+  const problems = Problems.ofConstruct('LambdaRollout', rollout);
   problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
   checkAliasConflicts(problems, rollout, (scope) => scope instanceof LambdaRollout, props.function, aliasName);
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }
   checkTrafficHookProps(problems, props, countAlarms(healthChecks));
+  checkLibraryFunctionOptions(problems, 'trafficHook', props.trafficHook);
   checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
-  checkDistinctHealthChecks(problems, rollout, healthChecks);
+  checkHealthChecks(problems, rollout, healthChecks, { hasLambdaAlias: true });
   const serverOnly = props.notifications?._serverOnlyEvents ?? [];
   if (serverOnly.length > 0) {
     problems.add(`notifications.events ${serverOnly.join(', ')} apply to server deployments only`);
   }
   problems.throwIfAny();
 }
-
-/** Lambda checks with the same evaluation share one alarm; every other check is one alarm. */
-function countAlarms(healthChecks: HealthCheck[]): number {
-  const lambdaEvaluations = new Set(healthChecks.flatMap((c) => (c._lambda ? [evaluationKey(c._lambda)] : [])));
-  return lambdaEvaluations.size + healthChecks.filter((c) => !c._lambda).length;
-}
-

@@ -8,6 +8,7 @@ import type { SmokeTest } from './smoke-test';
 import {
   AfterTrafficSettings, SETTINGS_MAX_BYTES, settingsParameterName, TRAFFIC_HOOK_SETTINGS_VERSION, TrafficHookSettings,
 } from '../contract/traffic-hook';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { TrafficHook } from '../functions/traffic-hook';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { TRAFFIC_HOOK } from '../private/codedeploy-limits';
@@ -16,13 +17,14 @@ import { boundedArn, DESCRIBE_ALARMS, functionArn, RolloutStatement } from '../p
 import { MINUTE_MILLIS, Problems } from '../private/validation';
 
 /** The rollout props the traffic hook serves. */
-export interface TrafficHookProps {
+interface TrafficHookProps {
   readonly smokeTest?: SmokeTest;
   readonly keepVersions?: number;
   readonly bakeTime?: Duration;
-  readonly preTrafficHook?: lambda.IFunction;
-  readonly postTrafficHook?: lambda.IFunction;
+  readonly preHook?: lambda.IFunction;
+  readonly postHook?: lambda.IFunction;
   readonly ignoreAlarms?: boolean;
+  readonly trafficHook?: LibraryFunctionOptions;
 }
 
 /** CloudWatch alarm names hold at most 255 characters (PutMetricAlarm, `AlarmName`): a token's bound in the settings. */
@@ -34,14 +36,14 @@ export function usesTrafficHook(props: TrafficHookProps): boolean {
 
 /** Problems of the hook props that need nothing built: ranges and conflicts with the user's hooks. */
 export function checkTrafficHookProps(problems: Problems, props: TrafficHookProps, alarmCount: number): void {
-  if (props.smokeTest && props.preTrafficHook) {
-    problems.add('smokeTest and preTrafficHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: '
-      + 'test in preTrafficHook, or leave it out');
+  if (props.smokeTest && props.preHook) {
+    problems.add('smokeTest and preHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: '
+      + 'test in preHook, or leave it out');
   }
   for (const [prop, given] of [['keepVersions', props.keepVersions !== undefined], ['bakeTime', props.bakeTime !== undefined]] as const) {
-    if (given && props.postTrafficHook) {
-      problems.add(`${prop} and postTrafficHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: `
-        + `leave out postTrafficHook, or ${prop}`);
+    if (given && props.postHook) {
+      problems.add(`${prop} and postHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: `
+        + `leave out postHook, or ${prop}`);
     }
   }
   if (props.keepVersions !== undefined) {
@@ -56,7 +58,7 @@ export function checkTrafficHookProps(problems: Problems, props: TrafficHookProp
 }
 
 /** What the wiring gives the rollout. */
-export interface TrafficHookWiring {
+interface TrafficHookWiring {
   readonly hook: TrafficHook;
   readonly parameter: ssm.StringParameter;
   /** What the alias update must wait for: the parameter, the hook and its permissions. */
@@ -79,8 +81,8 @@ export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollo
   readonly alarms: cloudwatch.IAlarm[];
 }): TrafficHookWiring {
   const settings = hookSettings(props, rollout.alarms.map((alarm) => alarm.alarmName));
-  checkSettingsSize(settings);
-  const hook = TrafficHook.of(scope);
+  checkSettingsSize(scope, settings);
+  const hook = TrafficHook.of(scope, props.trafficHook);
   const stack = Stack.of(scope);
   const parameter = new ssm.StringParameter(scope, 'TrafficHookSettings', {
     parameterName: settingsParameterName(hook.settingsPrefix, rollout.function.functionName, rollout.aliasName),
@@ -160,7 +162,7 @@ function hookSettings(props: TrafficHookProps, alarmNames: string[]): TrafficHoo
 }
 
 /** The settings must fit one standard parameter; alarm names that are tokens count at their longest. */
-function checkSettingsSize(settings: TrafficHookSettings): void {
+function checkSettingsSize(rollout: Construct, settings: TrafficHookSettings): void {
   const bounded = settings.afterAllowTraffic?.alarmNames
     ? {
       ...settings,
@@ -173,7 +175,7 @@ function checkSettingsSize(settings: TrafficHookSettings): void {
     : settings;
   const bytes = Buffer.byteLength(JSON.stringify(bounded), 'utf8');
   if (bytes > SETTINGS_MAX_BYTES) {
-    const problems = new Problems('LambdaRollout');
+    const problems = Problems.ofConstruct('LambdaRollout', rollout);
     problems.add(`the traffic hook's settings (smokeTest payloads, and ${MAX_ALARM_NAME_LENGTH} characters per alarm name bakeTime watches) `
       + `must fit the ${SETTINGS_MAX_BYTES} bytes of an SSM parameter, got ${bytes} bytes`);
     problems.throwIfAny();

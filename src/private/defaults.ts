@@ -4,7 +4,7 @@ import { DEPLOYMENT_GROUP } from './codedeploy-limits';
 
 /**
  * Every default the library applies, named once. Each appears in the `@default` tag of its prop
- * and in the README's defaults table.
+ * and so in docs/defaults.md, which is generated from those tags.
  */
 
 /** `LambdaRolloutProps.aliasName`. */
@@ -19,10 +19,10 @@ export const DEFAULT_LAMBDA_ERRORS_THRESHOLD = 1;
 export const DEFAULT_LAMBDA_THROTTLES_THRESHOLD = 1;
 
 /**
- * `HealthCheck.lambdaErrorRate`, chosen with the guard simulator (`npx projen bench:guard`): a
- * 5-minute window (the default canary's interval; CloudWatch slides it every evaluation), 4
- * standard errors (3.5 rolled back 1.0% of healthy releases at 10 requests/s, 4 rolls back 0.6%
- * and detects as well), 1 percentage point, 2 failures.
+ * `HealthCheck.lambdaErrorRate`, chosen with the guard simulator (`npx projen bench:guard`; its
+ * numbers in bench/results/guard-sim.txt, read in docs/guard-simulator.md): a 5-minute window (the
+ * default canary's interval; CloudWatch slides it every evaluation), 4 standard errors (3.5 rolls
+ * back more healthy releases at 10 requests/s and detects no better), 1 percentage point, 2 failures.
  */
 export const DEFAULT_ERROR_RATE_PERIOD = Duration.minutes(5);
 export const DEFAULT_ERROR_RATE_MIN_Z_SCORE = 4;
@@ -31,10 +31,10 @@ export const DEFAULT_ERROR_RATE_MIN_FAILURES = 2;
 
 /**
  * `HealthCheck.lambdaErrorRate`: up to 13 requests of the new version in the period, one failure
- * can stop the deployment. Chosen with the guard simulator (`npx projen bench:guard`): at 1
- * request/s in a 10% canary it rolls back under 1% of healthy releases with a 0.1% baseline and
- * stops about 95% of releases failing 20%, which two failures cannot (92%): 12 stops fewer than
- * 95%, 14 rolls back almost 1%.
+ * can stop the deployment. Chosen with the guard simulator (`npx projen bench:guard`, the goal's 1
+ * request/s cells in bench/results/guard-sim.txt): the one value that keeps healthy releases
+ * rolled back under 1% at 1 request/s with a 0.1% baseline and stops 95% of releases failing 20%,
+ * which two failures alone cannot (12 stops fewer, 14 rolls back more).
  */
 export const DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS = 13;
 
@@ -53,9 +53,9 @@ export const DEFAULT_TARGET_GROUP_5XX_PERCENT = 5;
 
 /**
  * `HealthCheck.targetGroup5xx`: at least two 5XX responses in a period. Chosen with the guard
- * simulator's fleet model (`npx projen bench:guard`): without it one 5XX in a quiet minute is a
- * rate above 5%, and a healthy two-instance fleet at 0.1 requests/s per instance with a 0.1%
- * baseline was rolled back 8% of the time (with it 0.6% or less in every modelled fleet).
+ * simulator's fleet model (`npx projen bench:guard`; bench/results/guard-sim.txt, read in
+ * docs/guard-simulator.md): without it one 5XX in a quiet minute is a rate above 5%, and quiet
+ * healthy fleets were rolled back far more than 1% of the time.
  */
 export const DEFAULT_TARGET_GROUP_5XX_MIN_ERRORS = 2;
 

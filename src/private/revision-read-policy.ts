@@ -16,17 +16,23 @@ import { acknowledgeWildcardResource } from './acknowledge-wildcard';
  * so it needs `s3:GetObject` and `s3:GetObjectVersion` on the objects and no `s3:ListBucket`.
  */
 export function revisionReadPolicy(scope: Construct, bucket: s3.IBucket, roles: iam.IRole[]): iam.ManagedPolicy {
+  const policy = emptyRevisionReadPolicy(scope, roles);
+  grantBucketRevisions(policy, bucket);
+  return policy;
+}
+
+/** The fleet's revision read policy before anything is granted in it: fill it before synthesis. */
+export function emptyRevisionReadPolicy(scope: Construct, roles: iam.IRole[]): iam.ManagedPolicy {
+  return new iam.ManagedPolicy(scope, 'RevisionReadPolicy', { description: 'Lets the fleet download CodeDeploy revisions', roles });
+}
+
+/** Lets the policy's roles read every object of a revision bucket (and decrypt with its key, if it has one). */
+export function grantBucketRevisions(policy: iam.ManagedPolicy, bucket: s3.IBucket): void {
   const objects = bucket.arnForObjects('*');
-  const statements = [new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objects] })];
+  policy.addStatements(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objects] }));
   if (bucket.encryptionKey) {
-    statements.push(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [bucket.encryptionKey.keyArn] }));
+    policy.addStatements(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [bucket.encryptionKey.keyArn] }));
   }
-  const policy = new iam.ManagedPolicy(scope, 'RevisionReadPolicy', {
-    description: 'Lets the fleet download CodeDeploy revisions',
-    roles,
-    statements,
-  });
   acknowledgeWildcardResource(policy, objects,
     'The objects of the revision bucket only, read-only (s3:GetObject, s3:GetObjectVersion): revision keys are chosen per deployment');
-  return policy;
 }

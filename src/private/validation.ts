@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /** An inclusive whole-number range, with the unit its values are counted in. */
 export interface Range {
@@ -10,7 +11,7 @@ export interface Range {
 }
 
 /** Length and characters a name must have. */
-export interface TextRule {
+interface TextRule {
   readonly minLength: number;
   readonly maxLength: number;
   /** Whole-string pattern of the allowed characters. */
@@ -20,16 +21,38 @@ export interface TextRule {
 }
 
 /**
+ * How an error names the construct it is about: its class and its path in the construct tree,
+ * `LambdaRollout at MyStack/Api`, so that a stack of many rollouts says which one. aws-cdk-lib's
+ * own `ValidationError` carries the path as a property, but it is internal to aws-cdk-lib
+ * (`@internal` in aws-cdk-lib/core/lib/errors.ts, from 2.257.0 to today), so the path goes into
+ * the message. Value objects have no path: their errors name the factory (`TrafficShift.canary`).
+ */
+function constructSubject(className: string, construct: IConstruct): string {
+  return `${className} at ${construct.node.path}`;
+}
+
+/** An error about one construct, for a problem found alone (after construction, say): `LambdaRollout at MyStack/Api: …`. */
+export function constructError(className: string, construct: IConstruct, problem: string): Error {
+  return new Error(`${constructSubject(className, construct)}: ${problem}`);
+}
+
+/**
  * Collects every problem found in one input, so a user sees them all in a single error.
  *
  * Each problem is reported on its own line as `<subject>: <problem>`, e.g.
- * `TrafficShift.canary: percentage must be an integer from 1 to 99, got 150`.
+ * `TrafficShift.canary: percentage must be an integer from 1 to 99, got 150`, or for a
+ * construct's props `LambdaRollout at MyStack/Api: aliasName may contain only …`.
  * Unresolved tokens are skipped: their value is only known at deploy time.
  */
 export class Problems {
+  /** The problems of a construct's props, each naming the construct's class and path (`constructSubject`). */
+  public static ofConstruct(className: string, construct: IConstruct): Problems {
+    return new Problems(constructSubject(className, construct));
+  }
+
   private readonly found: string[] = [];
 
-  /** @param subject the factory or prop that the input was given to, e.g. `TrafficShift.canary` */
+  /** @param subject the factory that the input was given to, e.g. `TrafficShift.canary` */
   public constructor(private readonly subject: string) {}
 
   /** Records a problem in free form. */

@@ -52,7 +52,7 @@ export function bundleSource(directory: string, appSpec?: AppSpec): string {
 }
 
 /** Props of `RevisionBundle`. */
-export interface RevisionBundleProps {
+interface RevisionBundleProps {
   readonly directory: string;
   readonly appSpec?: AppSpec;
 }

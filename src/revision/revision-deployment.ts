@@ -19,7 +19,7 @@ import { DEFAULT_REVISION_DEPLOYMENT_TIMEOUT, DEFAULT_ROLLBACK_ON_STOP } from '.
 import { IAM_POLICY } from '../private/iam-limits';
 import { BoundedArn, boundedArn, RolloutStatement } from '../private/rollout-service-role';
 import { S3_NAMES } from '../private/s3-limits';
-import { Problems } from '../private/validation';
+import { constructError, Problems } from '../private/validation';
 
 /** The longest deployment timeout: CloudFormation's wait for a custom resource, less the time to stop, roll back and answer. */
 const MAX_TIMEOUT_MINUTES = (MAX_SERVICE_TIMEOUT_SECONDS - ROLLBACK_ALLOWANCE_SECONDS) / 60;
@@ -78,6 +78,13 @@ export interface RevisionDeploymentProps extends RevisionDeploymentOptions {
    * `ServerDeploymentGroup.fromServerDeploymentGroupAttributes`. The deployer may read only the
    * group's own deployment config, so import a group with its `deploymentConfig`. One revision
    * deployment per group.
+   *
+   * A rollout's group keeps the rollout's settings (its `deployer` options and `rollback.stop`,
+   * read access for its instance roles, the wait for its resources), given as
+   * `rollout.deploymentGroup` or as a handle imported in the same stack with the rollout's
+   * `application` and `deploymentGroup.deploymentGroupName` (the same ARN). A handle that names the
+   * group otherwise (e.g. by a literal name where the rollout's name is generated) is a group no
+   * rollout owns.
    */
   readonly deploymentGroup: codedeploy.IServerDeploymentGroup;
 
@@ -116,7 +123,7 @@ export class RevisionDeployment extends Construct {
     const target = rolloutTargetOf(group);
     const timeout = props.timeout ?? DEFAULT_REVISION_DEPLOYMENT_TIMEOUT;
     this.revisionLocation = props.revision.bind(this);
-    const problems = new Problems('RevisionDeployment');
+    const problems = Problems.ofConstruct('RevisionDeployment', this);
     const timeoutMinutes = problems.wholeDuration('timeout', timeout, Duration.minutes(1).toMilliseconds(), { min: 1, max: MAX_TIMEOUT_MINUTES, unit: 'minutes' });
     const location = renderLocation(this.revisionLocation, problems);
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > MAX_DESCRIPTION_LENGTH) {
@@ -190,7 +197,7 @@ export class RevisionDeployment extends Construct {
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     const { bucket, key } = this.revisionLocation;
     if (!bucket || key === undefined) {
-      throw new Error(`RevisionDeployment ${this.node.path}: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy`);
+      throw constructError('RevisionDeployment', this, 'grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy');
     }
     return bucket.grantRead(grantee, key);
   }

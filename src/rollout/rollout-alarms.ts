@@ -1,81 +1,84 @@
-import { createHash } from 'crypto';
-import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { addAlarmActions, metricCheckAlarm } from './deployment-alarm';
+import { deploymentAlarm } from './deployment-alarm';
 import { HealthCheck } from '../health/health-check';
+import { HealthCheckContext, HealthCheckKind } from '../health/health-check-kind';
 import { Problems } from '../private/validation';
 
-/** What a rollout asks of its alarms. */
-export interface RolloutAlarmsOptions {
-  /** The alarms the rollout generated itself for its own checks (the Lambda signals), first in the list. */
-  readonly generated?: cloudwatch.Alarm[];
-  /** The description of each `HealthCheck.metric` alarm. */
+/** What a rollout gives its health checks. */
+interface RolloutAlarmsOptions {
+  /** The alias of a Lambda rollout, whose new version the Lambda checks watch. */
+  readonly alias?: lambda.Alias;
+  /** The description of each alarm on a metric the user chose (`HealthCheck.metric`): what it stops. */
   readonly description: string;
-  /** Actions on the ALARM state of every generated alarm. */
+  /** Actions on the ALARM state of every alarm the rollout creates. */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /**
- * Every alarm that stops a rollout's deployments: the generated ones first (the rollout's own,
- * then one per `HealthCheck.metric`), then the ones passed in with `HealthCheck.alarm`. The
- * generated alarms get the rollout's alarm actions.
+ * Every alarm that stops a rollout's deployments, each health check bound by its kind: the alarms
+ * the rollout creates first (with the rollout's alarm actions), then the ones passed in with
+ * `HealthCheck.alarm`, in the order of each kind's `place`.
  */
 export function rolloutAlarms(scope: Construct, healthChecks: HealthCheck[], options: RolloutAlarmsOptions): cloudwatch.IAlarm[] {
-  const generated = [
-    ...(options.generated ?? []),
-    ...healthChecks.flatMap((check) => (check._metric
-      ? [metricCheckAlarm(scope, metricCheckId(scope, check), check._metric.metric, check._metric.options, options.description)]
-      : [])),
-  ];
-  addAlarmActions(generated, options.alarmActions);
-  return [...generated, ...healthChecks.flatMap((check) => (check._alarm ? [check._alarm] : []))];
+  const context: HealthCheckContext = {
+    scope,
+    alias: options.alias,
+    alarmDescription: options.description,
+    createAlarm: (id, props) => {
+      // CodeDeploy polls the alarms and needs no action; governed accounts may require one (Control Tower CT.CLOUDWATCH.PR.1).
+      const alarm = deploymentAlarm(scope, id, props);
+      alarm.addAlarmAction(...(options.alarmActions ?? []));
+      return alarm;
+    },
+  };
+  const kinds = healthChecks.map((check) => check._kind);
+  const boundKeys = new Set<string>();
+  // Array.prototype.sort is stable: checks of one place keep the order of healthChecks.
+  return [...kinds].sort((a, b) => a.place - b.place).flatMap((kind) => {
+    const key = kind.sharedAlarmKey;
+    if (key === undefined) {
+      return kind.bind(context, [kind]);
+    }
+    if (boundKeys.has(key)) {
+      return [];
+    }
+    boundKeys.add(key);
+    return kind.bind(context, kinds.filter((other) => other.sharedAlarmKey === key));
+  });
+}
+
+/** How many alarms `healthChecks` take in the deployment group: checks with a shared alarm count once. */
+export function countAlarms(healthChecks: HealthCheck[]): number {
+  return new Set(healthChecks.map((check, i) => check._kind.sharedAlarmKey ?? i)).size;
 }
 
 /**
- * Refuses a `HealthCheck.metric` or `HealthCheck.lambdaErrorRate` given twice (two identical alarms
- * under one id) and an alarm passed in twice (CodeDeploy would list it twice).
+ * Refuses a check given twice where that would make two identical alarms under one id or list one
+ * alarm twice, and Lambda checks in a rollout without a Lambda alias.
  */
-export function checkDistinctHealthChecks(problems: Problems, scope: Construct, healthChecks: HealthCheck[]): void {
+export function checkHealthChecks(problems: Problems, scope: Construct, healthChecks: HealthCheck[], options: { hasLambdaAlias: boolean }): void {
+  const kinds = healthChecks.map((check) => check._kind);
   const seen = new Map<string, number>();
-  healthChecks.forEach((check, i) => {
-    const key = check._metric ? metricCheckId(scope, check)
-      : check._alarm ? `alarm:${identity(scope, check._alarm.alarmArn)}`
-        : check._errorRate ? `errorRate:${JSON.stringify(check._errorRate)}` : undefined;
+  kinds.forEach((kind, i) => {
+    const key = kind.duplicateKey(scope);
     if (key === undefined) {
       return;
     }
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.add(`healthChecks ${first + 1} and ${i + 1} are the same ${factoryOf(check)}: give each check once`);
+      problems.add(`healthChecks ${first + 1} and ${i + 1} are the same ${kind.factory}: give each check once`);
     } else {
       seen.set(key, i);
     }
   });
+  const lambdaChecks = kinds.filter((kind) => kind.watchesLambdaAlias);
+  if (!options.hasLambdaAlias && lambdaChecks.length > 0) {
+    problems.add(`healthChecks may not hold Lambda checks, which watch a Lambda alias, got ${unique(lambdaChecks).join(', ')}`);
+  }
 }
 
-/**
- * The construct id of a `HealthCheck.metric` alarm, derived from what the check watches and how
- * (the metric, its statistic and period, the threshold and evaluation), never from its place in
- * `healthChecks`: reordering or inserting checks keeps every alarm.
- */
-function metricCheckId(scope: Construct, check: HealthCheck): string {
-  const { metric, options } = check._metric!;
-  const watched = {
-    metric: metric.toMetricConfig(),
-    threshold: options.threshold,
-    comparisonOperator: options.comparisonOperator,
-    evaluationPeriods: options.evaluationPeriods,
-    treatMissingData: options.treatMissingData,
-  };
-  return `MetricAlarm${createHash('sha256').update(identity(scope, watched)).digest('hex').slice(0, 8).toUpperCase()}`;
-}
-
-/** A value with its tokens resolved, as text: the same for the same resources in any synth. */
-function identity(scope: Construct, value: unknown): string {
-  return JSON.stringify(Stack.of(scope).resolve(value));
-}
-
-function factoryOf(check: HealthCheck): string {
-  return check._metric ? 'metric check' : check._errorRate ? 'HealthCheck.lambdaErrorRate' : 'HealthCheck.alarm';
+function unique(kinds: HealthCheckKind[]): string[] {
+  return [...new Set(kinds.map((kind) => kind.factory))];
 }

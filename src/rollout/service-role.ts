@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { RolloutPolicies, RolloutServiceRole } from '../private/rollout-service-role';
 
 /** A rollout's CodeDeploy service role and the policies its permissions go into. */
-export interface RolloutRole {
+interface RolloutRole {
   readonly role: iam.IRole;
   readonly policies: RolloutPolicies;
 }

@@ -9,7 +9,7 @@ import { acknowledge } from '../private/acknowledge';
 import { Problems } from '../private/validation';
 
 /** The Auto Scaling groups and tagged EC2 instances a rollout installs the agent on. */
-export interface AgentTargets {
+interface AgentTargets {
   readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
   readonly ec2InstanceTags?: codedeploy.InstanceTagSet;
 }

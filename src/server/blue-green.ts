@@ -4,10 +4,11 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { BlueGreenOptions } from './blue-green-options';
+import { refuseUnsupportedOverrides } from './blue-green-overrides';
 import { autoScalingGroupArn, AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS } from './server-permissions';
 import { copiedAutoScalingGroupPrefix, DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../contract/deployment-group';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { ServerDeployer } from '../functions/server-deployer';
-import { ServerDeployerOptions } from '../functions/server-deployer-options';
 import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { BLUE_GREEN } from '../private/codedeploy-limits';
@@ -17,7 +18,7 @@ import { boundedArn } from '../private/rollout-service-role';
 import { Problems } from '../private/validation';
 
 /** What a rollout needs to know to validate and render its blue/green options. */
-export interface BlueGreenTargets {
+interface BlueGreenTargets {
   readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
   readonly loadBalancers: codedeploy.LoadBalancer[];
   readonly hasTagSets: boolean;
@@ -78,10 +79,11 @@ export function blueGreenGroupName(scope: IConstruct): string {
 /**
  * The deployment group as a custom resource, with CloudFormation's property names so that rules
  * reading deployment groups read it too. The handler keeps the copied Auto Scaling group when it
- * updates the group, and deletes the copies when the group is deleted.
+ * updates the group, and deletes the copies when the group is deleted. A property override of a
+ * field the handler does not read is refused at synth (`refuseUnsupportedOverrides`).
  */
 export function blueGreenDeploymentGroup(
-  scope: Construct, id: string, deployerOptions: ServerDeployerOptions | undefined, props: codedeploy.CfnDeploymentGroupProps,
+  scope: Construct, id: string, deployerOptions: LibraryFunctionOptions | undefined, props: codedeploy.CfnDeploymentGroupProps,
 ): CustomResource {
   const deployer = ServerDeployer.of(scope, deployerOptions);
   const resource = new CustomResource(scope, id, {
@@ -90,6 +92,7 @@ export function blueGreenDeploymentGroup(
     properties: { DeploymentGroup: toCloudFormationShape(props) },
   });
   resource.node.addDependency(deployer.basePolicy);
+  refuseUnsupportedOverrides(resource, scope);
   return resource;
 }
 

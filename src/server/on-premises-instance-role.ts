@@ -83,7 +83,7 @@ export class OnPremisesInstanceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: OnPremisesInstanceRoleProps) {
     super(scope, id);
-    validate(props);
+    validate(this, props);
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: props.assumedBy,
@@ -133,8 +133,8 @@ export class OnPremisesInstanceRole extends Construct {
   }
 }
 
-function validate(props: OnPremisesInstanceRoleProps): void {
-  const problems = new Problems('OnPremisesInstanceRole');
+function validate(role: OnPremisesInstanceRole, props: OnPremisesInstanceRoleProps): void {
+  const problems = Problems.ofConstruct('OnPremisesInstanceRole', role);
   if (props.roleName !== undefined) {
     problems.text('roleName', props.roleName, IAM_ROLE.roleName);
   }

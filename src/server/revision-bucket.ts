@@ -115,7 +115,7 @@ export class RevisionBucket extends Construct {
   constructor(scope: Construct, id: string, props: RevisionBucketProps = {}) {
     super(scope, id);
 
-    const problems = new Problems('RevisionBucket');
+    const problems = Problems.ofConstruct('RevisionBucket', this);
     const expiration = props.lifecycleNoncurrentVersionExpiration ?? DEFAULT_REVISION_NONCURRENT_VERSION_EXPIRATION;
     problems.wholeDuration('lifecycleNoncurrentVersionExpiration', expiration, DAY_MILLIS, { min: 1, unit: 'days' });
     const retention = props.accessLogsRetention ?? DEFAULT_ACCESS_LOGS_RETENTION;

@@ -42,7 +42,7 @@ export const TARGET_GROUP_ACTIONS = ['elasticloadbalancing:DeregisterTargets', '
  * ARNs whose last part cannot be known at synth time (an Auto Scaling group's id, a target group's
  * id), so they end or pass through a `*`; bounded by the longest name each part may have.
  */
-export function arnWithWildcard(scope: IConstruct, service: string, resource: string, maxNameLength: number, name: string): BoundedArn {
+function arnWithWildcard(scope: IConstruct, service: string, resource: string, maxNameLength: number, name: string): BoundedArn {
   const stack = Stack.of(scope);
   const arn = `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
   const nameLength = Token.isUnresolved(name) ? maxNameLength : name.length;

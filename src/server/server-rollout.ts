@@ -19,15 +19,15 @@ import {
 } from './server-permissions';
 import { renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
-import { checkDeployerOptions } from '../functions/server-deployer';
-import { ServerDeployerOptions } from '../functions/server-deployer-options';
+import { checkLibraryFunctionOptions } from '../functions/library-function';
+import { LibraryFunctionOptions } from '../functions/library-function-options';
 import { HealthCheck } from '../health/health-check';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
-import { revisionReadPolicy } from '../private/revision-read-policy';
+import { emptyRevisionReadPolicy, grantBucketRevisions } from '../private/revision-read-policy';
 import { publishTo, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
 import { Problems } from '../private/validation';
@@ -37,7 +37,7 @@ import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revis
 import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
-import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { rolloutRole } from '../rollout/service-role';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
@@ -116,11 +116,15 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly rollback?: Rollback;
 
   /**
-   * The bucket revisions are deployed from. The instance roles of the rollout's Auto Scaling
-   * groups created in this app can read its objects (imported groups: grant their instance role
-   * `s3:GetObject` and `s3:GetObjectVersion` on the objects, e.g. with `RevisionBucket.grantRead`).
+   * A bucket of yours that revisions are deployed from.
    *
-   * @default - a `RevisionBucket`: versioned, encrypted, private, TLS-only, access-logged
+   * For example the bucket a pipeline uploads them to. The instance roles
+   * of the rollout's Auto Scaling groups created in this app can read its objects (imported
+   * groups: grant their instance role `s3:GetObject` and `s3:GetObjectVersion` on the objects, e.g.
+   * with `RevisionBucket.grantRead`). A revision deployed with `addRevisionDeployment` needs none: its instances
+   * may read that one object, wherever it is.
+   *
+   * @default - none until `revisionBucket` is read, which then creates a `RevisionBucket` (versioned, encrypted, private, TLS-only, access-logged)
    */
   readonly revisionBucket?: s3.IBucket;
 
@@ -180,20 +184,21 @@ export interface ServerRolloutProps extends RolloutOptions {
   readonly blueGreen?: BlueGreenOptions;
 
   /**
-   * How the stack's server deployer runs (the function behind `deploy` and blue/green groups):
-   * a customer managed key for its log group, a VPC. One deployer serves the stack: the first
-   * rollout that uses it sets these, and a later one may give the same options or none.
+   * How the stack's server deployer runs (the library's function behind `addRevisionDeployment`,
+   * every `RevisionDeployment` and blue/green groups): a customer managed key for its log group, a
+   * VPC, its runtime. One deployer serves the stack: the first rollout that uses it sets these, and a
+   * later one may give the same options or none. A rollout that deploys nothing does not use them.
    *
-   * @default - the deployer's log group uses CloudWatch Logs' own encryption and the function runs outside any VPC
+   * @default - the deployer's log group uses CloudWatch Logs' own encryption, and the function runs outside any VPC on aws-cdk-lib's latest Node.js runtime for the stack's Region
    */
-  readonly deployer?: ServerDeployerOptions;
+  readonly deployer?: LibraryFunctionOptions;
 }
 
 /**
  * A CodeDeploy deployment group for a fleet of EC2 instances (in Auto Scaling groups or found by
  * tags) and on-premises servers, in place or blue/green (`blueGreen`): traffic control through
- * load balancers, a healthy-hosts threshold, alarm checks, rollback, notifications and a secure
- * revision bucket.
+ * load balancers, a healthy-hosts threshold, alarm checks, rollback, notifications, and a secure
+ * revision bucket when you ask for one (`revisionBucket`).
  *
  * The CodeDeploy agent is installed on the EC2 instances through AWS Systems Manager unless you
  * choose otherwise (`agent`).
@@ -206,23 +211,51 @@ export class ServerRollout extends Construct {
    * does not set. Absent for blue/green rollouts (see `blueGreenDeploymentGroup`).
    */
   public readonly cfnDeploymentGroup?: codedeploy.CfnDeploymentGroup;
-  /** The custom resource that manages the deployment group of a blue/green rollout. */
+  /**
+   * The custom resource that manages the deployment group of a blue/green rollout: the escape
+   * hatch for the group's properties. Its `DeploymentGroup` property holds the group in
+   * `AWS::CodeDeploy::DeploymentGroup`'s shape, and an override of a field the server deployer reads
+   * works as on a `CfnDeploymentGroup`: `addPropertyOverride` on its `node.defaultChild` with a
+   * path under `DeploymentGroup`, e.g. `DeploymentGroup.AlarmConfiguration.IgnorePollAlarmFailure`.
+   * An override of any other field (tag sets, ECS services, tags...) throws at synth: the deployer
+   * would refuse it and fail the deployment.
+   */
   public readonly blueGreenDeploymentGroup?: CustomResource;
   /** The deployment config of the healthy-hosts threshold. */
   public readonly deploymentConfig: codedeploy.IServerDeploymentConfig;
   /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
   public readonly alarms: cloudwatch.IAlarm[];
-  /** The bucket revisions are deployed from. */
-  public readonly revisionBucket: s3.IBucket;
+  /**
+   * The rollout's revision bucket, created the first time it is read unless one was passed in.
+   *
+   * It is `revisionBucket` as given, or else a `RevisionBucket` created on the first read (as
+   * aws-cdk-lib's `Function.currentVersion` is), e.g. for `Revision.fromBucket(rollout.revisionBucket, key)`
+   * or for a pipeline to upload to. A rollout that never reads it creates no bucket: revisions from
+   * `Revision.fromAsset` are in the CDK assets bucket, and those from another bucket or GitHub
+   * where they are. The instance roles of the rollout's Auto Scaling groups created in this app
+   * may read its objects.
+   */
+  public get revisionBucket(): s3.IBucket {
+    if (!this.bucket) {
+      this.bucket = new RevisionBucket(this, 'RevisionBucket').bucket;
+      this.grantBucketRead(this.bucket);
+    }
+    return this.bucket;
+  }
   /** The CodeDeploy application (shared per stack unless passed in). */
   public readonly application: codedeploy.IServerApplication;
   /** The CodeDeploy service role (shared per stack unless passed in). */
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
-  /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
+  /** `revisionBucket`, once given or created. */
+  private bucket?: s3.IBucket;
+  /** The instance roles of the rollout's Auto Scaling groups defined in this app: the roles the rollout lets read revisions. */
+  private readonly instanceRoles: iam.IRole[];
+  /** The policy that lets them, once something is granted in it. */
+  private revisionReadPolicy?: iam.ManagedPolicy;
+  /** The statement that lets the instance roles read the objects of revisions deployed with `addRevisionDeployment`. */
   private revisionObjectsStatement?: iam.PolicyStatement;
-  private readonly revisionReadPolicy?: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ServerRolloutProps) {
     super(scope, id);
@@ -311,11 +344,11 @@ export class ServerRollout extends Construct {
       grantRevisionRead: (objectArn, key) => this.grantRevisionRead(objectArn, key),
     });
 
-    this.revisionBucket = props.revisionBucket ?? new RevisionBucket(this, 'RevisionBucket').bucket;
     // Only groups defined in this app have an instance role the rollout can grant to.
-    const instanceRoles = autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
-    if (instanceRoles.length > 0) {
-      this.revisionReadPolicy = revisionReadPolicy(this, this.revisionBucket, instanceRoles);
+    this.instanceRoles = autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
+    if (props.revisionBucket) {
+      this.bucket = props.revisionBucket;
+      this.grantBucketRead(props.revisionBucket);
     }
 
     installAgent(this, agent, { autoScalingGroups, ec2InstanceTags: props.ec2InstanceTags });
@@ -345,10 +378,11 @@ export class ServerRollout extends Construct {
   }
 
   /**
-   * Deploys `revision` to the fleet during `cdk deploy`: the stack waits for the deployment and
-   * fails with CodeDeploy's verdict if it fails. One revision per rollout (per deployment group).
+   * Adds a `RevisionDeployment` (a child of the rollout with this `id`) that deploys `revision` to
+   * the fleet during `cdk deploy`: the stack waits for the deployment and fails with CodeDeploy's
+   * verdict if it fails. One revision per rollout (per deployment group).
    */
-  public deploy(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
+  public addRevisionDeployment(id: string, revision: Revision, options: RevisionDeploymentOptions = {}): RevisionDeployment {
     return new RevisionDeployment(this, id, { ...options, deploymentGroup: this.deploymentGroup, revision });
   }
 
@@ -358,17 +392,35 @@ export class ServerRollout extends Construct {
    * `RevisionDeployment.grantRead`.
    */
   private grantRevisionRead(objectArn: string, key?: kms.IKey): void {
-    if (!this.revisionReadPolicy) {
+    const policy = this.readPolicy();
+    if (!policy) {
       return;
     }
     if (!this.revisionObjectsStatement) {
       this.revisionObjectsStatement = new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'] });
-      this.revisionReadPolicy.addStatements(this.revisionObjectsStatement);
+      policy.addStatements(this.revisionObjectsStatement);
     }
     this.revisionObjectsStatement.addResources(objectArn);
     if (key) {
-      key.grantDecrypt(this.revisionReadPolicy);
+      key.grantDecrypt(policy);
     }
+  }
+
+  /** Lets the instance roles of the rollout's Auto Scaling groups read every object of the rollout's revision bucket. */
+  private grantBucketRead(bucket: s3.IBucket): void {
+    const policy = this.readPolicy();
+    if (policy) {
+      grantBucketRevisions(policy, bucket);
+    }
+  }
+
+  /** The instance roles' revision read policy, created with its first grant; none without instance roles. */
+  private readPolicy(): iam.ManagedPolicy | undefined {
+    if (this.instanceRoles.length === 0) {
+      return undefined;
+    }
+    this.revisionReadPolicy ??= emptyRevisionReadPolicy(this, this.instanceRoles);
+    return this.revisionReadPolicy;
   }
 }
 
@@ -385,7 +437,7 @@ function namesOf(loadBalancers: codedeploy.LoadBalancer[], generation: codedeplo
 function validate(
   scope: Construct, props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation,
 ): number | undefined {
-  const problems = new Problems('ServerRollout');
+  const problems = Problems.ofConstruct('ServerRollout', scope);
   const groups = props.autoScalingGroups ?? [];
   if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
     problems.add('give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none');
@@ -415,17 +467,14 @@ function validate(
   if (loadBalancers.length - classic > SERVER_TARGETS.maxTargetGroups) {
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
-  checkDeploymentGroup(problems, props, healthChecks.length, rollback);
-  checkDistinctHealthChecks(problems, scope, healthChecks);
+  checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback);
+  checkHealthChecks(problems, scope, healthChecks, { hasLambdaAlias: false });
   if ((props.autoScalingProcessesToSuspend ?? []).length > 0 && groups.length === 0) {
     problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
   }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
-  checkDeployerOptions(problems, props.deployer);
+  checkLibraryFunctionOptions(problems, 'deployer', props.deployer);
   checkLaunchTemplates(problems, groups, agent);
-  if (healthChecks.some((check) => check._lambda || check._errorRate)) {
-    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias');
-  }
   const blueGreenWait = props.blueGreen ? checkBlueGreen(problems, props.blueGreen, {
     autoScalingGroups: groups,
     loadBalancers,

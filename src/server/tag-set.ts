@@ -1,7 +1,7 @@
 import { InstanceTagSet } from 'aws-cdk-lib/aws-codedeploy';
 
 /** One tag filter as CloudFormation's EC2 and on-premises tag groups take it. */
-export interface TagFilter {
+interface TagFilter {
   readonly key?: string;
   readonly value?: string;
   readonly type: string;

@@ -8,34 +8,34 @@ describe('validation', () => {
   test.each([
     ['negative count', () => HealthyHosts.count(-1), 'HealthyHosts.count: count must be an integer of at least 0, got -1'],
     ['fractional count', () => HealthyHosts.count(1.5), 'HealthyHosts.count: count must be an integer of at least 0, got 1.5'],
-    ['percent 100', () => HealthyHosts.percent(100), 'HealthyHosts.percent: percent must be an integer from 0 to 99, got 100'],
-    ['percent 150', () => HealthyHosts.percent(150), 'HealthyHosts.percent: percent must be an integer from 0 to 99, got 150'],
-    ['negative percent', () => HealthyHosts.percent(-5), 'HealthyHosts.percent: percent must be an integer from 0 to 99, got -5'],
+    ['percent 100', () => HealthyHosts.percentage(100), 'HealthyHosts.percentage: percentage must be an integer from 0 to 99, got 100'],
+    ['percent 150', () => HealthyHosts.percentage(150), 'HealthyHosts.percentage: percentage must be an integer from 0 to 99, got 150'],
+    ['negative percent', () => HealthyHosts.percentage(-5), 'HealthyHosts.percentage: percentage must be an integer from 0 to 99, got -5'],
     ['fractional monitor duration', () => HealthyHosts.count(1, { zonal: { monitorDuration: Duration.millis(1500) } }),
       'HealthyHosts.count: zonal.monitorDuration must be a whole number of seconds of at least 0, got 1.5 seconds'],
-    ['fractional first-zone duration', () => HealthyHosts.percent(75, { zonal: { firstZoneMonitorDuration: Duration.millis(500) } }),
-      'HealthyHosts.percent: zonal.firstZoneMonitorDuration must be a whole number of seconds of at least 0, got 0.5 seconds'],
+    ['fractional first-zone duration', () => HealthyHosts.percentage(75, { zonal: { firstZoneMonitorDuration: Duration.millis(500) } }),
+      'HealthyHosts.percentage: zonal.firstZoneMonitorDuration must be a whole number of seconds of at least 0, got 0.5 seconds'],
     ['reserved name prefix', () => HealthyHosts.count(2, { deploymentConfigName: 'CodeDeployDefault.Two' }),
       "HealthyHosts.count: deploymentConfigName must not start with 'CodeDeployDefault.' (reserved for CodeDeploy's predefined configs), got 'CodeDeployDefault.Two'"],
     ['token count', () => HealthyHosts.count(Lazy.number({ produce: () => 2 })),
       'HealthyHosts.count: count must be a literal value, not a token: it names the shared deployment config'],
-    ['token monitor duration', () => HealthyHosts.percent(75, { zonal: { monitorDuration: Duration.minutes(Lazy.number({ produce: () => 5 })) } }),
-      'HealthyHosts.percent: zonal.monitorDuration must be a literal value, not a token: it names the shared deployment config'],
+    ['token monitor duration', () => HealthyHosts.percentage(75, { zonal: { monitorDuration: Duration.minutes(Lazy.number({ produce: () => 5 })) } }),
+      'HealthyHosts.percentage: zonal.monitorDuration must be a literal value, not a token: it names the shared deployment config'],
     ['per-zone count below 0', () => HealthyHostsPerZone.count(-2), 'HealthyHostsPerZone.count: count must be an integer of at least 0, got -2'],
-    ['per-zone percent 100', () => HealthyHostsPerZone.percent(100), 'HealthyHostsPerZone.percent: percent must be an integer from 0 to 99, got 100'],
+    ['per-zone percent 100', () => HealthyHostsPerZone.percentage(100), 'HealthyHostsPerZone.percentage: percentage must be an integer from 0 to 99, got 100'],
   ])('%s', (_name, create, message) => {
     expect(create).toThrow(new Error(message));
   });
 
   test('every problem is reported at once', () => {
-    expect(() => HealthyHosts.percent(120, {
+    expect(() => HealthyHosts.percentage(120, {
       zonal: { monitorDuration: Duration.millis(100), firstZoneMonitorDuration: Duration.millis(2500) },
       deploymentConfigName: 'two words',
     })).toThrow(new Error([
-      'HealthyHosts.percent: percent must be an integer from 0 to 99, got 120',
-      'HealthyHosts.percent: zonal.monitorDuration must be a whole number of seconds of at least 0, got 0.1 seconds',
-      'HealthyHosts.percent: zonal.firstZoneMonitorDuration must be a whole number of seconds of at least 0, got 2.5 seconds',
-      "HealthyHosts.percent: deploymentConfigName may contain only letters, digits and + = , . @ _ -, got 'two words'",
+      'HealthyHosts.percentage: percentage must be an integer from 0 to 99, got 120',
+      'HealthyHosts.percentage: zonal.monitorDuration must be a whole number of seconds of at least 0, got 0.1 seconds',
+      'HealthyHosts.percentage: zonal.firstZoneMonitorDuration must be a whole number of seconds of at least 0, got 2.5 seconds',
+      "HealthyHosts.percentage: deploymentConfigName may contain only letters, digits and + = , . @ _ -, got 'two words'",
     ].join('\n')));
   });
 });
@@ -43,8 +43,8 @@ describe('validation', () => {
 describe('predefined thresholds create no resource', () => {
   test.each([
     ['count(0)', HealthyHosts.count(0), ServerDeploymentConfig.ALL_AT_ONCE],
-    ['percent(0)', HealthyHosts.percent(0), ServerDeploymentConfig.ALL_AT_ONCE],
-    ['percent(50)', HealthyHosts.percent(50), ServerDeploymentConfig.HALF_AT_A_TIME],
+    ['percentage(0)', HealthyHosts.percentage(0), ServerDeploymentConfig.ALL_AT_ONCE],
+    ['percentage(50)', HealthyHosts.percentage(50), ServerDeploymentConfig.HALF_AT_A_TIME],
     ['oneAtATime()', HealthyHosts.oneAtATime(), ServerDeploymentConfig.ONE_AT_A_TIME],
   ])('%s', (_name, threshold, expected) => {
     const stack = new Stack(new App(), 'Stack');
@@ -64,7 +64,7 @@ describe('predefined thresholds create no resource', () => {
 describe('custom thresholds: one shared config per shape and stack', () => {
   let result: CheckedSynth;
   let stack: Stack;
-  const zonal = HealthyHosts.percent(75, {
+  const zonal = HealthyHosts.percentage(75, {
     zonal: { perZone: HealthyHostsPerZone.count(1), monitorDuration: Duration.minutes(10), firstZoneMonitorDuration: Duration.minutes(30) },
   });
 
@@ -74,9 +74,9 @@ describe('custom thresholds: one shared config per shape and stack', () => {
     const group = (id: string, threshold: HealthyHosts) => new ServerDeploymentGroup(stack, id, { deploymentConfig: threshold.bind(stack) });
     group('CountA', HealthyHosts.count(2));
     group('CountB', HealthyHosts.count(2));
-    group('Percent', HealthyHosts.percent(75));
+    group('Percent', HealthyHosts.percentage(75));
     group('Zonal', zonal);
-    group('ZonalDefaults', HealthyHosts.percent(50, { zonal: {} }));
+    group('ZonalDefaults', HealthyHosts.percentage(50, { zonal: {} }));
     result = checkedSynth(app);
   });
 
@@ -134,8 +134,8 @@ describe('custom thresholds: one shared config per shape and stack', () => {
 test.each([
   [HealthyHosts.count(1), 'ServerMinHealthy1Host'],
   [HealthyHosts.count(2), 'ServerMinHealthy2Hosts'],
-  [HealthyHosts.percent(75, { zonal: { perZone: HealthyHostsPerZone.count(2) } }), 'ServerMinHealthy75Percent-Zonal-PerZone2Hosts'],
-  [HealthyHosts.percent(75, { zonal: { perZone: HealthyHostsPerZone.count(1) } }), 'ServerMinHealthy75Percent-Zonal-PerZone1Host'],
+  [HealthyHosts.percentage(75, { zonal: { perZone: HealthyHostsPerZone.count(2) } }), 'ServerMinHealthy75Percent-Zonal-PerZone2Hosts'],
+  [HealthyHosts.percentage(75, { zonal: { perZone: HealthyHostsPerZone.count(1) } }), 'ServerMinHealthy75Percent-Zonal-PerZone1Host'],
 ])('shape names say one host in the singular: %#', (threshold, shape) => {
   expect(threshold.shape).toEqual(shape);
 });

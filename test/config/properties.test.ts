@@ -94,7 +94,7 @@ const fractionalSecondsDuration = fc.oneof(
 
 const perZone = fc.option(fc.oneof(
   fc.nat({ max: 1_000 }).map((n) => HealthyHostsPerZone.count(n)),
-  fc.integer({ min: 0, max: 99 }).map((p) => HealthyHostsPerZone.percent(p)),
+  fc.integer({ min: 0, max: 99 }).map((p) => HealthyHostsPerZone.percentage(p)),
 ), { nil: undefined });
 
 const stackName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,127}$/);
@@ -177,12 +177,12 @@ describe('HealthyHosts', () => {
     }), RUNS);
   });
 
-  test('percent: 0 to 99 are accepted, anything else throws with the value in the message', () => {
+  test('percentage: 0 to 99 are accepted, anything else throws with the value in the message', () => {
     fc.assert(fc.property(fc.oneof(fc.integer({ min: 0, max: 99 }), fc.integer(), nonInteger), (p) => {
       if (Number.isInteger(p) && p >= 0 && p <= 99) {
-        expect(() => HealthyHosts.percent(p)).not.toThrow();
+        expect(() => HealthyHosts.percentage(p)).not.toThrow();
       } else {
-        expect(errorOf(() => HealthyHosts.percent(p))).toContain(`HealthyHosts.percent: percent must be an integer from 0 to 99, got ${p}`);
+        expect(errorOf(() => HealthyHosts.percentage(p))).toContain(`HealthyHosts.percentage: percentage must be an integer from 0 to 99, got ${p}`);
       }
     }), RUNS);
   });
@@ -199,9 +199,9 @@ describe('HealthyHosts', () => {
     }), RUNS);
   });
 
-  test('percent(p) is predefined exactly when p is 0 or 50, else a FLEET_PERCENT config', () => {
+  test('percentage(p) is predefined exactly when p is 0 or 50, else a FLEET_PERCENT config', () => {
     fc.assert(fc.property(fc.oneof(fc.integer({ min: 0, max: 99 }), fc.constantFrom(0, 50)), (p) => {
-      const bound = bindInNewStack(HealthyHosts.percent(p));
+      const bound = bindInNewStack(HealthyHosts.percentage(p));
       expect(bound.predefined).toBe(p === 0 || p === 50);
       if (bound.predefined) {
         expect(bound.name.startsWith(PREDEFINED_PREFIX)).toBe(true);
@@ -215,7 +215,7 @@ describe('HealthyHosts', () => {
     const optionalSeconds = fc.option(wholeSecondsDuration, { nil: undefined });
     fc.assert(fc.property(fc.integer({ min: 0, max: 99 }), optionalSeconds, optionalSeconds, perZone,
       (p, monitor, firstZone, zone) => {
-        const threshold = HealthyHosts.percent(p, {
+        const threshold = HealthyHosts.percentage(p, {
           zonal: { monitorDuration: monitor?.duration, firstZoneMonitorDuration: firstZone?.duration, perZone: zone },
         });
         const resource = expectCustom(bindInNewStack(threshold));
@@ -231,7 +231,7 @@ describe('HealthyHosts', () => {
   test('zonal: fractional seconds throw', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 99 }), fractionalSecondsDuration, fc.boolean(), (p, duration, first) => {
       const prop = first ? 'firstZoneMonitorDuration' : 'monitorDuration';
-      expect(errorOf(() => HealthyHosts.percent(p, { zonal: { [prop]: duration } })))
+      expect(errorOf(() => HealthyHosts.percentage(p, { zonal: { [prop]: duration } })))
         .toContain(`zonal.${prop} must be a whole number of seconds of at least 0, got `);
     }), RUNS);
   });

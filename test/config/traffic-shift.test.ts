@@ -162,7 +162,7 @@ test('one name for two different shapes in a stack is an error', () => {
   const stack = new Stack(new App(), 'Stack');
   TrafficShift.canary({ percentage: 5, interval: Duration.minutes(15), deploymentConfigName: 'team-config' }).bind(stack);
   expect(() => TrafficShift.linear({ percentage: 5, interval: Duration.minutes(1), deploymentConfigName: 'team-config' }).bind(stack))
-    .toThrow(new Error("deploymentConfigName 'team-config' is already used in stack Stack by a different deployment config shape (DeploymentConfigLambdaCanary5Percent15Minutes-team-config); choose another name"));
+    .toThrow(new Error("deploymentConfigName 'team-config' of Stack is already used in stack Stack by a different deployment config shape (DeploymentConfigLambdaCanary5Percent15Minutes-team-config); choose another name"));
 });
 
 test.each([

@@ -1,7 +1,7 @@
 /**
  * Every app under examples/: synthesized once each, with zero unacknowledged findings in the five
  * cdk-nag packs, the CodeDeployChecks guardrails and CloudFormation's validator, Control Tower's
- * proactive controls failed on library resources only where the README's table says (and on none
+ * proactive controls failed on library resources only where the table of docs/governed-accounts.md says (and on none
  * in the governed variant of ec2-fleet-alb), and a snapshot that only a deliberate
  * `npx projen test:update` may change.
  */

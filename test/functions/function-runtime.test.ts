@@ -8,11 +8,11 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Stack, StackProps, Validations, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ServerApplication, ServerDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
+import { InstanceTagSet, ServerApplication, ServerDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import { Fact, FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
-import { LambdaRollout, Revision, RevisionDeployment } from '../../src';
-import { LATEST_RUNTIME_RULES, newestNodeRuntime } from '../../src/functions/function-runtime';
+import { LambdaRollout, Revision, RevisionDeployment, ServerRollout } from '../../src';
+import { LATEST_RUNTIME_RULES, LIBRARY_FUNCTION_MIN_NODE_VERSION, newestNodeRuntime } from '../../src/functions/function-runtime';
 import { checkedApp, checkedSynth } from '../support/checked-synth';
 import { inlineFunction } from '../support/inline-function';
 
@@ -105,6 +105,34 @@ describe('on the installed aws-cdk-lib', () => {
     for (const target of targets) {
       expect(Number(/^--target=node(\d+)$/.exec(target ?? '')?.[1])).toBeLessThanOrEqual(lowest);
     }
+  });
+});
+
+describe('a runtime chosen in the functions\' options', () => {
+  test('the bundles target the oldest Node.js a chosen runtime may be', () => {
+    const tasks = JSON.parse(readFileSync(join(__dirname, '..', '..', '.projen', 'tasks.json'), 'utf-8')) as {
+      tasks: Record<string, { steps?: Array<{ execArgs?: string[] }> }>;
+    };
+    const targets = Object.entries(tasks.tasks).filter(([name]) => /^bundle:handlers\/.*\.lambda$/.test(name))
+      .map(([, task]) => (task.steps ?? []).flatMap((step) => step.execArgs ?? []).find((arg) => arg.startsWith('--target=')));
+    expect(targets).toEqual(LIBRARY_FUNCTIONS.map(() => `--target=node${LIBRARY_FUNCTION_MIN_NODE_VERSION}`));
+  });
+
+  test('runs the functions, and the library tells cdk-nag nothing about it: the latest-runtime findings are the user\'s', () => {
+    const app = checkedApp();
+    const stack = new Stack(app, 'Pinned', { env: { region: 'us-east-1' } });
+    const options = { runtime: lambda.Runtime.NODEJS_22_X };
+    new LambdaRollout(stack, 'Api', { function: inlineFunction(stack, 'ApiFn'), keepVersions: 3, trafficHook: options });
+    new ServerRollout(stack, 'Web', { ec2InstanceTags: new InstanceTagSet({ app: ['web'] }), deployer: options })
+      .addRevisionDeployment('Release', Revision.fromGitHub('example-org/web', 'a'.repeat(40)));
+    const result = checkedSynth(app);
+    expect(runtimeVerdicts(stack, result.template(stack))).toEqual(LIBRARY_FUNCTIONS.map((path) => ({
+      function: path, runtime: 'nodejs22.x', acknowledged: { 'AwsSolutions-L1': undefined, 'Serverless-LambdaLatestVersion': undefined },
+    })));
+    const latestRuntimeFindings = result.nagFindings
+      .filter((f) => LATEST_RUNTIME_RULES.some((rule) => f.rule.startsWith(rule)) && /\/(TrafficHook|RevisionDeployer)\/Function\//.test(f.where));
+    expect(latestRuntimeFindings.map((f) => `${f.rule} ${f.where.split('/')[1]}`).sort())
+      .toEqual(LIBRARY_FUNCTIONS.flatMap((path) => LATEST_RUNTIME_RULES.map((rule) => `${rule} ${path.split('/')[0]}`)).sort());
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * AWS Control Tower's proactive controls over everything the library creates, across a matrix of
  * its constructs and options (test/governance/scenarios.ts): with the defaults, only the controls
- * of the README's table fail, each where the table says; with the opt-in props of that table, none.
+ * of the table in docs/governed-accounts.md fail, each where the table says; with the opt-in props of that table, none.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -42,7 +42,7 @@ describe.each(CASES)('%s', (_name, i) => {
     expect(found.filter((f) => f.control === 'CT.S3.PR.10' && !DOCUMENTED['CT.S3.PR.10'].where.test(f.where))).toEqual([]);
   });
 
-  test('by default, fails only the controls of the README table, where the table says', () => {
+  test('by default, fails only the controls of the documented table, where the table says', () => {
     expect(unexpectedByDefault(libraryFindings(synth.result.controlTowerFindings, synth.stackOf('Default', i)))).toEqual([]);
   });
 
@@ -54,6 +54,17 @@ describe.each(CASES)('%s', (_name, i) => {
 test('the matrix exercises every control of the table', () => {
   const seen = new Set(synth.result.controlTowerFindings.filter((f) => f.byLibrary).map((f) => f.control));
   expect([...seen].sort()).toEqual(Object.keys(DOCUMENTED).sort());
+});
+
+test.each([
+  ['the server deployer', 'RevisionDeployer'],
+  ['the traffic hook', 'TrafficHook'],
+])('%s is the library\'s: by default it fails CT.LAMBDA.PR.3 and CT.CLOUDWATCH.PR.3, with the governed options neither', (_name, id) => {
+  const found = (kind: string) => [...new Set(synth.result.controlTowerFindings
+    .filter((f) => f.byLibrary && f.where.startsWith(kind) && new RegExp(`^${kind}\\d+/${id}/`).test(f.where))
+    .map((f) => `${f.control} ${f.where.replace(/^[A-Za-z]+\d+\//, '')}`))].sort();
+  expect(found('Default')).toEqual([`CT.CLOUDWATCH.PR.3 ${id}/Logs/Resource`, `CT.LAMBDA.PR.3 ${id}/Function/Resource`]);
+  expect(found('Governed')).toEqual([]);
 });
 
 test('every template is valid CloudFormation, governed or not', () => {
@@ -69,11 +80,13 @@ test('no cdk-nag finding on a library resource, governed or not', () => {
   expect(onLibrary).toEqual([]);
 });
 
-test.each(Object.entries(DOCUMENTED))('the README table lists %s with what makes it pass', (control, { fix }) => {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf-8');
-  const row = readme.split('\n').find((line) => line.startsWith(`| ${control} `));
+test.each(Object.entries(DOCUMENTED))('the table of docs/governed-accounts.md lists %s with what makes it pass', (control, { fixes }) => {
+  const page = readFileSync(join(__dirname, '..', '..', 'docs', 'governed-accounts.md'), 'utf-8');
+  const row = page.split('\n').find((line) => line.startsWith(`| ${control} `));
   expect(row).toBeDefined();
-  expect(row).toContain(`\`${fix}`);
+  for (const fix of fixes) {
+    expect(row).toContain(`\`${fix}`);
+  }
 });
 
 test('over the IAM suite\'s scenario matrix too, library resources fail only the table\'s controls, where it says, and never CT.S3.PR.3 or CT.S3.PR.6', () => {

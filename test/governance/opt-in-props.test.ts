@@ -1,33 +1,80 @@
 /**
  * The props that make library resources pass Control Tower's costlier controls: what they render,
- * the permissions they add, and their validation messages.
+ * the permissions they add, and their validation messages. The library's two functions take the
+ * same options (`LibraryFunctionOptions`): `deployer` of a `ServerRollout`, `trafficHook` of a
+ * `LambdaRollout`; every test of them runs for both.
  */
 import {
   App, Stack, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_ec2 as ec2, aws_kms as kms,
-  aws_lambda as lambda, aws_sns as sns,
+  aws_lambda as lambda, aws_s3 as s3, aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet } from 'aws-cdk-lib/aws-codedeploy';
-import { HealthCheck, LambdaRollout, Revision, ServerDeployerOptions, ServerRollout, ServerRolloutProps } from '../../src';
+import { Construct } from 'constructs';
+import { HealthCheck, LambdaRollout, LibraryFunctionOptions, Revision, ServerRollout } from '../../src';
+import { inlineFunction } from '../support/inline-function';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
-function serverStack(deployer?: (stack: Stack) => ServerDeployerOptions, extra: Partial<ServerRolloutProps> = {}) {
+/** One of the library's functions, as a rollout asks for it. */
+interface FunctionKind {
+  /** The rollout prop that holds its options. */
+  readonly prop: string;
+  readonly owner: string;
+  /** Its construct id under the stack. */
+  readonly id: string;
+  readonly title: string;
+  readonly functionDescription: RegExp;
+  readonly securityGroupDescription: string;
+  /**
+   * A rollout `id` in `stack` that uses the function with `options`: returns what creates or takes
+   * the function (for the deployer, its first deployment; for the hook, the rollout itself).
+   */
+  use(stack: Stack, id: string, options?: LibraryFunctionOptions): () => void;
+}
+
+const KINDS: FunctionKind[] = [
+  {
+    prop: 'deployer',
+    owner: 'ServerRollout',
+    id: 'RevisionDeployer',
+    title: 'server deployer',
+    functionDescription: /^Server deployer of this stack: deploys the revisions of its RevisionDeployments during cdk deploy, creates, updates and deletes its blue\/green deployment groups/,
+    securityGroupDescription: 'Server deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
+    use: (stack, id, options) => {
+      const rollout = new ServerRollout(stack, id, { ec2InstanceTags: new InstanceTagSet({ app: [id] }), deployer: options });
+      return () => rollout.addRevisionDeployment('Release', Revision.fromBucket(s3.Bucket.fromBucketName(stack, `${id}Releases`, 'releases'), `${id}.zip`));
+    },
+  },
+  {
+    prop: 'trafficHook',
+    owner: 'LambdaRollout',
+    id: 'TrafficHook',
+    title: 'traffic hook',
+    functionDescription: /^CodeDeploy hook of the Lambda rollouts of this stack/,
+    securityGroupDescription: 'Traffic hook: outbound HTTPS to CodeDeploy, Lambda, Systems Manager and CloudWatch',
+    use: (stack, id, options) => () => {
+      new LambdaRollout(stack, id, { function: inlineFunction(stack, `${id}Fn`), keepVersions: 3, trafficHook: options });
+    },
+  },
+];
+
+/** A stack where `kind` is created by a rollout `Batch` with the options `options(stack)` gives. */
+function stackWith(kind: FunctionKind, options?: (stack: Stack) => LibraryFunctionOptions) {
   const stack = new Stack(new App(), 'Stack', { env: ENV });
-  const options = deployer?.(stack);
-  const rollout = new ServerRollout(stack, 'Batch', { ec2InstanceTags: new InstanceTagSet({ app: ['batch'] }), deployer: options, ...extra });
-  rollout.deploy('Release', Revision.fromBucket(rollout.revisionBucket, 'batch.zip'));
-  return { stack, rollout, options, template: () => Template.fromStack(stack) };
+  const given = options?.(stack);
+  kind.use(stack, 'Batch', given)();
+  return { stack, options: given, template: () => Template.fromStack(stack) };
 }
 
 const isolatedVpc = (stack: Stack) => new ec2.Vpc(stack, 'Vpc', {
   maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
 });
 
-describe('deployer.logGroupEncryptionKey', () => {
-  const { stack, template } = serverStack((s) => ({ logGroupEncryptionKey: new kms.Key(s, 'LogsKey', { enableKeyRotation: true }) }));
+describe.each(KINDS)('$prop.logGroupEncryptionKey', (kind) => {
+  const { stack, template } = stackWith(kind, (s) => ({ logGroupEncryptionKey: new kms.Key(s, 'LogsKey', { enableKeyRotation: true }) }));
   const keyId = () => stack.getLogicalId(stack.node.findChild('LogsKey').node.defaultChild as kms.CfnKey);
-  const logGroupName = '/cdk-codedeploy-rollouts/Stack-RevisionDeployer-';
+  const logGroupName = `/cdk-codedeploy-rollouts/Stack-${kind.id}-`;
 
   test('the log group has a name fixed at synth and the key', () => {
     template().hasResourceProperties('AWS::Logs::LogGroup', {
@@ -52,28 +99,29 @@ describe('deployer.logGroupEncryptionKey', () => {
     });
   });
 
-  test('the deployer role gets no KMS permission: CloudWatch Logs encrypts', () => {
+  test('the function\'s role gets no KMS permission: CloudWatch Logs encrypts', () => {
     const policies = JSON.stringify([template().findResources('AWS::IAM::Policy'), template().findResources('AWS::IAM::ManagedPolicy')]);
     expect(policies).not.toContain('kms:');
   });
 
   test('an imported key: the rollout says what its policy must allow', () => {
-    const imported = serverStack((s) => ({ logGroupEncryptionKey: kms.Key.fromKeyArn(s, 'Imported', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }));
-    Annotations.fromStack(imported.stack).hasWarning('/Stack/RevisionDeployer', Match.stringLikeRegexp(
-      '^deployer.logGroupEncryptionKey is imported, so its key policy cannot be changed here: allow logs.eu-west-1.amazonaws.com '
+    const imported = stackWith(kind, (s) => ({ logGroupEncryptionKey: kms.Key.fromKeyArn(s, 'Imported', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab') }));
+    Annotations.fromStack(imported.stack).hasWarning(`/Stack/${kind.id}`, Match.stringLikeRegexp(
+      `^${kind.prop}.logGroupEncryptionKey is imported, so its key policy cannot be changed here: allow logs.eu-west-1.amazonaws.com `
       + 'kms:Encrypt\\*, kms:Decrypt\\*, kms:ReEncrypt\\* and kms:GenerateDataKey\\* with kms:EncryptionContext:aws:logs:arn '
-      + 'the ARN of log group /cdk-codedeploy-rollouts/Stack-RevisionDeployer-[A-F0-9]{8}, or CloudWatch Logs cannot create the log group'));
+      + `the ARN of log group /cdk-codedeploy-rollouts/Stack-${kind.id}-[A-F0-9]{8}, or CloudWatch Logs cannot create the log group`));
   });
 });
 
-describe('deployer.vpc', () => {
-  const { stack, rollout, template } = serverStack((s) => ({ vpc: isolatedVpc(s), vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }));
-  const sgId = () => stack.getLogicalId(stack.node.findChild('RevisionDeployer').node.findChild('SecurityGroup').node.defaultChild as ec2.CfnSecurityGroup);
+describe.each(KINDS)('$prop.vpc', (kind) => {
+  const { stack, template } = stackWith(kind, (s) => ({ vpc: isolatedVpc(s), vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }));
+  const ownGroup = () => stack.node.findChild(kind.id).node.findChild('SecurityGroup') as ec2.SecurityGroup;
+  const sgId = () => stack.getLogicalId(ownGroup().node.defaultChild as ec2.CfnSecurityGroup);
 
   test('the function runs in the subnets with a security group of its own', () => {
     const vpc = stack.node.findChild('Vpc') as ec2.Vpc;
     template().hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('^Deploys a CodeDeploy revision'),
+      Description: Match.stringLikeRegexp(kind.functionDescription.source),
       VpcConfig: {
         SubnetIds: vpc.isolatedSubnets.map((subnet) => ({ Ref: stack.getLogicalId(subnet.node.defaultChild as ec2.CfnSubnet) })),
         SecurityGroupIds: [{ 'Fn::GetAtt': [sgId(), 'GroupId'] }],
@@ -83,8 +131,8 @@ describe('deployer.vpc', () => {
 
   test('the security group allows outbound HTTPS only, and nothing inbound', () => {
     template().hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: 'Revision deployer: outbound HTTPS to CodeDeploy, Lambda and Amazon S3',
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to the AWS APIs the deployer calls', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }],
+      GroupDescription: kind.securityGroupDescription,
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', Description: `HTTPS to the AWS APIs the ${kind.title} calls`, FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }],
       SecurityGroupIngress: Match.absent(),
     });
   });
@@ -94,7 +142,7 @@ describe('deployer.vpc', () => {
     const arn = (resource: string) => stack.resolve(`arn:${stack.partition}:ec2:eu-west-1:111111111111:${resource}`);
     const eni = arn('network-interface/*');
     const policies = template().findResources('AWS::IAM::ManagedPolicy', {
-      Properties: { Description: 'Lets the server deployer function create and delete its network interfaces in its subnets and security groups' },
+      Properties: { Description: `Lets the ${kind.title} function create and delete its network interfaces in its subnets and security groups` },
     });
     const [[policyId, policy]] = Object.entries(policies);
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
@@ -104,92 +152,120 @@ describe('deployer.vpc', () => {
         Resource: [
           eni,
           ...vpc.isolatedSubnets.map((subnet) => arn(`subnet/${subnet.subnetId}`)),
-          arn(`security-group/${(stack.node.findChild('RevisionDeployer').node.findChild('SecurityGroup') as ec2.SecurityGroup).securityGroupId}`),
+          arn(`security-group/${ownGroup().securityGroupId}`),
         ],
       },
       { Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Effect: 'Allow', Resource: eni },
       { Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Effect: 'Allow', Resource: '*' },
     ]);
-    const fn = Object.values(template().findResources('AWS::Lambda::Function'))[0];
+    const [fn] = Object.values(template().findResources('AWS::Lambda::Function', { Properties: { VpcConfig: Match.anyValue() } }));
     expect(fn.DependsOn).toContain(policyId);
-    expect(rollout.node.tryFindChild('Release')).toBeDefined();
   });
 
   test('security groups of your own are used as they are', () => {
-    const own = serverStack((s) => {
+    const own = stackWith(kind, (s) => {
       const vpc = isolatedVpc(s);
       return { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [new ec2.SecurityGroup(s, 'Mine', { vpc })] };
     });
     own.template().resourceCountIs('AWS::EC2::SecurityGroup', 1);
-    expect(own.stack.node.findChild('RevisionDeployer').node.tryFindChild('SecurityGroup')).toBeUndefined();
+    expect(own.stack.node.findChild(kind.id).node.tryFindChild('SecurityGroup')).toBeUndefined();
   });
 });
 
-describe('one deployer per stack', () => {
-  test('a second rollout with the same options, or none, shares the deployer', () => {
-    const { stack, options } = serverStack(isolatedVpcOptions);
-    for (const [id, deployer] of [['Same', options], ['None', undefined]] as const) {
-      const rollout = new ServerRollout(stack, id, { ec2InstanceTags: new InstanceTagSet({ app: [id] }), deployer });
-      rollout.deploy('Release', Revision.fromBucket(rollout.revisionBucket, 'app.zip'));
-    }
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
+describe.each(KINDS)('one $prop per stack', (kind) => {
+  const libraryFunctions = (stack: Stack) => Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+    Properties: { Description: Match.stringLikeRegexp(kind.functionDescription.source) },
   });
 
-  test('the same subnet selection written twice is the same deployer; other subnets are not', () => {
+  test('a second rollout with the same options, or none, shares the function', () => {
+    const { stack, options } = stackWith(kind, isolatedVpcOptions);
+    kind.use(stack, 'Same', options)();
+    kind.use(stack, 'None')();
+    expect(Object.keys(libraryFunctions(stack))).toHaveLength(1);
+  });
+
+  test('the same subnet selection written twice is the same function; other subnets are not', () => {
     const stack = new Stack(new App(), 'Stack', { env: ENV });
     const vpc = new ec2.Vpc(stack, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
       subnetConfiguration: [{ name: 'A', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, { name: 'B', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
     });
-    const rollout = (id: string, groupName: string) => {
-      const r = new ServerRollout(stack, id, {
-        ec2InstanceTags: new InstanceTagSet({ app: [id] }),
-        deployer: { vpc, vpcSubnets: { subnetGroupName: groupName } },
-      });
-      return () => r.deploy('Release', Revision.fromBucket(r.revisionBucket, 'app.zip'));
-    };
-    rollout('First', 'A')();
-    expect(rollout('Second', 'A')).not.toThrow();
-    expect(rollout('Third', 'B')).toThrow(/^ServerRollout: deployer of Stack\/Third differs from the deployer options of Stack\/First/);
+    kind.use(stack, 'First', { vpc, vpcSubnets: { subnetGroupName: 'A' } })();
+    expect(kind.use(stack, 'Second', { vpc, vpcSubnets: { subnetGroupName: 'A' } })).not.toThrow();
+    expect(kind.use(stack, 'Third', { vpc, vpcSubnets: { subnetGroupName: 'B' } }))
+      .toThrow(new RegExp(`^${kind.owner} at Stack/Third: ${kind.prop} differs from the ${kind.prop} options of Stack/First`));
   });
 
-  test('a second rollout with other options is an error that names both', () => {
-    const { stack } = serverStack(isolatedVpcOptions);
-    const other = new ServerRollout(stack, 'Other', {
-      ec2InstanceTags: new InstanceTagSet({ app: ['other'] }),
-      deployer: { logGroupEncryptionKey: new kms.Key(stack, 'OtherKey', { enableKeyRotation: true }) },
-    });
-    expect(() => other.deploy('Release', Revision.fromBucket(other.revisionBucket, 'other.zip'))).toThrow(new Error(
-      'ServerRollout: deployer of Stack/Other differs from the deployer options of Stack/Batch, which created the one server deployer of the stack; '
-      + 'give every rollout of a stack the same deployer options (or none after the first)'));
+  test('a second rollout with other options (a key, a runtime) is an error that names both', () => {
+    for (const [id, other] of [
+      ['OtherKey', (s: Stack) => ({ logGroupEncryptionKey: new kms.Key(s, 'AnotherLogsKey', { enableKeyRotation: true }) })],
+      ['OtherRuntime', () => ({ runtime: lambda.Runtime.NODEJS_22_X })],
+    ] as const) {
+      const { stack } = stackWith(kind);
+      expect(kind.use(stack, id, other(stack))).toThrow(new Error(
+        `${kind.owner} at Stack/${id}: ${kind.prop} differs from the ${kind.prop} options of Stack/Batch, which created the one ${kind.title} of the stack; `
+        + `give every rollout of a stack the same ${kind.prop} options (or none after the first)`));
+    }
   });
 
-  function isolatedVpcOptions(stack: Stack): ServerDeployerOptions {
-    return { vpc: isolatedVpc(stack), vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } };
+  test('a construct of the stack that has the function\'s id is an error that names it', () => {
+    const stack = new Stack(new App(), 'Stack', { env: ENV });
+    new Construct(stack, kind.id);
+    expect(kind.use(stack, 'Batch')).toThrow(new Error(`Stack/Batch needs the library's function ${kind.id} directly under the stack, `
+      + `and the stack already holds a construct of that id: rename Stack/${kind.id}`));
+  });
+
+  test('a rollout that does not use the function ignores its options', () => {
+    const { stack } = stackWith(kind);
+    const unused = kind.prop === 'deployer'
+      ? () => new ServerRollout(stack, 'Idle', { ec2InstanceTags: new InstanceTagSet({ app: ['idle'] }), deployer: isolatedVpcOptions(stack) })
+      : () => new LambdaRollout(stack, 'Idle', { function: inlineFunction(stack, 'IdleFn'), trafficHook: isolatedVpcOptions(stack) });
+    expect(unused).not.toThrow();
+    const [fn] = Object.values(libraryFunctions(stack));
+    expect(fn.Properties.VpcConfig).toBeUndefined();
+  });
+
+  function isolatedVpcOptions(stack: Stack): LibraryFunctionOptions {
+    const vpc = stack.node.tryFindChild('Vpc') as ec2.Vpc | undefined ?? isolatedVpc(stack);
+    return { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } };
   }
 });
 
-describe('deployer validation', () => {
-  const build = (deployer: (stack: Stack) => ServerDeployerOptions) => () => serverStack(deployer);
+describe.each(KINDS)('$prop validation', (kind) => {
+  const build = (options: (stack: Stack) => LibraryFunctionOptions) => () => stackWith(kind, options);
   test.each([
     ['subnets without a VPC', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
-      'ServerRollout: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc'],
+      `${kind.prop}.vpcSubnets and ${kind.prop}.securityGroups need ${kind.prop}.vpc, got no vpc`],
     ['no security group', (s: Stack) => ({ vpc: isolatedVpc(s), securityGroups: [] }),
-      'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 0'],
+      `${kind.prop}.securityGroups must hold 1 to 5 security groups, got 0`],
     ['six security groups', (s: Stack) => {
       const vpc = isolatedVpc(s);
       return { vpc, securityGroups: [1, 2, 3, 4, 5, 6].map((i) => new ec2.SecurityGroup(s, `Group${i}`, { vpc })) };
-    }, 'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 6'],
-  ])('%s', (_name, deployer, message) => {
-    expect(build(deployer)).toThrow(new Error(message));
+    }, `${kind.prop}.securityGroups must hold 1 to 5 security groups, got 6`],
+    ['a runtime older than Node.js 22', () => ({ runtime: lambda.Runtime.NODEJS_20_X }),
+      `${kind.prop}.runtime must be a Node.js runtime of version 22 or later (the function's code is built for Node.js 22), got nodejs20.x`],
+    ['a runtime of another language', () => ({ runtime: lambda.Runtime.PYTHON_3_12 }),
+      `${kind.prop}.runtime must be a Node.js runtime of version 22 or later (the function's code is built for Node.js 22), got python3.12`],
+    ['an unversioned Node.js runtime', () => ({ runtime: new lambda.Runtime('nodejs', lambda.RuntimeFamily.NODEJS) }),
+      `${kind.prop}.runtime must be a Node.js runtime of version 22 or later (the function's code is built for Node.js 22), got nodejs`],
+  ])('%s', (_name, options, message) => {
+    expect(build(options)).toThrow(new Error(`${kind.owner} at Stack/Batch: ${message}`));
   });
 
   test('security groups without a VPC: both problems at once', () => {
     expect(build(() => ({ securityGroups: [] }))).toThrow(new Error([
-      'ServerRollout: deployer.vpcSubnets and deployer.securityGroups need deployer.vpc, got no vpc',
-      'ServerRollout: deployer.securityGroups must hold 1 to 5 security groups, got 0',
+      `${kind.owner} at Stack/Batch: ${kind.prop}.vpcSubnets and ${kind.prop}.securityGroups need ${kind.prop}.vpc, got no vpc`,
+      `${kind.owner} at Stack/Batch: ${kind.prop}.securityGroups must hold 1 to 5 security groups, got 0`,
     ].join('\n')));
+  });
+
+  test.each([lambda.Runtime.NODEJS_22_X, lambda.Runtime.NODEJS_24_X, lambda.Runtime.NODEJS_LATEST])('%s is accepted, and runs the function', (runtime) => {
+    const { template } = stackWith(kind, () => ({ runtime }));
+    template().hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp(kind.functionDescription.source),
+      Runtime: runtime.name,
+    });
   });
 });
 
@@ -226,8 +302,8 @@ describe('alarmActions', () => {
   });
 
   test.each([
-    [0, 'LambdaRollout: alarmActions must hold 1 to 5 actions, got 0'],
-    [6, 'LambdaRollout: alarmActions must hold 1 to 5 actions, got 6'],
+    [0, 'LambdaRollout at S/R: alarmActions must hold 1 to 5 actions, got 0'],
+    [6, 'LambdaRollout at S/R: alarmActions must hold 1 to 5 actions, got 6'],
   ])('%d actions are rejected', (count, message) => {
     const s = new Stack(new App(), 'S');
     const t = new sns.Topic(s, 'T');
@@ -238,6 +314,6 @@ describe('alarmActions', () => {
   test('the server rollout checks the same range', () => {
     const s = new Stack(new App(), 'S');
     expect(() => new ServerRollout(s, 'R', { ec2InstanceTags: new InstanceTagSet({ app: ['x'] }), alarmActions: [] }))
-      .toThrow(new Error('ServerRollout: alarmActions must hold 1 to 5 actions, got 0'));
+      .toThrow(new Error('ServerRollout at S/R: alarmActions must hold 1 to 5 actions, got 0'));
   });
 });

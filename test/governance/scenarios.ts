@@ -12,16 +12,16 @@ import {
 } from 'aws-cdk-lib';
 import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AgentInstallation, HealthCheck, LambdaRollout, Notifications, OnPremisesInstanceRole, Revision, RevisionBucket, ServerDeployerOptions,
-  RevisionDeployment, ServerRollout,
+  AgentInstallation, HealthCheck, LambdaRollout, LibraryFunctionOptions, Notifications, OnPremisesInstanceRole, ResponseMatch, Revision,
+  RevisionBucket, RevisionDeployment, ServerRollout, SmokeTest,
 } from '../../src';
 
-/** What a governed account adds to every construct: the opt-in props of the README's Control Tower table. */
+/** What a governed account adds to every construct: the opt-in props of the Control Tower table in docs/governed-accounts.md. */
 export interface Governance {
   /** `alarmActions` of every rollout. */
   readonly alarmActions: actions.SnsAction[];
-  /** `deployer` of every server rollout. */
-  readonly deployer: ServerDeployerOptions;
+  /** How the library's functions run: `deployer` of every server rollout, `trafficHook` of every Lambda rollout. */
+  readonly libraryFunctions: LibraryFunctionOptions;
   /** A revision bucket with Object Lock, EventBridge notifications and the account's own access-log bucket. */
   revisionBucket(stack: Stack, id: string, props?: { encryptionKey?: kms.IKey }): s3.IBucket;
 }
@@ -40,7 +40,7 @@ export function scenariosOf(builders: Record<string, (stack: Stack) => void>): S
 
 /**
  * The governed account's own resources in `stack`: an encrypted alarm topic, a customer managed
- * key for the deployer's logs, a VPC with private subnets, and the central access-log bucket.
+ * key for the logs of the library's functions, a VPC with private subnets, and the central access-log bucket.
  */
 export function governance(stack: Stack): Governance {
   // CloudWatch publishes alarm notifications with its own principal, which the key must allow
@@ -52,8 +52,8 @@ export function governance(stack: Stack): Governance {
     resources: ['*'],
   }));
   const topic = new sns.Topic(stack, 'AlarmTopic', { masterKey: topicKey, enforceSSL: true });
-  const key = new kms.Key(stack, 'DeployerLogsKey', { enableKeyRotation: true });
-  const vpc = new ec2.Vpc(stack, 'DeployerVpc', {
+  const key = new kms.Key(stack, 'FunctionLogsKey', { enableKeyRotation: true });
+  const vpc = new ec2.Vpc(stack, 'FunctionVpc', {
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
@@ -61,7 +61,7 @@ export function governance(stack: Stack): Governance {
   const central = s3.Bucket.fromBucketName(stack, 'CentralAccessLogs', 'central-access-logs-111111111111-us-east-1');
   return {
     alarmActions: [new actions.SnsAction(topic)],
-    deployer: { logGroupEncryptionKey: key, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+    libraryFunctions: { logGroupEncryptionKey: key, vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
     revisionBucket: (scope, id, props) => new RevisionBucket(scope, id, {
       ...props, objectLock: true, eventBridgeNotifications: true, accessLogsBucket: central, accessLogsPrefix: `${id}/`,
     }).bucket,
@@ -109,9 +109,22 @@ export const SCENARIOS: Scenario[] = [
           HealthCheck.lambdaLatency({ threshold: Duration.seconds(2) }),
           HealthCheck.metric(api.metricErrors(), { threshold: 5 }),
         ],
-        preTrafficHook: fn(stack, 'SmokeTest'),
+        preHook: fn(stack, 'SmokeTest'),
         notifications: Notifications.toNewTopic(),
         alarmActions: g?.alarmActions,
+      });
+    },
+  },
+  {
+    name: 'LambdaRollout, the library\'s traffic hook: smoke test, bake time, version pruning',
+    build: (stack, g) => {
+      new LambdaRollout(stack, 'Api', {
+        function: fn(stack, 'ApiFunction'),
+        smokeTest: SmokeTest.invoke({ expectedResponse: ResponseMatch.statusCode(200) }),
+        bakeTime: Duration.minutes(5),
+        keepVersions: 5,
+        alarmActions: g?.alarmActions,
+        trafficHook: g?.libraryFunctions,
       });
     },
   },
@@ -126,9 +139,9 @@ export const SCENARIOS: Scenario[] = [
         notifications: Notifications.toNewTopic(),
         revisionBucket: g?.revisionBucket(stack, 'Revisions'),
         alarmActions: g?.alarmActions,
-        deployer: g?.deployer,
+        deployer: g?.libraryFunctions,
       });
-      rollout.deploy('Release', Revision.fromAsset(SITE));
+      rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE));
     },
   },
   {
@@ -138,7 +151,7 @@ export const SCENARIOS: Scenario[] = [
         ec2InstanceTags: new InstanceTagSet({ app: ['batch'] }),
         agent: AgentInstallation.systemsManager(),
         revisionBucket: g?.revisionBucket(stack, 'Revisions'),
-        deployer: g?.deployer,
+        deployer: g?.libraryFunctions,
       });
       new RevisionDeployment(stack, 'Release', { deploymentGroup: rollout.deploymentGroup, revision: Revision.fromBucket(rollout.revisionBucket, 'releases/batch.zip') });
     },
@@ -165,7 +178,7 @@ export const SCENARIOS: Scenario[] = [
         loadBalancers: [LoadBalancer.application(targetGroup)],
         blueGreen: {},
         revisionBucket: g?.revisionBucket(stack, 'Revisions'),
-        deployer: g?.deployer,
+        deployer: g?.libraryFunctions,
       });
     },
   },

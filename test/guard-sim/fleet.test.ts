@@ -24,7 +24,7 @@ function guards(): Record<string, FleetGuard> {
     });
     return stack;
   };
-  const stacks = { one: build('One', HealthyHosts.oneAtATime()), percent: build('Percent', HealthyHosts.percent(75)), blind: build('Blind', HealthyHosts.oneAtATime(), false) };
+  const stacks = { one: build('One', HealthyHosts.oneAtATime()), percent: build('Percent', HealthyHosts.percentage(75)), blind: build('Blind', HealthyHosts.oneAtATime(), false) };
   const assembly = app.synth();
   templates.blind = assembly.getStackByName(stacks.blind.stackName).template;
   return {

@@ -3,9 +3,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { capturedLogs, createEvent, deployment, echoed, harness, invocationContext } from './revision-deployment-fixtures';
-import { CallTimeoutError, MIN_ATTEMPT_MS, withTimeout } from '../../src/handlers/shared/call-timeout';
+import { CallTimeoutError, withTimeout } from '../../src/handlers/shared/call-timeout';
 import { describeError, RetriesExhaustedError } from '../../src/handlers/shared/errors';
 import { withRetry } from '../../src/handlers/shared/retry';
+import { MIN_ATTEMPT_MS } from '../../src/handlers/shared/timing';
 
 /** A promise that never settles: a response that never arrives. */
 const held = <T>(): Promise<T> => new Promise<T>(() => undefined);

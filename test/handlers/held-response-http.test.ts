@@ -57,23 +57,38 @@ describe('a held response over HTTP, with the real SDK client', () => {
 
   test('the SDK\'s requestTimeout alone only warns: the call waits for as long as the response is held', async () => {
     const warnings: string[] = [];
+    // The SDK's timer starts only once the request is sent, which a loaded machine may delay: wait
+    // for its warning (or 10 s), then a little longer, and the call must still be waiting.
+    let warned: () => void = () => undefined;
+    const warning = new Promise<void>((resolve) => { warned = resolve; });
     const codedeploy = new CodeDeployClient({
       endpoint,
       region: 'us-east-1',
       maxAttempts: 1,
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake' },
       requestHandler: { requestTimeout: 50 },
-      logger: { debug: () => undefined, info: () => undefined, warn: (message: string) => warnings.push(message), error: () => undefined },
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        error: () => undefined,
+        warn: (message: string) => {
+          warnings.push(message);
+          warned();
+        },
+      },
     });
+    let giveUp: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       codedeploy.send(new GetDeploymentCommand({ deploymentId: 'd-HELD00001' })).then(() => 'answered', () => 'rejected'),
-      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500)),
+      Promise.race([warning, new Promise((resolve) => { giveUp = setTimeout(resolve, 10_000); })])
+        .then(() => new Promise((resolve) => setTimeout(() => resolve('still waiting'), 200))),
     ]);
+    clearTimeout(giveUp);
     codedeploy.destroy();
 
     expect(outcome).toBe('still waiting');
     expect(warnings.join('\n')).toMatch(/a request has exceeded the configured 50 ms requestTimeout/);
-  });
+  }, 15_000);
 
   test('throwOnRequestTimeout (the installed @smithy/node-http-handler supports it) turns the SDK\'s timeout into a retryable error', async () => {
     const codedeploy = client({ requestTimeout: 50, throwOnRequestTimeout: true });

@@ -8,7 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../src/contract/revision-deployment';
-import { createHandler, RevisionDeploymentHandler } from '../../src/handlers/revision-deployment/handler';
+import { createServerDeployerHandler, ServerDeployerHandler } from '../../src/handlers/server-deployer/dispatch';
 import { Clock } from '../../src/handlers/shared/clock';
 
 /** A presigned URL is a secret: the tests check it never reaches the logs. */
@@ -100,7 +100,7 @@ export function invocationContext(clock: FakeClock, durationMs: number = INVOCAT
 
 /** The handler wired to fakes; `responses` collects every answer (parsed). */
 export interface Harness {
-  readonly handler: RevisionDeploymentHandler;
+  readonly handler: ServerDeployerHandler;
   readonly clock: FakeClock;
   readonly responses: Array<Record<string, unknown>>;
   readonly rawResponses: Array<{ url: string; body: string }>;
@@ -112,7 +112,7 @@ export function harness(options: { sendResponse?: (url: string, body: string) =>
   const clock = new FakeClock();
   const responses: Array<Record<string, unknown>> = [];
   const rawResponses: Array<{ url: string; body: string }> = [];
-  const handler = createHandler({
+  const handler = createServerDeployerHandler({
     codedeploy: new CodeDeployClient({ region: 'us-east-1', maxAttempts: 1 }),
     lambda: new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
     autoscaling: new AutoScalingClient({ region: 'us-east-1', maxAttempts: 1 }),

@@ -1,7 +1,7 @@
 import { NEW_REVISION, properties } from './revision-deployment-fixtures';
-import { isDeploymentId, notDeployedId } from '../../src/handlers/revision-deployment/deployment-id';
-import { readSettings } from '../../src/handlers/revision-deployment/deployment-properties';
-import { changesDeployment } from '../../src/handlers/revision-deployment/property-changes';
+import { isDeploymentId, notDeployedId } from '../../src/handlers/server-deployer/revision-deployment/deployment-id';
+import { readSettings } from '../../src/handlers/server-deployer/revision-deployment/deployment-properties';
+import { changesDeployment } from '../../src/handlers/server-deployer/revision-deployment/property-changes';
 
 describe('readSettings', () => {
   test('turns the string properties into a CreateDeployment request and timings', () => {

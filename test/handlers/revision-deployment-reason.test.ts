@@ -1,5 +1,5 @@
-import { formatDuration } from '../../src/handlers/revision-deployment/failure-reason';
-import { CUT_MARK, cut, fitReason, fixed, jsonBytes, tail, trimmable } from '../../src/handlers/shared/reason-fit';
+import { CUT_MARK, cut, fitReason, fixed, jsonBytes, tail, trimmable } from '../../src/handlers/server-deployer/reason-fit';
+import { formatDuration } from '../../src/handlers/server-deployer/revision-deployment/failure-reason';
 
 describe('fitReason', () => {
   test('leaves a Reason that fits alone', () => {

@@ -1,9 +1,9 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { createEvent } from './revision-deployment-fixtures';
+import { createResponseSender, putResponse, responseBody } from '../../src/handlers/server-deployer/cfn-response';
+import { fixed, tail, trimmable } from '../../src/handlers/server-deployer/reason-fit';
 import { handler } from '../../src/handlers/server-deployer.lambda';
-import { createResponseSender, putResponse, responseBody } from '../../src/handlers/shared/cfn-response';
-import { fixed, tail, trimmable } from '../../src/handlers/shared/reason-fit';
 
 beforeEach(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

@@ -2,7 +2,8 @@ import { ThrottlingException } from '@aws-sdk/client-codedeploy';
 import { TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { serviceError } from './revision-deployment-fixtures';
 import { describeError, RetriesExhaustedError } from '../../src/handlers/shared/errors';
-import { isRetryable, RETRY_MAX_ATTEMPTS, withRetry } from '../../src/handlers/shared/retry';
+import { isRetryable, withRetry } from '../../src/handlers/shared/retry';
+import { RETRY_MAX_ATTEMPTS } from '../../src/handlers/shared/timing';
 
 beforeEach(() => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

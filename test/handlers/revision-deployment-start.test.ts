@@ -22,9 +22,9 @@ import {
   serviceError,
   updateEvent,
 } from './revision-deployment-fixtures';
-import { CONTINUATION_MARKER } from '../../src/handlers/revision-deployment/continuation';
-import { carriesMarker, markedDescription, MAX_DESCRIPTION_LENGTH } from '../../src/handlers/revision-deployment/request-marker';
-import { MAX_DEPLOYMENTS_READ, MAX_LIST_PAGES } from '../../src/handlers/revision-deployment/start-deployment';
+import { CONTINUATION_MARKER } from '../../src/handlers/server-deployer/revision-deployment/continuation';
+import { carriesMarker, markedDescription, MAX_DESCRIPTION_LENGTH } from '../../src/handlers/server-deployer/revision-deployment/request-marker';
+import { MAX_DEPLOYMENTS_READ, MAX_LIST_PAGES } from '../../src/handlers/server-deployer/revision-deployment/start-deployment';
 
 const codedeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);

@@ -32,7 +32,7 @@ import {
   serviceError,
   updateEvent,
 } from './revision-deployment-fixtures';
-import { CONTINUATION_MARKER } from '../../src/handlers/revision-deployment/continuation';
+import { CONTINUATION_MARKER } from '../../src/handlers/server-deployer/revision-deployment/continuation';
 
 const codedeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);

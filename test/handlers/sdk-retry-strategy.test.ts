@@ -3,12 +3,11 @@ import { Retry, StandardRetryStrategy } from '@smithy/core/retry';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { capturedLogs, serviceError } from './revision-deployment-fixtures';
-import { MIN_ATTEMPT_MS } from '../../src/handlers/shared/call-timeout';
 import { describeError, RetriesExhaustedError } from '../../src/handlers/shared/errors';
+import { isRetryable, isThrottling, retryErrorType, RetryOptions, withRetry } from '../../src/handlers/shared/retry';
 import {
-  isRetryable, isThrottling, retryErrorType, RetryOptions, withRetry,
-  RETRY_BASE_DELAY_MS, RETRY_MAX_ATTEMPTS, RETRY_MAX_DELAY_MS, RETRY_WORST_CASE_BACKOFF_MS,
-} from '../../src/handlers/shared/retry';
+  MIN_ATTEMPT_MS, RETRY_BASE_DELAY_MS, RETRY_MAX_ATTEMPTS, RETRY_MAX_DELAY_MS, RETRY_WORST_CASE_BACKOFF_MS,
+} from '../../src/handlers/shared/timing';
 
 /**
  * The handlers' retries are the AWS SDK's standard retry strategy, run around each call within its

@@ -232,6 +232,7 @@ function trafficHookCalls(stack: StackWorld, logicalId: string, alias: Resource,
   // The stream that claims a hook execution (handlers/traffic-hook/execution-claim.ts).
   const claim = stack.arn('logs', `log-group:${logGroupName}:log-stream:hook-executions/c8b2f1e0-1234-4abc-9def-0123456789ab`);
   calls.push(call('lambda:InvokeFunction', hookArn), call('logs:CreateLogStream', stream), call('logs:PutLogEvents', stream), call('logs:CreateLogStream', claim));
+  calls.push(...vpcAttachmentCalls(stack, functionId, roleArn));
   return calls;
 }
 
@@ -338,7 +339,7 @@ function vpcAttachmentCalls(stack: StackWorld, functionId: string, roleArn: stri
   if (!vpc) {
     return [];
   }
-  const actor = `Lambda attaching the deployer ${stack.stackName}/${functionId} to its VPC`;
+  const actor = `Lambda attaching the library function ${stack.stackName}/${functionId} to its VPC`;
   const networkInterface = stack.arn('ec2', 'network-interface/eni-0123456789abcdef0');
   const call = (action: string, resource: string): Call => ({ actor, roleArn, action, resource });
   return [

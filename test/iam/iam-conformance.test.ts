@@ -4,8 +4,8 @@
  * the hooks and the deployer make simulated (`@cloud-copilot/iam-simulate`) on the resource it
  * touches, with the role that makes it. Prints how much it checked.
  */
-import { readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readFileSync } from 'fs';
+import { dirname, join, resolve } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { APPS } from './apps';
 import { assemblyStacks, checkConformance, ConformanceReport } from './conformance';
@@ -52,13 +52,24 @@ test('the scenario matrix covers every construct and option it names', () => {
   expect(Stack.isStack(app.node.findChild('LambdaDefaults'))).toBe(true);
 });
 
-/** Whether a file of src/handlers belongs to the library's traffic hook (the rest is the deployer's). */
-const isTrafficHookFile = (file: string) => file.startsWith('traffic-hook');
-
-/** `new XCommand(` in the handlers' source, as the IAM action each command is authorized as. */
-function handlerActions(ofFile: (file: string) => boolean): string[] {
+/**
+ * The files of src/handlers one function's bundle is made of: its entry (`<name>.lambda.ts`) and
+ * every file it reaches by relative imports, as esbuild follows them (the contract has no SDK call).
+ */
+function bundleFiles(name: 'server-deployer' | 'traffic-hook'): string[] {
   const root = join(__dirname, '..', '..', 'src', 'handlers');
-  const files = readdirSync(root, { recursive: true, encoding: 'utf-8' }).filter((file) => file.endsWith('.ts') && ofFile(file));
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file) || !file.startsWith(root) || !existsSync(file)) return;
+    seen.add(file);
+    for (const [, target] of readFileSync(file, 'utf-8').matchAll(/from '(\.[^']+)'/g)) visit(`${resolve(dirname(file), target)}.ts`);
+  };
+  visit(join(root, `${name}.lambda.ts`));
+  return [...seen];
+}
+
+/** `new XCommand(` in a function's bundle, as the IAM action each command is authorized as. */
+function handlerActions(bundle: 'server-deployer' | 'traffic-hook'): string[] {
   const prefixes: Record<string, string> = {
     'client-codedeploy': 'codedeploy',
     'client-lambda': 'lambda',
@@ -67,18 +78,30 @@ function handlerActions(ofFile: (file: string) => boolean): string[] {
     'client-cloudwatch': 'cloudwatch',
     'client-cloudwatch-logs': 'logs',
   };
-  return [...new Set(files.flatMap((file) => {
-    const source = readFileSync(join(root, file), 'utf-8');
+  return [...new Set(bundleFiles(bundle).flatMap((file) => {
+    const source = readFileSync(file, 'utf-8');
     return [...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/(client-[a-z-]+)'/g)].flatMap(([, names, client]) => names.split(',')
       .map((name) => name.trim()).filter((name) => name.endsWith('Command') && source.includes(`new ${name}(`))
       .map((name) => `${prefixes[client]}:${name.replace(/Command$/, '').replace(/^Invoke$/, 'InvokeFunction')}`));
   }))].sort();
 }
 
+test('the handlers\' files are found: each bundle holds its entry, its own folder and the shared pieces', () => {
+  const relative = (name: 'server-deployer' | 'traffic-hook') => bundleFiles(name).map((file) => file.split(`${join('src', 'handlers')}/`)[1]);
+  expect(relative('server-deployer')).toEqual(expect.arrayContaining([
+    'server-deployer.lambda.ts', 'server-deployer/dispatch.ts', 'server-deployer/deployment-group/delete-group.ts',
+    'server-deployer/revision-deployment/start-deployment.ts', 'shared/deployment.ts', 'shared/hand-over.ts',
+  ]));
+  expect(relative('traffic-hook')).toEqual(expect.arrayContaining([
+    'traffic-hook.lambda.ts', 'traffic-hook/handler.ts', 'traffic-hook/prune-versions.ts', 'shared/deployment.ts', 'shared/hand-over.ts',
+  ]));
+  expect(relative('traffic-hook').filter((file) => file.startsWith('server-deployer'))).toEqual([]);
+});
+
 test('every SDK command the handlers send is a call the suite simulates for the deployer', () => {
   const deployerActions = new Set(reports['scenario matrix'].simulatedCalls
     .filter((call) => call.actor.startsWith('the deployer')).map((call) => call.action));
-  const actions = handlerActions((file) => !isTrafficHookFile(file));
+  const actions = handlerActions('server-deployer');
   expect(actions.length).toBeGreaterThanOrEqual(12);
   expect(actions.filter((action) => !deployerActions.has(action))).toEqual([]);
 });
@@ -86,7 +109,7 @@ test('every SDK command the handlers send is a call the suite simulates for the 
 test('every SDK command the traffic hook sends is a call the suite simulates for the traffic hook', () => {
   const hookActions = new Set(reports['scenario matrix'].simulatedCalls
     .filter((call) => call.actor.startsWith('the traffic hook')).map((call) => call.action));
-  const actions = handlerActions(isTrafficHookFile);
+  const actions = handlerActions('traffic-hook');
   expect(actions).toEqual([
     'cloudwatch:DescribeAlarms', 'codedeploy:BatchGetDeploymentTargets', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment',
     'codedeploy:ListDeploymentTargets', 'codedeploy:PutLifecycleEventHookExecutionStatus', 'lambda:DeleteFunction', 'lambda:InvokeFunction',
@@ -116,8 +139,12 @@ test('the matrix simulates the calls of every actor: CodeDeploy for Lambda, serv
   expect([...actions(/^the deployer managing ServerBlueGreen\//)]).toEqual(expect.arrayContaining(['codedeploy:CreateDeploymentGroup', 'iam:PassRole']));
   expect([...actions(/^the CodeDeploy agent on ServerKmsBucket\//)]).toEqual(['s3:GetObject', 's3:GetObjectVersion', 'kms:Decrypt']);
   const governed = reports['governed scenario matrix'].simulatedCalls;
-  expect([...new Set(governed.filter((call) => call.actor.startsWith('Lambda attaching the deployer')).map((call) => call.action))].sort()).toEqual([
-    'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces',
-    'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
-  ]);
+  // Both of the library's functions, in a VPC: the server deployer (RevisionDeployer) and the traffic hook.
+  for (const fn of ['RevisionDeployerFunction', 'TrafficHookFunction']) {
+    const attaching = new RegExp(`^Lambda attaching the library function [^/]+/${fn}[0-9A-F]{8} to its VPC$`);
+    expect([...new Set(governed.filter((call) => attaching.test(call.actor)).map((call) => call.action))].sort()).toEqual([
+      'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
+    ]);
+  }
 });

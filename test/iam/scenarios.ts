@@ -54,8 +54,8 @@ export function buildScenarios(app: App): string[] {
         aliasName: 'prod',
         trafficShift: TrafficShift.linear({ percentage: 20, interval: Duration.minutes(2) }),
         healthChecks: [HealthCheck.lambdaErrors(), HealthCheck.lambdaThrottles(), HealthCheck.lambdaLatency({ threshold: Duration.seconds(2) })],
-        preTrafficHook: fn(stack, 'PreHook'),
-        postTrafficHook: fn(stack, 'PostHook'),
+        preHook: fn(stack, 'PreHook'),
+        postHook: fn(stack, 'PostHook'),
         notifications: Notifications.toNewTopic(),
         deploymentGroupName: 'api-prod',
       });
@@ -94,7 +94,7 @@ export function buildScenarios(app: App): string[] {
         bakeTime: Duration.minutes(15),
       });
       new LambdaRollout(stack, 'Worker', { function: fn(stack, 'WorkerFn'), smokeTest: SmokeTest.invoke() });
-      new LambdaRollout(stack, 'Batch', { function: fn(stack, 'BatchFn'), preTrafficHook: fn(stack, 'BatchCheck'), keepVersions: 2 });
+      new LambdaRollout(stack, 'Batch', { function: fn(stack, 'BatchFn'), preHook: fn(stack, 'BatchCheck'), keepVersions: 2 });
     }, true],
     // Servers: an Auto Scaling group behind an ALB, checks, notifications, suspended processes, the
     // termination hook, and a revision from an asset.
@@ -103,13 +103,13 @@ export function buildScenarios(app: App): string[] {
       const rollout = new ServerRollout(stack, 'WebRollout', {
         autoScalingGroups: [web],
         loadBalancers: [codedeploy.LoadBalancer.application(targets)],
-        healthyHosts: HealthyHosts.percent(75),
+        healthyHosts: HealthyHosts.percentage(75),
         healthChecks: [HealthCheck.targetGroup5xx(targets), HealthCheck.unhealthyHosts(targets)],
         notifications: Notifications.toNewTopic(),
         terminationHook: true,
         autoScalingProcessesToSuspend: [AutoScalingProcess.AZ_REBALANCE],
       });
-      rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
+      rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
     }, true],
     // Servers: a Network Load Balancer's target group, an imported Auto Scaling group beside one of the app's.
     ['ServerNlb', (stack) => {
@@ -141,21 +141,21 @@ export function buildScenarios(app: App): string[] {
         revisionBucket: revisionBucket.bucket,
       });
       new OnPremisesInstanceRole(stack, 'Servers', { assumedBy: new iam.AccountRootPrincipal(), revisionBucket: revisionBucket.bucket });
-      const release = rollout.deploy('Release', Revision.fromBucket(revisionBucket.bucket, 'billing/app.tgz', { bundleType: BundleType.TGZ }));
+      const release = rollout.addRevisionDeployment('Release', Revision.fromBucket(revisionBucket.bucket, 'billing/app.tgz', { bundleType: BundleType.TGZ }));
       release.grantRead(new iam.Role(stack, 'TaggedInstances', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
     }, true],
     // Servers: an Auto Scaling group reading a release from a KMS-encrypted revision bucket.
     ['ServerKmsBucket', (stack) => {
       const revisionBucket = new RevisionBucket(stack, 'Releases', { encryptionKey: new kms.Key(stack, 'ReleasesKey', { enableKeyRotation: true }) });
       new ServerRollout(stack, 'WebRollout', { autoScalingGroups: [group(stack, vpc(stack))], revisionBucket: revisionBucket.bucket })
-        .deploy('Release', Revision.fromBucket(revisionBucket.bucket, 'web/app.zip'));
+        .addRevisionDeployment('Release', Revision.fromBucket(revisionBucket.bucket, 'web/app.zip'));
     }, true],
     // Servers: a revision from GitHub to a tagged fleet, in an application passed in by name.
     ['ServerGitHub', (stack) => {
       new ServerRollout(stack, 'Api', {
         ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['api'] }),
         application: codedeploy.ServerApplication.fromServerApplicationName(stack, 'App', 'team-api'),
-      }).deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
+      }).addRevisionDeployment('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
     }, true],
     // Servers: a revision to a deployment group no rollout owns, imported by name with its config.
     ['ServerImportedGroup', (stack) => {
@@ -175,7 +175,7 @@ export function buildScenarios(app: App): string[] {
         healthChecks: [HealthCheck.targetGroup5xx(targets)],
         blueGreen: { approvalTimeout: Duration.minutes(20) },
       });
-      rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
+      rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
     }, true],
   ];
   for (const [name, build, withEnv] of scenarios) {
@@ -191,6 +191,6 @@ export function buildScenarios(app: App): string[] {
   const bucket = new s3.Bucket(shared, 'Releases', { enforceSSL: true });
   const consumer = new Stack(app, 'CrossStackBucket', { env: ENV });
   new ServerRollout(consumer, 'Api', { ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['api'] }) })
-    .deploy('Release', Revision.fromBucket(bucket, 'api.zip'));
+    .addRevisionDeployment('Release', Revision.fromBucket(bucket, 'api.zip'));
   return [...scenarios.map(([name]) => name), 'Production/Release', 'SharedBucket+CrossStackBucket'];
 }

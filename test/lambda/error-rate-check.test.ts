@@ -7,7 +7,7 @@ import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth
 import { inlineFunction } from '../support/inline-function';
 import { logicalId } from '../support/logical-id';
 
-/** The expression of the default check, written out by hand from the formula in error-rate-alarms.ts. */
+/** The expression of the default check, written out by hand from the formula in health/lambda-error-rate-check.ts. */
 const ALL_FAILURES = '(FILL(all_errors,0) + FILL(all_throttles,0))';
 const ALL_REQUESTS = '(FILL(all_invocations,0) + FILL(all_throttles,0))';
 const OLD_REQUESTS = `(${ALL_REQUESTS} - new_requests)`;

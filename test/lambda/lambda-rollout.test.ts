@@ -38,8 +38,8 @@ beforeAll(() => {
       HealthCheck.alarm(existingAlarm),
     ],
     rollback: Rollback.on({ failure: true }),
-    preTrafficHook: inlineFunction(custom, 'PreHook'),
-    postTrafficHook: inlineFunction(custom, 'PostHook'),
+    preHook: inlineFunction(custom, 'PreHook'),
+    postHook: inlineFunction(custom, 'PostHook'),
     notifications: Notifications.toTopic(new sns.Topic(custom, 'Team'), { events: [DeploymentEvent.FAILED, DeploymentEvent.ROLLED_BACK] }),
     ignoreAlarms: true,
     deploymentGroupName: 'api-prod',
@@ -51,7 +51,7 @@ beforeAll(() => {
     function: inlineFunction(passedIn, 'ApiFn'),
     application: new LambdaApplication(passedIn, 'TeamApplication'),
     serviceRole: new iam.Role(passedIn, 'TeamRole', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') }),
-    preTrafficHook: inlineFunction(passedIn, 'PreHook'),
+    preHook: inlineFunction(passedIn, 'PreHook'),
   });
 
   // Thirteen rollouts, one service role.
@@ -352,27 +352,27 @@ describe('validation', () => {
     cloudwatch.Alarm.fromAlarmArn(new Stack(), `A${i}`, `arn:aws:cloudwatch:us-east-1:123456789012:alarm:a${i}`)));
 
   test.each([
-    ['alias name with a space', { aliasName: 'my alias' }, "LambdaRollout: aliasName may contain only letters, digits, - and _, got 'my alias'"],
-    ['empty alias name', { aliasName: '' }, "LambdaRollout: aliasName must be 1 to 128 characters long, got 0 ('')"],
-    ['alias name of digits', { aliasName: '42' }, "LambdaRollout: aliasName must not be only digits (that names a version), got '42'"],
+    ['alias name with a space', { aliasName: 'my alias' }, "LambdaRollout at Stack/Rollout: aliasName may contain only letters, digits, - and _, got 'my alias'"],
+    ['empty alias name', { aliasName: '' }, "LambdaRollout at Stack/Rollout: aliasName must be 1 to 128 characters long, got 0 ('')"],
+    ['alias name of digits', { aliasName: '42' }, "LambdaRollout at Stack/Rollout: aliasName must not be only digits (that names a version), got '42'"],
     ['deployment group name with a slash', { deploymentGroupName: 'team/api' },
-      "LambdaRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'team/api'"],
-    ['maxAlarms 0', { maxAlarms: 0 }, 'LambdaRollout: maxAlarms must be an integer of at least 1, got 0'],
+      "LambdaRollout at Stack/Rollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'team/api'"],
+    ['maxAlarms 0', { maxAlarms: 0 }, 'LambdaRollout at Stack/Rollout: maxAlarms must be an integer of at least 1, got 0'],
     ['51 alarms, over CodeDeploy\'s quota of 50', { healthChecks: alarms(51) },
-      'LambdaRollout: healthChecks need 51 alarms, more than the 50 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
+      'LambdaRollout at Stack/Rollout: healthChecks need 51 alarms, more than the 50 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
       + 'or give Lambda checks the same period and evaluationPeriods to share an alarm)'],
     ['rollback on alarm without a check', { healthChecks: [] },
-      'LambdaRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
+      'LambdaRollout at Stack/Rollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
     ['instance events', { notifications: Notifications.toNewTopic({ events: [DeploymentEvent.FAILED, DeploymentEvent.INSTANCE_FAILED, DeploymentEvent.READY] }) },
-      'LambdaRollout: notifications.events InstanceFailure, DeploymentReady apply to server deployments only'],
+      'LambdaRollout at Stack/Rollout: notifications.events InstanceFailure, DeploymentReady apply to server deployments only'],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as Partial<LambdaRolloutProps>)).toThrow(new Error(message));
   });
 
   describe('one alias of a name per function', () => {
-    const conflict = (first: string, second: string) => 'LambdaRollout: ' + `${first} already gives function Stack/Fn the alias 'live', `
+    const conflict = (first: string, second: string) => `LambdaRollout at ${second}: ${first} already gives function Stack/Fn the alias 'live', `
       + 'and a function has one alias of a name (CloudFormation would fail to create the second): '
-      + `give rollout ${second} another aliasName, or release the function with one rollout`;
+      + 'give this rollout another aliasName, or release the function with one rollout';
 
     test('two rollouts of one function with the default alias', () => {
       const stack = new Stack(new App(), 'Stack');
@@ -405,8 +405,8 @@ describe('validation', () => {
 
   test('every problem is reported at once', () => {
     expect(rollout({ aliasName: '7', maxAlarms: 2, healthChecks: alarms(3) })).toThrow(new Error([
-      "LambdaRollout: aliasName must not be only digits (that names a version), got '7'",
-      'LambdaRollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
+      "LambdaRollout at Stack/Rollout: aliasName must not be only digits (that names a version), got '7'",
+      'LambdaRollout at Stack/Rollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
       + 'or give Lambda checks the same period and evaluationPeriods to share an alarm)',
     ].join('\n')));
   });

@@ -21,7 +21,7 @@ beforeAll(() => {
     bakeTime: Duration.minutes(15),
   });
   new LambdaRollout(hooks, 'Worker', { function: inlineFunction(hooks, 'WorkerFn'), smokeTest: SmokeTest.invoke() });
-  new LambdaRollout(hooks, 'Batch', { function: inlineFunction(hooks, 'BatchFn'), preTrafficHook: inlineFunction(hooks, 'PreHook'), keepVersions: 2 });
+  new LambdaRollout(hooks, 'Batch', { function: inlineFunction(hooks, 'BatchFn'), preHook: inlineFunction(hooks, 'PreHook'), keepVersions: 2 });
   // A smoke test only: the hook never needs to ask which lifecycle event runs.
   const smokeOnly = stacks.SmokeOnly = new Stack(app, 'SmokeOnly');
   new LambdaRollout(smokeOnly, 'Api', { function: inlineFunction(smokeOnly, 'ApiFn'), smokeTest: SmokeTest.invoke() });
@@ -208,20 +208,20 @@ describe('validation', () => {
     ['contains of a JSON array', () => ResponseMatch.contains('[1]'), "ResponseMatch.contains: json must be a JSON object, got '[1]'"],
     ['contains of text that is not JSON', () => ResponseMatch.contains('ok'), "ResponseMatch.contains: json must be a JSON document written in the app, got 'ok'"],
     ['exactly of text that is not JSON', () => ResponseMatch.exactly('{'), "ResponseMatch.exactly: json must be a JSON document written in the app, got '{'"],
-    ['smokeTest with preTrafficHook', rollout({ smokeTest: SmokeTest.invoke(), preTrafficHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
-      'LambdaRollout: smokeTest and preTrafficHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: test in preTrafficHook, or leave it out'],
-    ['keepVersions and bakeTime with postTrafficHook, both reported',
-      rollout({ keepVersions: 3, bakeTime: Duration.minutes(5), postTrafficHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
-      'LambdaRollout: keepVersions and postTrafficHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postTrafficHook, or keepVersions\n'
-        + 'LambdaRollout: bakeTime and postTrafficHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postTrafficHook, or bakeTime'],
-    ['keepVersions of 0', rollout({ keepVersions: 0 }), 'LambdaRollout: keepVersions must be an integer of at least 1, got 0'],
-    ['a bake time of 0 minutes', rollout({ bakeTime: Duration.minutes(0) }), 'LambdaRollout: bakeTime must be a whole number of minutes from 1 to 50, got 0 minutes'],
-    ['a bake time past the hook\'s hour', rollout({ bakeTime: Duration.hours(1) }), 'LambdaRollout: bakeTime must be a whole number of minutes from 1 to 50, got 60 minutes'],
-    ['a bake time in seconds', rollout({ bakeTime: Duration.seconds(90) }), 'LambdaRollout: bakeTime must be a whole number of minutes from 1 to 50, got 1.5 minutes'],
+    ['smokeTest with preHook', rollout({ smokeTest: SmokeTest.invoke(), preHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
+      'LambdaRollout at Default/Api: smokeTest and preHook both need the BeforeAllowTraffic hook, and CodeDeploy runs one per lifecycle event: test in preHook, or leave it out'],
+    ['keepVersions and bakeTime with postHook, both reported',
+      rollout({ keepVersions: 3, bakeTime: Duration.minutes(5), postHook: lambda.Function.fromFunctionName(new Stack(), 'Hook', 'hook') }),
+      'LambdaRollout at Default/Api: keepVersions and postHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postHook, or keepVersions\n'
+        + 'LambdaRollout at Default/Api: bakeTime and postHook both need the AfterAllowTraffic hook, and CodeDeploy runs one per lifecycle event: leave out postHook, or bakeTime'],
+    ['keepVersions of 0', rollout({ keepVersions: 0 }), 'LambdaRollout at Default/Api: keepVersions must be an integer of at least 1, got 0'],
+    ['a bake time of 0 minutes', rollout({ bakeTime: Duration.minutes(0) }), 'LambdaRollout at Default/Api: bakeTime must be a whole number of minutes from 1 to 50, got 0 minutes'],
+    ['a bake time past the hook\'s hour', rollout({ bakeTime: Duration.hours(1) }), 'LambdaRollout at Default/Api: bakeTime must be a whole number of minutes from 1 to 50, got 60 minutes'],
+    ['a bake time in seconds', rollout({ bakeTime: Duration.seconds(90) }), 'LambdaRollout at Default/Api: bakeTime must be a whole number of minutes from 1 to 50, got 1.5 minutes'],
     ['a bake time without a health check', rollout({ bakeTime: Duration.minutes(5), healthChecks: [], rollback: Rollback.on({ failure: true }) }),
-      'LambdaRollout: bakeTime needs at least one health check: the bake watches the rollout\'s alarms'],
+      'LambdaRollout at Default/Api: bakeTime needs at least one health check: the bake watches the rollout\'s alarms'],
     ['settings past an SSM parameter', rollout({ smokeTest: SmokeTest.invoke({ payloads: [JSON.stringify({ data: 'x'.repeat(4000) })] }), bakeTime: Duration.minutes(5) }),
-      'LambdaRollout: the traffic hook\'s settings (smokeTest payloads, and 255 characters per alarm name bakeTime watches) must fit the 4096 bytes of an SSM parameter, got 4410 bytes'],
+      'LambdaRollout at Default/Api: the traffic hook\'s settings (smokeTest payloads, and 255 characters per alarm name bakeTime watches) must fit the 4096 bytes of an SSM parameter, got 4410 bytes'],
   ])('%s', (_name, build, message) => {
     expect(build).toThrow(new Error(message));
   });

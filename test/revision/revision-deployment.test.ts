@@ -8,7 +8,7 @@ import {
   InstanceTagSet, LoadBalancer, ServerApplication, ServerDeploymentConfig, ServerDeploymentGroup,
 } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, RevisionLocation, ServerRollout,
+  AppSpec, AppSpecOs, BundleType, FileExistsBehavior, Revision, RevisionDeployment, RevisionLocation, Rollback, ServerRollout,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId } from '../support/logical-id';
@@ -49,7 +49,7 @@ beforeAll(() => {
   const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'WebTargets', { vpc, port: 80, targets: [group] });
   new elbv2.ApplicationLoadBalancer(fleet, 'Alb', { vpc }).addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
   const web = new ServerRollout(fleet, 'WebRollout', { autoScalingGroups: [group], loadBalancers: [LoadBalancer.application(targetGroup)] });
-  web.deploy('Release', Revision.fromAsset(SITE, { appSpec: SITE_APPSPEC }), {
+  web.addRevisionDeployment('Release', Revision.fromAsset(SITE, { appSpec: SITE_APPSPEC }), {
     timeout: Duration.minutes(20),
     description: 'web release',
     ignoreApplicationStopFailures: true,
@@ -62,13 +62,13 @@ beforeAll(() => {
   const bucketStack = stacks.Bucket = new Stack(app, 'Bucket');
   const releases = new s3.Bucket(bucketStack, 'Releases', { enforceSSL: true, versioned: true });
   const servers = new ServerRollout(bucketStack, 'Servers', { onPremisesInstanceTags: new InstanceTagSet({ site: ['plant'] }), revisionBucket: releases });
-  const release = servers.deploy('Release', Revision.fromBucket(releases, 'releases/app.tgz', { bundleType: BundleType.TGZ, version: 'v7', eTag: 'abc123' }));
+  const release = servers.addRevisionDeployment('Release', Revision.fromBucket(releases, 'releases/app.tgz', { bundleType: BundleType.TGZ, version: 'v7', eTag: 'abc123' }));
   release.grantRead(new iam.Role(bucketStack, 'OnPremisesRole', { assumedBy: new iam.AccountRootPrincipal() }));
 
   // A GitHub commit: no Amazon S3 permission anywhere.
   const gitHub = stacks.GitHub = new Stack(app, 'GitHub');
   const fromGitHub = new ServerRollout(gitHub, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
-  fromGitHub.deploy('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
+  fromGitHub.addRevisionDeployment('Release', Revision.fromGitHub('example-org/api', 'a'.repeat(40)));
 
   // A deployment group no rollout owns: imported by name, with its deployment config.
   const imported = stacks.Imported = new Stack(app, 'Imported', { env: { account: '111122223333', region: 'eu-west-1' } });
@@ -189,7 +189,7 @@ describe('RevisionDeployment', () => {
       const [withDeployments, without] = [new Stack(new App(), 'Stack'), new Stack(new App(), 'Stack')];
       for (let i = 0; i < deployments; i++) {
         new ServerRollout(withDeployments, `Rollout${i}`, { ec2InstanceTags: new InstanceTagSet({ app: [`app${i}`] }) })
-          .deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
+          .addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
         new ServerRollout(without, `Rollout${i}`, { ec2InstanceTags: new InstanceTagSet({ app: [`app${i}`] }) });
       }
       const count = (stack: Stack): number => Object.keys(Template.fromStack(stack).toJSON().Resources).length;
@@ -241,11 +241,6 @@ describe('RevisionDeployment', () => {
           {
             Effect: 'Allow',
             Action: ['s3:GetObject', 's3:GetObjectVersion'],
-            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(fleet, 'WebRollout/RevisionBucket/Bucket'), 'Arn'] }, '/*']] },
-          },
-          {
-            Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:GetObjectVersion'],
             Resource: {
               'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, `/${key}`]],
             },
@@ -282,7 +277,7 @@ describe('RevisionDeployment', () => {
     const stack = new Stack(new App(), 'Stack');
     const { group } = autoScalingGroup(stack);
     const releases = new s3.Bucket(stack, 'Releases', { encryption: s3.BucketEncryption.KMS });
-    new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group] }).deploy('Release', Revision.fromBucket(releases, 'app.zip'));
+    new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group] }).addRevisionDeployment('Release', Revision.fromBucket(releases, 'app.zip'));
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: logicalId(stack, 'Web/InstanceRole') }],
       PolicyDocument: {
@@ -308,14 +303,14 @@ describe('RevisionDeployment', () => {
   test('deployment id: the custom resource\'s DeploymentId attribute', () => {
     const stack = new Stack(new App(), 'Stack');
     const rollout = new ServerRollout(stack, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
-    const deployment = rollout.deploy('Release', Revision.fromGitHub('example-org/api', 'b'.repeat(40)));
+    const deployment = rollout.addRevisionDeployment('Release', Revision.fromGitHub('example-org/api', 'b'.repeat(40)));
     expect(stack.resolve(deployment.deploymentId)).toEqual({ 'Fn::GetAtt': [logicalId(stack, 'Rollout/Release/Resource'), 'DeploymentId'] });
   });
 
   test('traffic hooks on a rollout without a load balancer are a warning: CodeDeploy skips them', () => {
     const stack = new Stack(new App(), 'Stack');
     const rollout = new ServerRollout(stack, 'Rollout', { ec2InstanceTags: new InstanceTagSet({ app: ['api'] }) });
-    rollout.deploy('Release', Revision.fromAsset(SITE, {
+    rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE, {
       appSpec: AppSpec.server({ os: AppSpecOs.LINUX, hooks: { beforeAllowTraffic: [{ location: 'scripts/validate.sh' }] } }),
     }));
     Annotations.fromStack(stack).hasWarning('/Stack/Rollout/Release', Match.stringLikeRegexp('CodeDeploy runs those hooks only for deployment groups with a load balancer'));
@@ -327,31 +322,31 @@ describe('RevisionDeployment validation', () => {
   const gitHub = (): Revision => Revision.fromGitHub('example-org/api', 'c'.repeat(40));
 
   test.each([
-    [Duration.seconds(0), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 0 minutes'],
-    [Duration.seconds(90), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 1.5 minutes'],
-    [Duration.minutes(51), 'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 51 minutes'],
+    [Duration.seconds(0), 'RevisionDeployment at Stack/Rollout/Release: timeout must be a whole number of minutes from 1 to 50, got 0 minutes'],
+    [Duration.seconds(90), 'RevisionDeployment at Stack/Rollout/Release: timeout must be a whole number of minutes from 1 to 50, got 1.5 minutes'],
+    [Duration.minutes(51), 'RevisionDeployment at Stack/Rollout/Release: timeout must be a whole number of minutes from 1 to 50, got 51 minutes'],
   ])('timeout %s', (timeout, message) => {
-    expect(() => rollout().deploy('Release', gitHub(), { timeout })).toThrow(message);
+    expect(() => rollout().addRevisionDeployment('Release', gitHub(), { timeout })).toThrow(message);
   });
 
   test('the longest timeout leaves CloudFormation\'s hour for the rollback', () => {
     const r = rollout();
-    r.deploy('Release', gitHub(), { timeout: Duration.minutes(50) });
+    r.addRevisionDeployment('Release', gitHub(), { timeout: Duration.minutes(50) });
     Template.fromStack(Stack.of(r)).hasResourceProperties('Custom::CodeDeployRevisionDeployment', { ServiceTimeout: '3600', TimeoutSeconds: '3000' });
   });
 
   test('description: at most 57 characters, as the handler adds a 43-character marker of the request within CodeDeploy\'s 100', () => {
-    rollout().deploy('Release', gitHub(), { description: 'd'.repeat(57) });
-    expect(() => rollout().deploy('Release', gitHub(), { description: 'd'.repeat(58) }))
-      .toThrow('RevisionDeployment: description must have at most 57 characters, got 58');
+    rollout().addRevisionDeployment('Release', gitHub(), { description: 'd'.repeat(57) });
+    expect(() => rollout().addRevisionDeployment('Release', gitHub(), { description: 'd'.repeat(58) }))
+      .toThrow('RevisionDeployment at Stack/Rollout/Release: description must have at most 57 characters, got 58');
   });
 
   test('one revision per rollout, reported with the first', () => {
     const r = rollout();
-    r.deploy('Release', gitHub());
-    expect(() => r.deploy('Again', gitHub(), { timeout: Duration.seconds(5) })).toThrow([
-      'RevisionDeployment: timeout must be a whole number of minutes from 1 to 50, got 0.083 minutes',
-      'RevisionDeployment: deploymentGroup Stack/Rollout already gets a revision from Stack/Rollout/Release; deploy one revision per deployment group',
+    r.addRevisionDeployment('Release', gitHub());
+    expect(() => r.addRevisionDeployment('Again', gitHub(), { timeout: Duration.seconds(5) })).toThrow([
+      'RevisionDeployment at Stack/Rollout/Again: timeout must be a whole number of minutes from 1 to 50, got 0.083 minutes',
+      'RevisionDeployment at Stack/Rollout/Again: deploymentGroup Stack/Rollout already gets a revision from Stack/Rollout/Release; deploy one revision per deployment group',
     ].join('\n'));
   });
 
@@ -363,7 +358,7 @@ describe('RevisionDeployment validation', () => {
     });
     new RevisionDeployment(stack, 'Release', { deploymentGroup: imported('First'), revision: gitHub() });
     expect(() => new RevisionDeployment(stack, 'Again', { deploymentGroup: imported('Second'), revision: gitHub() })).toThrow(
-      'RevisionDeployment: deploymentGroup Stack/Second already gets a revision from Stack/Release; deploy one revision per deployment group');
+      'RevisionDeployment at Stack/Again: deploymentGroup Stack/Second already gets a revision from Stack/Release; deploy one revision per deployment group');
     new RevisionDeployment(stack, 'Other', {
       deploymentGroup: ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Staging', {
         application: ServerApplication.fromServerApplicationName(stack, 'StagingApp', 'web'),
@@ -375,7 +370,7 @@ describe('RevisionDeployment validation', () => {
 
   test('rollbackOnStop overrides the rollout\'s own setting', () => {
     const r = rollout();
-    r.deploy('Release', gitHub(), { rollbackOnStop: false });
+    r.addRevisionDeployment('Release', gitHub(), { rollbackOnStop: false });
     Template.fromStack(Stack.of(r)).hasResourceProperties('Custom::CodeDeployRevisionDeployment', { RollbackOnStop: 'false' });
   });
 
@@ -385,14 +380,64 @@ describe('RevisionDeployment validation', () => {
         return {};
       }
     }
-    expect(() => rollout().deploy('Release', new Nowhere())).toThrow(
-      'RevisionDeployment: revision must locate an Amazon S3 object (bucket and key) or a GitHub commit (gitHubRepository and gitHubCommitId), got neither');
+    expect(() => rollout().addRevisionDeployment('Release', new Nowhere())).toThrow(
+      'RevisionDeployment at Stack/Rollout/Release: revision must locate an Amazon S3 object (bucket and key) or a GitHub commit (gitHubRepository and gitHubCommitId), got neither');
   });
 
   test('grantRead needs an Amazon S3 revision', () => {
-    const deployment = rollout().deploy('Release', gitHub());
+    const deployment = rollout().addRevisionDeployment('Release', gitHub());
     expect(() => deployment.grantRead(new iam.AccountRootPrincipal())).toThrow(
-      'RevisionDeployment Stack/Rollout/Release: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy');
+      'RevisionDeployment at Stack/Rollout/Release: grantRead needs an Amazon S3 revision; a GitHub revision is fetched by CodeDeploy');
+  });
+});
+
+describe('a handle imported for a rollout\'s own group', () => {
+  const gitHub = (): Revision => Revision.fromGitHub('example-org/web', 'd'.repeat(40));
+  /** A rollout with an Auto Scaling group, a deployer in a VPC and no rollback on stop, and a handle of its group imported by its names. */
+  const rolloutAndHandle = () => {
+    const stack = new Stack(new App(), 'Stack');
+    const { vpc, group } = autoScalingGroup(stack);
+    const rollout = new ServerRollout(stack, 'WebRollout', {
+      autoScalingGroups: [group],
+      rollback: Rollback.never(),
+      deployer: { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+    });
+    const handle = ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Handle', {
+      application: rollout.application,
+      deploymentGroupName: rollout.deploymentGroup.deploymentGroupName,
+      deploymentConfig: rollout.deploymentConfig,
+    });
+    return { stack, rollout, handle };
+  };
+
+  test('keeps the rollout\'s settings: its deployer options, its stop rollback, its instance role\'s read access, the wait for its resources', () => {
+    const { stack, handle } = rolloutAndHandle();
+    new RevisionDeployment(stack, 'Release', { deploymentGroup: handle, revision: Revision.fromAsset(SITE_WITH_APPSPEC) });
+    const t = Template.fromStack(stack);
+    const [deployment] = Object.values(t.findResources('Custom::CodeDeployRevisionDeployment'));
+    expect(deployment.Properties.RollbackOnStop).toBe('false');
+    t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }) });
+    const readPolicy = logicalId(stack, 'WebRollout/RevisionReadPolicy');
+    expect(t.findResources('AWS::IAM::ManagedPolicy')[readPolicy].Properties.Roles).toEqual([{ Ref: logicalId(stack, 'Web/InstanceRole') }]);
+    expect(deployment.DependsOn).toEqual(expect.arrayContaining([readPolicy, logicalId(stack, 'WebRollout/DeploymentGroup')]));
+  });
+
+  test('is the rollout\'s group for the one-revision rule, named after the rollout', () => {
+    const { stack, rollout, handle } = rolloutAndHandle();
+    new RevisionDeployment(stack, 'Release', { deploymentGroup: handle, revision: gitHub() });
+    expect(() => rollout.addRevisionDeployment('Again', gitHub())).toThrow(
+      'RevisionDeployment at Stack/WebRollout/Again: deploymentGroup Stack/WebRollout already gets a revision from Stack/Release; deploy one revision per deployment group');
+  });
+
+  test('a handle that names the group otherwise is a group no rollout owns', () => {
+    const { stack } = rolloutAndHandle();
+    const other = ServerDeploymentGroup.fromServerDeploymentGroupAttributes(stack, 'Other', {
+      application: ServerApplication.fromServerApplicationName(stack, 'OtherApp', 'web'),
+      deploymentGroupName: 'web-production',
+    });
+    new RevisionDeployment(stack, 'Release', { deploymentGroup: other, revision: gitHub() });
+    const [deployment] = Object.values(Template.fromStack(stack).findResources('Custom::CodeDeployRevisionDeployment'));
+    expect(deployment.Properties.RollbackOnStop).toBe('true');
   });
 });
 

@@ -1,4 +1,4 @@
-import { App, Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
+import { App, Duration, Stack, aws_cloudwatch as cloudwatch } from 'aws-cdk-lib';
 import { InstanceTagSet } from 'aws-cdk-lib/aws-codedeploy';
 import { HealthCheck, LambdaRollout, ServerRollout } from '../../src';
 import { inlineFunction } from '../support/inline-function';
@@ -43,11 +43,31 @@ test('the same check twice is refused, every duplicate at once', () => {
       HealthCheck.metric(metric('Orders5xx'), { threshold: 1 }), HealthCheck.alarm(existing),
     ],
   })).toThrow([
-    'ServerRollout: healthChecks 1 and 3 are the same metric check: give each check once',
-    'ServerRollout: healthChecks 2 and 4 are the same HealthCheck.alarm: give each check once',
+    'ServerRollout at Stack/Rollout: healthChecks 1 and 3 are the same HealthCheck.metric: give each check once',
+    'ServerRollout at Stack/Rollout: healthChecks 2 and 4 are the same HealthCheck.alarm: give each check once',
   ].join('\n'));
   expect(() => new LambdaRollout(stack, 'Api', {
     function: inlineFunction(stack, 'Fn'),
     healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaErrorRate()],
-  })).toThrow('LambdaRollout: healthChecks 1 and 2 are the same HealthCheck.lambdaErrorRate: give each check once');
+  })).toThrow('LambdaRollout at Stack/Api: healthChecks 1 and 2 are the same HealthCheck.lambdaErrorRate: give each check once');
+});
+
+test('alarms stand in the order of their kind, whatever the order of healthChecks: the new version\'s, comparisons, metrics, then the ones passed in', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const existing = cloudwatch.Alarm.fromAlarmArn(stack, 'Existing', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders');
+  const rollout = new LambdaRollout(stack, 'Api', {
+    function: inlineFunction(stack, 'Fn'),
+    healthChecks: [
+      HealthCheck.alarm(existing),
+      HealthCheck.metric(metric('Orders5xx'), { threshold: 1 }),
+      HealthCheck.lambdaErrorRate(),
+      HealthCheck.lambdaErrors(),
+      HealthCheck.lambdaThrottles({ period: Duration.minutes(2) }),
+      HealthCheck.lambdaLatency({ threshold: Duration.seconds(1) }),
+    ],
+  });
+  expect(rollout.alarms.map((alarm) => (alarm === existing ? 'existing' : alarm.node.id))).toEqual([
+    // lambdaErrors and lambdaLatency share the alarm of the default evaluation, in the order of their first check.
+    'NewVersionAlarm', 'NewVersionAlarm-2m-x1', 'NewVersionErrorRateAlarm', expect.stringMatching(/^MetricAlarm[0-9A-F]{8}$/), 'existing',
+  ]);
 });

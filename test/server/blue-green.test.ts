@@ -1,10 +1,11 @@
 import { join } from 'path';
 import {
-  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
+  App, CfnResource, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { InstanceTagSet, LoadBalancer } from 'aws-cdk-lib/aws-codedeploy';
 import { AutoScalingProcess, BlueGreenOptions, HealthCheck, Revision, ServerRollout, ServerRolloutProps } from '../../src';
+import { readGroupInput } from '../../src/handlers/server-deployer/deployment-group/group-input';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId, metricAlarmPaths } from '../support/logical-id';
 
@@ -37,7 +38,7 @@ beforeAll(() => {
     healthChecks: [HealthCheck.targetGroup5xx(targetGroup)],
     blueGreen: { approvalTimeout: Duration.minutes(20), terminationWait: Duration.minutes(10) },
   });
-  rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
+  rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) });
 
   // Every default, without alarms: the guardrails read this group too.
   const defaults = stacks.Defaults = new Stack(app, 'Defaults');
@@ -195,25 +196,25 @@ describe('ServerRollout blue/green validation', () => {
       ec2InstanceTags: new InstanceTagSet({ app: ['web'] }),
       autoScalingProcessesToSuspend: [AutoScalingProcess.TERMINATE],
     })), [
-      'ServerRollout: blueGreen needs exactly one Auto Scaling group to copy, got 2',
-      'ServerRollout: blueGreen copies the Auto Scaling group and takes no ec2InstanceTags or onPremisesInstanceTags, got tag sets',
-      'ServerRollout: blueGreen takes no autoScalingProcessesToSuspend: the copies are new groups, not updated in place',
+      'ServerRollout at Stack/Rollout: blueGreen needs exactly one Auto Scaling group to copy, got 2',
+      'ServerRollout at Stack/Rollout: blueGreen copies the Auto Scaling group and takes no ec2InstanceTags or onPremisesInstanceTags, got tag sets',
+      'ServerRollout at Stack/Rollout: blueGreen takes no autoScalingProcessesToSuspend: the copies are new groups, not updated in place',
     ]],
     ['an imported Auto Scaling group and no load balancer', rollout((stack) => ({
       autoScalingGroups: [autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'A', 'a')], loadBalancers: [],
     })), [
-      'ServerRollout: blueGreen needs an Auto Scaling group defined in this app, got an imported one: the copies launch with its instance role, '
+      'ServerRollout at Stack/Rollout: blueGreen needs an Auto Scaling group defined in this app, got an imported one: the copies launch with its instance role, '
         + 'which the rollout must be allowed to pass',
-      'ServerRollout: blueGreen needs loadBalancers, got none: traffic moves from the original instances to the copies through a load balancer',
+      'ServerRollout at Stack/Rollout: blueGreen needs loadBalancers, got none: traffic moves from the original instances to the copies through a load balancer',
     ]],
     ['a fractional approval timeout and too long a termination wait', rollout(() => ({}), {
       approvalTimeout: Duration.seconds(90), terminationWait: Duration.minutes(2881),
     }), [
-      'ServerRollout: blueGreen.approvalTimeout must be a whole number of minutes of at least 1, got 1.5 minutes',
-      'ServerRollout: blueGreen.terminationWait must be a whole number of minutes from 0 to 2880, got 2881 minutes',
+      'ServerRollout at Stack/Rollout: blueGreen.approvalTimeout must be a whole number of minutes of at least 1, got 1.5 minutes',
+      'ServerRollout at Stack/Rollout: blueGreen.terminationWait must be a whole number of minutes from 0 to 2880, got 2881 minutes',
     ]],
     ['a termination wait for instances that are kept', rollout(() => ({}), { keepOriginalInstances: true, terminationWait: Duration.minutes(1) }), [
-      'ServerRollout: blueGreen.terminationWait applies only when the original instances are terminated, got keepOriginalInstances: true as well',
+      'ServerRollout at Stack/Rollout: blueGreen.terminationWait applies only when the original instances are terminated, got keepOriginalInstances: true as well',
     ]],
   ])('%s', (_name, create, messages) => {
     expect(create).toThrow(messages.join('\n'));
@@ -221,10 +222,87 @@ describe('ServerRollout blue/green validation', () => {
 
   test('a revision deployment must outlast the approval and termination waits', () => {
     const create = rollout(() => ({}), { approvalTimeout: Duration.minutes(30), terminationWait: Duration.minutes(15) });
-    expect(() => create().deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) })).toThrow(
-      'RevisionDeployment: timeout must be longer than the rollout\'s blue/green approvalTimeout and terminationWait together (45 minutes), got 45 minutes');
+    expect(() => create().addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC), { timeout: Duration.minutes(45) })).toThrow(
+      'RevisionDeployment at Stack/Rollout/Release: timeout must be longer than the rollout\'s blue/green approvalTimeout and terminationWait together (45 minutes), got 45 minutes');
   });
 });
+
+describe('ServerRollout blue/green: the escape hatch', () => {
+  /** A blue/green rollout and its group's CloudFormation resource. */
+  const blueGreenGroup = () => {
+    const stack = new Stack(new App(), 'Stack');
+    const { group, targetGroup } = fleet(stack);
+    const rollout = new ServerRollout(stack, 'WebRollout', { autoScalingGroups: [group], loadBalancers: [LoadBalancer.application(targetGroup)], blueGreen: {} });
+    return { stack, cfn: rollout.blueGreenDeploymentGroup!.node.defaultChild as CfnResource };
+  };
+  /** The group's properties as the server deployer receives them: every value that is a reference stands for a string. */
+  const delivered = (stack: Stack): Record<string, unknown> => {
+    const [group] = Object.values(Template.fromStack(stack).findResources('Custom::CodeDeployServerDeploymentGroup'));
+    return literal(group.Properties) as Record<string, unknown>;
+  };
+
+  test('an override of a field the server deployer reads is in the template, and the deployer reads it', () => {
+    const { stack, cfn } = blueGreenGroup();
+    cfn.addPropertyOverride('DeploymentGroup.AlarmConfiguration.IgnorePollAlarmFailure', 'true');
+    cfn.addPropertyOverride('DeploymentGroup.TriggerConfigurations', [{ TriggerName: 'ops', TriggerTargetArn: 'arn:aws:sns:us-east-1:111111111111:ops', TriggerEvents: ['DeploymentFailure'] }]);
+    const properties = delivered(stack);
+    expect(properties.DeploymentGroup).toMatchObject({
+      AlarmConfiguration: { IgnorePollAlarmFailure: 'true' },
+      TriggerConfigurations: [{ TriggerName: 'ops' }],
+    });
+    expect(readGroupInput(properties)).toMatchObject({ ok: true, input: { alarmConfiguration: { ignorePollAlarmFailure: true } } });
+  });
+
+  const FIELDS = 'ApplicationName, DeploymentGroupName, ServiceRoleArn, DeploymentConfigName, AutoScalingGroups, LoadBalancerInfo, DeploymentStyle, '
+    + 'BlueGreenDeploymentConfiguration, AlarmConfiguration, AutoRollbackConfiguration, TriggerConfigurations, OutdatedInstancesStrategy, TerminationHookEnabled';
+  const refusal = (path: string, problem: string) => `ServerRollout at Stack/WebRollout: blueGreenDeploymentGroup cannot take the override of ${path}: ${problem}; `
+    + 'the server deployer creates the group from the fields it reads only, and would fail the deployment';
+
+  test.each([
+    ['a field CloudFormation has but the deployer does not read', 'Properties.DeploymentGroup.Ec2TagFilters', [{ Key: 'app', Value: 'web', Type: 'KEY_AND_VALUE' }],
+      `Properties.DeploymentGroup.Ec2TagFilters is not a field the server deployer reads (Properties.DeploymentGroup takes ${FIELDS})`],
+    ['a nested field', 'Properties.DeploymentGroup.LoadBalancerInfo.TargetGroupPairInfoList', [],
+      'Properties.DeploymentGroup.LoadBalancerInfo.TargetGroupPairInfoList is not a field the server deployer reads '
+      + '(Properties.DeploymentGroup.LoadBalancerInfo takes ElbInfoList, TargetGroupInfoList)'],
+    ['a field written as on a CfnDeploymentGroup, outside DeploymentGroup', 'Properties.ApplicationName', 'other',
+      'Properties.ApplicationName is not a field the server deployer reads (Properties takes DeploymentGroup)'],
+    ['an unknown field inside a value', 'Properties.DeploymentGroup.AlarmConfiguration', { Enabled: true, Alarms: [{ Name: 'a', Region: 'us-east-1' }] },
+      'Properties.DeploymentGroup.AlarmConfiguration.Alarms.0.Region is not a field the server deployer reads (Properties.DeploymentGroup.AlarmConfiguration.Alarms.0 takes Name)'],
+    ['a field of a list item', 'Properties.DeploymentGroup.AutoScalingGroups.0.Name', 'web',
+      'Properties.DeploymentGroup.AutoScalingGroups.0 is a string, got the field Name'],
+    ['deleting a required field', 'Properties.DeploymentGroup.ServiceRoleArn', undefined, 'Properties.DeploymentGroup.ServiceRoleArn is required'],
+  ])('%s is refused at synth, as the deployer would refuse it at deploy time', (_name, path, value, problem) => {
+    const { cfn } = blueGreenGroup();
+    expect(() => cfn.addOverride(path, value)).toThrow(new Error(refusal(path, problem)));
+    // The same override, past the check: the server deployer's own reader refuses it.
+    const unchecked = blueGreenGroup();
+    CfnResource.prototype.addOverride.call(unchecked.cfn, path, value);
+    expect(readGroupInput(delivered(unchecked.stack))).toMatchObject({ ok: false });
+  });
+
+  test('addPropertyOverride and addPropertyDeletionOverride are checked too; overrides outside the properties are not', () => {
+    const { cfn } = blueGreenGroup();
+    expect(() => cfn.addPropertyOverride('DeploymentGroup.Tags', [])).toThrow(/^ServerRollout at Stack\/WebRollout: blueGreenDeploymentGroup cannot take the override of Properties\.DeploymentGroup\.Tags: /);
+    expect(() => cfn.addPropertyDeletionOverride('DeploymentGroup.ApplicationName')).toThrow(/Properties\.DeploymentGroup\.ApplicationName is required/);
+    expect(() => cfn.addPropertyDeletionOverride('DeploymentGroup.AlarmConfiguration')).not.toThrow();
+    expect(() => cfn.addOverride('Metadata.Owner', 'team-web')).not.toThrow();
+  });
+});
+
+/** A resolved CloudFormation value with every reference (`Ref`, `Fn::*`) replaced by a string, as CloudFormation delivers it. */
+function literal(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(literal);
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
+      return 'resolved';
+    }
+    return Object.fromEntries(entries.map(([key, v]) => [key, literal(v)]));
+  }
+  return value;
+}
 
 /** The name of the template's one blue/green deployment group. */
 function deploymentGroupName(t: Template): string {

@@ -195,17 +195,17 @@ describe('validation', () => {
 
   test.each([
     ['role name of 65 characters', { roleName: 'r'.repeat(65) },
-      `OnPremisesInstanceRole: roleName must be 1 to 64 characters long, got 65 ('${'r'.repeat(65)}')`],
-    ['empty role name', { roleName: '' }, "OnPremisesInstanceRole: roleName must be 1 to 64 characters long, got 0 ('')"],
-    ['role name with a space', { roleName: 'a b' }, "OnPremisesInstanceRole: roleName may contain only letters, digits and + = , . @ _ -, got 'a b'"],
+      `OnPremisesInstanceRole at Stack/Servers: roleName must be 1 to 64 characters long, got 65 ('${'r'.repeat(65)}')`],
+    ['empty role name', { roleName: '' }, "OnPremisesInstanceRole at Stack/Servers: roleName must be 1 to 64 characters long, got 0 ('')"],
+    ['role name with a space', { roleName: 'a b' }, "OnPremisesInstanceRole at Stack/Servers: roleName may contain only letters, digits and + = , . @ _ -, got 'a b'"],
     ['role name with a slash', { roleName: 'team/servers' },
-      "OnPremisesInstanceRole: roleName may contain only letters, digits and + = , . @ _ -, got 'team/servers'"],
+      "OnPremisesInstanceRole at Stack/Servers: roleName may contain only letters, digits and + = , . @ _ -, got 'team/servers'"],
     ['sessions under 1 hour', { maxSessionDuration: Duration.minutes(30) },
-      'OnPremisesInstanceRole: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 1800 seconds'],
+      'OnPremisesInstanceRole at Stack/Servers: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 1800 seconds'],
     ['sessions over 12 hours', { maxSessionDuration: Duration.hours(13) },
-      'OnPremisesInstanceRole: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 46800 seconds'],
+      'OnPremisesInstanceRole at Stack/Servers: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 46800 seconds'],
     ['sessions of a fraction of a second', { maxSessionDuration: Duration.millis(3_600_500) },
-      'OnPremisesInstanceRole: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 3600.5 seconds'],
+      'OnPremisesInstanceRole at Stack/Servers: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 3600.5 seconds'],
   ])('%s', (_name, props, message) => {
     expect(role(props)).toThrow(new Error(message));
   });
@@ -213,9 +213,9 @@ describe('validation', () => {
   test('every problem is reported at once', () => {
     const name = `my role ${'x'.repeat(62)}`;
     expect(role({ roleName: name, maxSessionDuration: Duration.days(1) })).toThrow(new Error([
-      `OnPremisesInstanceRole: roleName must be 1 to 64 characters long, got 70 ('${name}')`,
-      `OnPremisesInstanceRole: roleName may contain only letters, digits and + = , . @ _ -, got '${name}'`,
-      'OnPremisesInstanceRole: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 86400 seconds',
+      `OnPremisesInstanceRole at Stack/Servers: roleName must be 1 to 64 characters long, got 70 ('${name}')`,
+      `OnPremisesInstanceRole at Stack/Servers: roleName may contain only letters, digits and + = , . @ _ -, got '${name}'`,
+      'OnPremisesInstanceRole at Stack/Servers: maxSessionDuration must be a whole number of seconds from 3600 to 43200, got 86400 seconds',
     ].join('\n')));
   });
 

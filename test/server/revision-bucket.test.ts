@@ -359,17 +359,17 @@ describe('grantRead', () => {
 
 describe('validation', () => {
   test.each([
-    [Duration.hours(12), 'RevisionBucket: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 0.5 days'],
-    [Duration.days(0), 'RevisionBucket: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 0 days'],
-    [Duration.hours(36), 'RevisionBucket: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 1.5 days'],
+    [Duration.hours(12), 'RevisionBucket at Stack/Revisions: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 0.5 days'],
+    [Duration.days(0), 'RevisionBucket at Stack/Revisions: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 0 days'],
+    [Duration.hours(36), 'RevisionBucket at Stack/Revisions: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 1.5 days'],
   ])('lifecycleNoncurrentVersionExpiration %s is rejected', (expiration, message) => {
     const stack = new Stack(new App(), 'Stack');
     expect(() => new RevisionBucket(stack, 'Revisions', { lifecycleNoncurrentVersionExpiration: expiration })).toThrow(new Error(message));
   });
 
   test.each([
-    [Duration.hours(12), 'RevisionBucket: accessLogsRetention must be a whole number of days of at least 1, got 0.5 days'],
-    [Duration.days(0), 'RevisionBucket: accessLogsRetention must be a whole number of days of at least 1, got 0 days'],
+    [Duration.hours(12), 'RevisionBucket at Stack/Revisions: accessLogsRetention must be a whole number of days of at least 1, got 0.5 days'],
+    [Duration.days(0), 'RevisionBucket at Stack/Revisions: accessLogsRetention must be a whole number of days of at least 1, got 0 days'],
   ])('accessLogsRetention %s is rejected', (retention, message) => {
     const stack = new Stack(new App(), 'Stack');
     expect(() => new RevisionBucket(stack, 'Revisions', { accessLogsRetention: retention })).toThrow(new Error(message));
@@ -382,8 +382,8 @@ describe('validation', () => {
       accessLogsRetention: Duration.days(30),
       lifecycleNoncurrentVersionExpiration: Duration.days(0),
     })).toThrow(new Error([
-      'RevisionBucket: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 0 days',
-      'RevisionBucket: accessLogsRetention applies only to the access-log bucket this construct creates, got accessLogsBucket as well',
+      'RevisionBucket at Stack/Revisions: lifecycleNoncurrentVersionExpiration must be a whole number of days of at least 1, got 0 days',
+      'RevisionBucket at Stack/Revisions: accessLogsRetention applies only to the access-log bucket this construct creates, got accessLogsBucket as well',
     ].join('\n')));
   });
 

@@ -1,14 +1,14 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  App, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
+  App, CfnOutput, Duration, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2,
   aws_iam as iam, aws_s3 as s3, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnDeploymentGroup, InstanceTagSet, LoadBalancer, LoadBalancerGeneration, ServerApplication } from 'aws-cdk-lib/aws-codedeploy';
 import {
-  AgentInstallation, AgentOperatingSystem, AutoScalingProcess, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Rollback,
-  ServerRollout, ServerRolloutProps,
+  AgentInstallation, AgentOperatingSystem, AutoScalingProcess, DeploymentEvent, HealthCheck, HealthyHosts, Notifications, OutdatedInstances, Revision,
+  RevisionBucket, Rollback, ServerRollout, ServerRolloutProps,
 } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId, metricAlarmPaths } from '../support/logical-id';
@@ -38,12 +38,12 @@ beforeAll(() => {
   const alb = new elbv2.ApplicationLoadBalancer(fleet, 'Alb', { vpc });
   const targetGroup = new elbv2.ApplicationTargetGroup(fleet, 'WebTargets', { vpc, port: 80, targets: [group] });
   alb.addListener('Http', { port: 80, defaultTargetGroups: [targetGroup] });
-  new ServerRollout(fleet, 'WebRollout', {
+  const web = new ServerRollout(fleet, 'WebRollout', {
     autoScalingGroups: [group],
     ec2InstanceTags: new InstanceTagSet({ app: ['web'], env: ['prod', 'staging'] }, { '': ['blue'] }),
     onPremisesInstanceTags: new InstanceTagSet({ site: [] }),
     loadBalancers: [LoadBalancer.application(targetGroup)],
-    healthyHosts: HealthyHosts.percent(75),
+    healthyHosts: HealthyHosts.percentage(75),
     healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
     notifications: Notifications.toNewTopic({ events: [DeploymentEvent.FAILED, DeploymentEvent.INSTANCE_FAILED] }),
     deploymentGroupName: 'web-prod',
@@ -53,6 +53,8 @@ beforeAll(() => {
     agent: AgentInstallation.userData(),
     autoScalingProcessesToSuspend: [AutoScalingProcess.AZ_REBALANCE, AutoScalingProcess.TERMINATE, AutoScalingProcess.AZ_REBALANCE],
   });
+  // A pipeline uploads revisions to the rollout's bucket, which reading it creates.
+  new CfnOutput(fleet, 'RevisionBucketName', { value: web.revisionBucket.bucketName });
 
   // Every default, EC2 instances by tag only.
   const defaults = stacks.Defaults = new Stack(app, 'Defaults');
@@ -181,6 +183,66 @@ describe('every target and option', () => {
   });
 });
 
+describe('the revision bucket, only when something uses it', () => {
+  const SITE = join(__dirname, '..', 'revision', 'fixtures', 'site-with-appspec');
+  const asgRollout = (props: (stack: Stack) => Partial<ServerRolloutProps> = () => ({})) => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const group = new autoscaling.AutoScalingGroup(stack, 'Web', {
+      vpc, instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    return { stack, rollout: new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], ...props(stack) }) };
+  };
+  const readPolicies = (stack: Stack) => Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: 'Lets the fleet download CodeDeploy revisions' } });
+
+  test('a rollout that deploys an asset creates no bucket: the instance role may read that one object', () => {
+    const { stack, rollout } = asgRollout();
+    rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE));
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    const [policy] = Object.values(readPolicies(stack));
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, expect.stringMatching(/^\/[0-9a-f]{64}\.zip$/)]] },
+    }]);
+  });
+
+  test('a rollout that deploys nothing creates no bucket and no read policy', () => {
+    const { stack } = asgRollout();
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    expect(readPolicies(stack)).toEqual({});
+  });
+
+  test('reading revisionBucket creates one RevisionBucket under the rollout, the same on every read, which the instance role may read', () => {
+    const { stack, rollout } = asgRollout();
+    const bucket = rollout.revisionBucket;
+    expect(rollout.revisionBucket).toBe(bucket);
+    expect(rollout.node.findChild('RevisionBucket')).toBeInstanceOf(RevisionBucket);
+    expect((rollout.node.findChild('RevisionBucket') as RevisionBucket).bucket).toBe(bucket);
+    // The revision bucket and its access-log bucket.
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 2);
+    const [policy] = Object.values(readPolicies(stack));
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, 'Rollout/RevisionBucket/Bucket'), 'Arn'] }, '/*']] },
+    }]);
+  });
+
+  test('a bucket passed in is the rollout\'s revision bucket, and no other is created', () => {
+    const { stack, rollout } = asgRollout((scope) => ({ revisionBucket: s3.Bucket.fromBucketName(scope, 'Team', 'team-revisions') }));
+    expect(rollout.revisionBucket.bucketName).toBe('team-revisions');
+    expect(rollout.node.tryFindChild('RevisionBucket')).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 0);
+    const [policy] = Object.values(readPolicies(stack));
+    expect(stack.resolve(policy.Properties.PolicyDocument.Statement)).toEqual([{
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::team-revisions/*']] },
+    }]);
+  });
+});
+
 describe('agent installation', () => {
   test('user data installs the agent when an instance launches', () => {
     const t = template('Fleet');
@@ -273,12 +335,12 @@ describe('defaults', () => {
     });
   });
 
-  test('one application, one role, one policy and one revision bucket (with its log bucket)', () => {
+  test('one application, one role, one policy, and no revision bucket: nothing reads it', () => {
     const t = template('Defaults');
     t.resourceCountIs('AWS::CodeDeploy::Application', 1);
     t.resourceCountIs('AWS::IAM::Role', 1);
     t.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
-    t.resourceCountIs('AWS::S3::Bucket', 2);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
   });
 });
 
@@ -348,36 +410,36 @@ describe('validation', () => {
   const alarmNamed = (name: string) => HealthCheck.alarm({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`, alarmName: name } as never);
 
   test.each([
-    ['no target', {}, 'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none'],
-    ['eleven Auto Scaling groups', { autoScalingGroups: groups(11) }, 'ServerRollout: autoScalingGroups must hold at most 10 groups, got 11'],
+    ['no target', {}, 'ServerRollout at Stack/Rollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none'],
+    ['eleven Auto Scaling groups', { autoScalingGroups: groups(11) }, 'ServerRollout at Stack/Rollout: autoScalingGroups must hold at most 10 groups, got 11'],
     ['eleven tags in a group', { ec2InstanceTags: new InstanceTagSet({ app: Array.from({ length: 11 }, (_, i) => `v${i}`) }) },
-      'ServerRollout: ec2InstanceTags tag group 1 must hold at most 10 tags, got 11'],
+      'ServerRollout at Stack/Rollout: ec2InstanceTags tag group 1 must hold at most 10 tags, got 11'],
     ['an empty key with no value', {
       ec2InstanceTags: new InstanceTagSet({ 'app': ['web'], '': [] }), onPremisesInstanceTags: new InstanceTagSet({ '': [''] }), agent: AgentInstallation.none(),
     },
-    'ServerRollout: ec2InstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key\n'
-      + 'ServerRollout: onPremisesInstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key'],
-    ['eleven target groups', { ec2InstanceTags: tags, loadBalancers: targetGroups(11) }, 'ServerRollout: loadBalancers must hold at most 10 target groups, got 11'],
+    'ServerRollout at Stack/Rollout: ec2InstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key\n'
+      + 'ServerRollout at Stack/Rollout: onPremisesInstanceTags tag group 1 has an empty key with no value: give the key, or the values to match under any key'],
+    ['eleven target groups', { ec2InstanceTags: tags, loadBalancers: targetGroups(11) }, 'ServerRollout at Stack/Rollout: loadBalancers must hold at most 10 target groups, got 11'],
     ['group name with a space', { ec2InstanceTags: tags, deploymentGroupName: 'web prod' },
-      "ServerRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'web prod'"],
+      "ServerRollout at Stack/Rollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'web prod'"],
     ['three alarms over a quota of two', { ec2InstanceTags: tags, healthChecks: [alarmNamed('a'), alarmNamed('b'), alarmNamed('c')], maxAlarms: 2 },
-      'ServerRollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
+      'ServerRollout at Stack/Rollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
     ['a Lambda check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrors()] },
-      'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias'],
-    ['a Lambda error-rate check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate()] },
-      'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias'],
+      'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrors'],
+    ['Lambda checks of two kinds', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatency({ threshold: Duration.seconds(1) }), HealthCheck.lambdaErrorRate({ minZScore: 3 })] },
+      'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrorRate, HealthCheck.lambdaLatency'],
     ['user data without Auto Scaling groups', { ec2InstanceTags: tags, agent: AgentInstallation.userData() },
-      'ServerRollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
+      'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
     ['user data for an imported group', { autoScalingGroups: groups(1), agent: AgentInstallation.userData() },
-      'ServerRollout: agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported Default/G0 '
+      'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported Default/G0 '
       + '(use AgentInstallation.systemsManager(), or install the agent in their launch template)'],
     ['Systems Manager and a tag set of two groups', { ec2InstanceTags: new InstanceTagSet({ app: ['web'] }, { env: ['prod'] }) },
-      'ServerRollout: agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
+      'ServerRollout at Stack/Rollout: agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
       + 'got ec2InstanceTags with other tag groups (use AgentInstallation.none() and install the agent on them yourself)'],
     ['processes to suspend without Auto Scaling groups', { ec2InstanceTags: tags, autoScalingProcessesToSuspend: [AutoScalingProcess.TERMINATE] },
-      'ServerRollout: autoScalingProcessesToSuspend needs autoScalingGroups, got none'],
+      'ServerRollout at Stack/Rollout: autoScalingProcessesToSuspend needs autoScalingGroups, got none'],
     ['rollback on alarm without a check', { ec2InstanceTags: tags, rollback: Rollback.onFailureAndAlarm() },
-      'ServerRollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
+      'ServerRollout at Stack/Rollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as ServerRolloutProps)).toThrow(new Error(message));
   });
@@ -400,11 +462,11 @@ describe('validation', () => {
       });
       return { stack, group: new autoscaling.AutoScalingGroup(stack, 'Fleet', { vpc, launchTemplate }) };
     };
-    const NO_ROLE = 'ServerRollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without an instance role, and the rollout grants '
+    const NO_ROLE = 'ServerRollout at Stack/Rollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without an instance role, and the rollout grants '
       + 'the instances read access to the revisions: create its ec2.LaunchTemplate with a role '
       + "(role: new iam.Role(scope, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') })), "
       + 'or import the group (AutoScalingGroup.fromAutoScalingGroupName) and grant its instance role yourself';
-    const NO_USER_DATA = 'ServerRollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without user data, and AgentInstallation.userData() '
+    const NO_USER_DATA = 'ServerRollout at Stack/Rollout: autoScalingGroups[0] Stack/Fleet is built from a launch template without user data, and AgentInstallation.userData() '
       + 'adds to it: create its ec2.LaunchTemplate with userData (ec2.UserData.forLinux()), or use AgentInstallation.systemsManager()';
 
     test('without a role: what to pass, not aws-cdk-lib\'s error', () => {
@@ -423,7 +485,8 @@ describe('validation', () => {
         role: new iam.Role(scope, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
         userData: ec2.UserData.forLinux(),
       }));
-      new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.userData() });
+      new ServerRollout(stack, 'Rollout', { autoScalingGroups: [group], agent: AgentInstallation.userData() })
+        .addRevisionDeployment('Release', Revision.fromBucket(s3.Bucket.fromBucketName(stack, 'Releases', 'releases'), 'app.zip'));
       const synthesized = Template.fromStack(stack);
       synthesized.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         Roles: [{ Ref: logicalId(stack, 'InstanceRole') }],
@@ -435,9 +498,9 @@ describe('validation', () => {
 
   test('every problem is reported at once', () => {
     expect(rollout({ maxAlarms: 0, deploymentGroupName: '' })).toThrow(new Error([
-      'ServerRollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none',
-      "ServerRollout: deploymentGroupName must be 1 to 100 characters long, got 0 ('')",
-      'ServerRollout: maxAlarms must be an integer of at least 1, got 0',
+      'ServerRollout at Stack/Rollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none',
+      "ServerRollout at Stack/Rollout: deploymentGroupName must be 1 to 100 characters long, got 0 ('')",
+      'ServerRollout at Stack/Rollout: maxAlarms must be an integer of at least 1, got 0',
     ].join('\n')));
   });
 

@@ -9,7 +9,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { LambdaRollout, OnPremisesInstanceRole, RevisionBucket, RevisionDeployment, ServerRollout } from '../../src';
-import { ServerDeployer } from '../../src/functions/server-deployer';
+import { LibraryFunction } from '../../src/functions/library-function';
 import { RolloutPolicies, RolloutServiceRole } from '../../src/private/rollout-service-role';
 
 /** What the plugin calls itself in the validation report. */
@@ -70,9 +70,12 @@ export function controlId(description: string): string {
   return /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(description)?.[1] ?? 'unknown';
 }
 
-/** The constructs of this library: everything below one of them was created by the library. */
+/**
+ * The constructs of this library: everything below one of them was created by the library. The
+ * library's own functions (the server deployer, the traffic hook) are `LibraryFunction`s.
+ */
 const LIBRARY_CONSTRUCTS = [
-  LambdaRollout, ServerRollout, RevisionBucket, RevisionDeployment, OnPremisesInstanceRole, ServerDeployer, RolloutServiceRole, RolloutPolicies,
+  LambdaRollout, ServerRollout, RevisionBucket, RevisionDeployment, OnPremisesInstanceRole, LibraryFunction, RolloutServiceRole, RolloutPolicies,
 ];
 
 /**

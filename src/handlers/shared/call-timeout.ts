@@ -8,11 +8,6 @@
  * invocation to hand over or answer.
  */
 
-/** The longest one attempt of a call may take. CodeDeploy, Lambda and Auto Scaling normally answer in well under a second. */
-export const CALL_TIMEOUT_MS = 10_000;
-/** The shortest attempt worth making: with less time left, the retry helper gives up instead. */
-export const MIN_ATTEMPT_MS = 1_000;
-
 /** An attempt got no answer in time and was abandoned (retryable: the name is the one the SDK uses for its own timeouts). */
 export class CallTimeoutError extends Error {
   public readonly code = 'ETIMEDOUT';

@@ -36,10 +36,3 @@ export function describeError(err: unknown): string {
   const message = errorMessage(err);
   return message && message !== name ? `${name}: ${message}` : name;
 }
-
-/** The HTTP status of the failed call, when the SDK (or our response sender) recorded one. */
-export function httpStatusOf(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const status = (err as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
-  return typeof status === 'number' ? status : undefined;
-}

@@ -1,7 +1,8 @@
 import { isThrottlingError, isTransientError, isServerError, StandardRetryStrategy, StandardRetryStrategyOptions } from '@smithy/core/retry';
-import { CALL_TIMEOUT_MS, MIN_ATTEMPT_MS, withTimeout } from './call-timeout';
+import { withTimeout } from './call-timeout';
 import { errorName, RetriesExhaustedError } from './errors';
 import { logEvent } from './log';
+import { CALL_TIMEOUT_MS, MIN_ATTEMPT_MS, RETRY_BASE_DELAY_MS, RETRY_MAX_ATTEMPTS, RETRY_MAX_DELAY_MS } from './timing';
 
 /**
  * The one retry policy of every AWS call the handlers make (CodeDeploy, Lambda, Auto Scaling, SSM,
@@ -21,24 +22,6 @@ import { logEvent } from './log';
  * - the handler's clock for the backoff (tests run hour-long deployments instantly);
  * - the response PUT, which is not an SDK call.
  */
-
-/**
- * Attempts per call, the first included. The handlers' margins before Lambda's and CloudFormation's
- * deadlines (deployment-watch.ts, start-deployment.ts, smoke-test.ts) are sized for this many
- * attempts of one call: at most `RETRY_WORST_CASE_BACKOFF_MS` of backoff.
- */
-export const RETRY_MAX_ATTEMPTS = 6;
-/**
- * The ceiling of a call's first backoff, doubling per retry: the SDK's throttling base
- * (`Retry.throttlingDelay()`, 1 s in @smithy/core 3.x; other retryable errors back off from 50 ms).
- * The handlers cap every backoff at this ceiling too, so an SDK whose base grew could not stretch
- * the worst case the margins rely on (a test pins the SDK's schedule).
- */
-export const RETRY_BASE_DELAY_MS = 1_000;
-/** No single backoff is longer than this (the SDK's own cap, `MAXIMUM_RETRY_DELAY`). */
-export const RETRY_MAX_DELAY_MS = 20_000;
-/** The longest a call sleeps between its `RETRY_MAX_ATTEMPTS` attempts: 1 + 2 + 4 + 8 + 16 s. */
-export const RETRY_WORST_CASE_BACKOFF_MS = 31_000;
 
 /** How the SDK sorts a failure (`RetryErrorType` of `@smithy/types`). */
 type RetryErrorType = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1]['errorType'];

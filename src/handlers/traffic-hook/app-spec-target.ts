@@ -37,7 +37,7 @@ export function appSpecTarget(content: string): DeploymentTarget {
 }
 
 /** `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`, `<account>:function:<name>` or `<name>`: the name. */
-export function functionNameOf(nameOrArn: string): string {
+function functionNameOf(nameOrArn: string): string {
   const parts = nameOrArn.split(':');
   const at = parts.indexOf('function');
   return at >= 0 && at + 1 < parts.length ? parts[at + 1] : parts[0];

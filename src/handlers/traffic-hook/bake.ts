@@ -1,15 +1,12 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
-import { getDeployment, isActive } from './deployment';
 import { failed, LifecycleEvent, Verdict } from './lifecycle-event';
-import { REPORT_MARGIN_MS } from './smoke-test';
+import { getDeployment, isActive } from '../shared/deployment';
+import { Continuations } from '../shared/hand-over';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
-
-/** How often the bake reads the alarms: the generated alarms evaluate every minute. */
-export const BAKE_POLL_MS = 60_000;
+import { BAKE_POLL_MS, REPORT_MARGIN_MS } from '../shared/timing';
 
 /**
  * The bake's progress, carried from one invocation to the next: one Lambda invocation lasts at
@@ -22,24 +19,14 @@ export interface BakeState {
   readonly invocation: number;
 }
 
-/** Marks a hand-over payload; CodeDeploy's events never carry it. */
+/** Marks a hand-over payload (../shared/hand-over.ts); CodeDeploy's events never carry it. */
 export const BAKE_CONTINUATION_MARKER = 'cdkCodeDeployRolloutsBake';
 
-export interface BakeContinuation {
-  readonly [BAKE_CONTINUATION_MARKER]: 1;
-  readonly event: LifecycleEvent;
-  readonly state: BakeState;
-}
-
-export function isBakeContinuation(payload: unknown): payload is BakeContinuation {
-  return typeof payload === 'object' && payload !== null
-    && (payload as Record<string, unknown>)[BAKE_CONTINUATION_MARKER] === 1
-    && typeof (payload as { state?: unknown }).state === 'object'
-    && typeof (payload as { event?: unknown }).event === 'object';
-}
+/** The bake's hand-overs from one invocation to the next. */
+export const BAKE_CONTINUATIONS = new Continuations<LifecycleEvent, BakeState>(BAKE_CONTINUATION_MARKER, 1);
 
 /** How a bake ended in this invocation. */
-export type BakeOutcome =
+type BakeOutcome =
   | { readonly kind: 'passed' }
   | { readonly kind: 'failed'; readonly verdict: Verdict }
   /** The next invocation carries on. */
@@ -63,7 +50,7 @@ export async function bake(
   const bakeMs = bakeSeconds * 1000;
   for (;;) {
     const deployment = await getDeployment(deps.codedeploy, event.DeploymentId, retry);
-    if (!isActive(deployment)) {
+    if (!isActive(deployment.status)) {
       return { kind: 'deployment-over', status: deployment.status ?? 'unknown' };
     }
     const { alarming, missing } = await readAlarms(deps, alarmNames);
@@ -84,7 +71,7 @@ export async function bake(
     }
     const waitMs = Math.min(BAKE_POLL_MS, bakeMs - elapsedMs);
     if (context.getRemainingTimeInMillis() - waitMs < REPORT_MARGIN_MS + BAKE_POLL_MS) {
-      await handOver(deps, context, event, state);
+      await BAKE_CONTINUATIONS.handOver(deps.lambda, context.invokedFunctionArn, { event, state }, retry, { deploymentId: event.DeploymentId });
       return { kind: 'handed-over' };
     }
     await deps.clock.sleep(waitMs);
@@ -122,18 +109,4 @@ function missingAlarmsReason(missing: string[], elapsedMs: number, bakeSeconds: 
   return `alarm ${missing.join(', ')} does not exist in CloudWatch ${Math.floor(elapsedMs / 60_000)} minute(s) into the `
     + `${bakeSeconds / 60}-minute bake time (deleted or renamed outside the stack?): a bake cannot pass on an alarm it cannot read, `
     + 'as CodeDeploy stops a deployment whose alarms it cannot read';
-}
-
-/**
- * Invokes this same function asynchronously (`InvocationType: Event`) with the event and the
- * bake's progress, as the server deployer does (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
- */
-async function handOver(deps: TrafficHookDependencies, context: Context, event: LifecycleEvent, state: BakeState): Promise<void> {
-  const payload: BakeContinuation = { [BAKE_CONTINUATION_MARKER]: 1, event, state: { ...state, invocation: state.invocation + 1 } };
-  await withRetry('Invoke', (signal) => deps.lambda.send(new InvokeCommand({
-    FunctionName: context.invokedFunctionArn,
-    InvocationType: 'Event',
-    Payload: Buffer.from(JSON.stringify(payload), 'utf8'),
-  }), { abortSignal: signal }), hookRetry(deps));
-  logEvent('handed-over', { deploymentId: event.DeploymentId, nextInvocation: state.invocation + 1 });
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { bake, BakeState, isBakeContinuation } from './bake';
+import { bake, BAKE_CONTINUATIONS, BakeState } from './bake';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
-import { deploymentTarget, getDeployment, isActive } from './deployment';
+import { deploymentTarget } from './deployment-target';
 import { claimExecution } from './execution-claim';
 import { failed, isLifecycleEvent, LifecycleEvent, succeeded, Verdict } from './lifecycle-event';
 import { pruneVersions } from './prune-versions';
@@ -9,6 +9,7 @@ import { reportVerdict } from './report';
 import { runningLifecycleEvent } from './running-event';
 import { loadSettings } from './settings';
 import { runSmokeTest } from './smoke-test';
+import { getDeployment, isActive } from '../shared/deployment';
 import { describeError } from '../shared/errors';
 import { logEvent } from '../shared/log';
 
@@ -28,7 +29,7 @@ type Outcome = { readonly verdict: Verdict } | { readonly none: string };
  */
 export function createTrafficHookHandler(deps: TrafficHookDependencies): TrafficHookHandler {
   return async (payload, context) => {
-    const continuation = isBakeContinuation(payload) ? payload : undefined;
+    const continuation = BAKE_CONTINUATIONS.read(payload);
     const event = continuation ? continuation.event : payload;
     if (!isLifecycleEvent(event)) {
       logEvent('ignored', { reason: 'neither a CodeDeploy lifecycle event nor a bake continuation' });
@@ -56,7 +57,7 @@ export function createTrafficHookHandler(deps: TrafficHookDependencies): Traffic
 async function serve(deps: TrafficHookDependencies, context: Context, event: LifecycleEvent, bakeState?: BakeState): Promise<Outcome> {
   const retry = hookRetry(deps);
   const deployment = await getDeployment(deps.codedeploy, event.DeploymentId, retry);
-  if (!isActive(deployment)) {
+  if (!isActive(deployment.status)) {
     return { none: `deployment ${event.DeploymentId} is ${deployment.status}` };
   }
   const target = await deploymentTarget(deps.codedeploy, deployment, retry);

@@ -9,7 +9,7 @@ import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
 
 /** What one run of pruning did. */
-export interface PruneResult {
+interface PruneResult {
   readonly deleted: string[];
   /** Versions beyond the newest N left for a later run (the per-run bound), or after an error. */
   readonly left: string[];

@@ -9,12 +9,7 @@ import type { SmokeTestSettings } from '../../contract/traffic-hook';
 import { describeError, errorName, RetriesExhaustedError } from '../shared/errors';
 import { logEvent } from '../shared/log';
 import { isThrottling, withRetry } from '../shared/retry';
-
-/**
- * Time the hook keeps after its last invocation of the new version, to report its verdict: the
- * report's retries take at most 31 s of backoff (`RETRY_WORST_CASE_BACKOFF_MS`) plus the calls themselves.
- */
-export const REPORT_MARGIN_MS = 60_000;
+import { REPORT_MARGIN_MS } from '../shared/timing';
 
 /** Errors that mean the invocation did not answer in time (the SDK's request timeout, the hook's own abort). */
 const TIMEOUTS = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException', 'ETIMEDOUT']);

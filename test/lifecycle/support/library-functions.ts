@@ -12,7 +12,7 @@ import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Account } from './account';
 import type { TrafficHookSettings } from '../../../src/contract/traffic-hook';
-import { createHandler } from '../../../src/handlers/revision-deployment/handler';
+import { createServerDeployerHandler } from '../../../src/handlers/server-deployer/dispatch';
 import { createTrafficHookHandler } from '../../../src/handlers/traffic-hook/handler';
 
 /**
@@ -246,13 +246,13 @@ export async function runDeployer(account: Account, event: CloudFormationCustomR
     return { StatusCode: 202 };
   });
   mockClient(autoscaling).on(DeleteAutoScalingGroupCommand).rejects(serviceError('ValidationError', 'AutoScalingGroup name not found'));
-  const handler = createHandler({
+  const handler = createServerDeployerHandler({
     codedeploy,
     lambda,
     autoscaling,
     clock,
     random: () => 0.5,
-    sendResponse: async (_url, body) => {
+    sendResponse: async (_url: string, body: string) => {
       answers.push(JSON.parse(body) as DeployerAnswer);
     },
   });

@@ -7,7 +7,7 @@ import { LATER_FAILURE_ID } from './variants';
 import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../../src/contract/deployment-group';
 import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../../src/contract/revision-deployment';
 import { SETTINGS_PREFIX_ENV } from '../../../src/contract/traffic-hook';
-import { readSettings } from '../../../src/handlers/revision-deployment/deployment-properties';
+import { readSettings } from '../../../src/handlers/server-deployer/revision-deployment/deployment-properties';
 
 /**
  * CloudFormation as the lifecycle model plays it, for one stack: create, update (with a later

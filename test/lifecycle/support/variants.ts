@@ -1,6 +1,9 @@
 import { copyTemplate, renameResource, Resource, Template } from './template';
 import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../../src/contract/revision-deployment';
-import { TRAFFIC_HOOK_PARAMETER_PREFIX } from '../../../src/contract/traffic-hook';
+import { settingsPrefix } from '../../../src/contract/traffic-hook';
+
+/** Where every stack's traffic hook settings parameters are (the prefix without a stack). */
+const TRAFFIC_HOOK_PARAMETERS = settingsPrefix('');
 
 /**
  * The stack updates the lifecycle model walks, made from a synthesized template the way a user's
@@ -73,7 +76,7 @@ function changedConfig(template: Template, generation: number): Variant {
   let next = copyTemplate(template);
   const changes: string[] = [];
   for (const [id, resource] of Object.entries(next.Resources)) {
-    if (resource.Type === 'AWS::SSM::Parameter' && JSON.stringify(resource.Properties?.Name).includes(TRAFFIC_HOOK_PARAMETER_PREFIX)) {
+    if (resource.Type === 'AWS::SSM::Parameter' && JSON.stringify(resource.Properties?.Name).includes(TRAFFIC_HOOK_PARAMETERS)) {
       resource.Properties!.Value = bumpSettings(resource.Properties!.Value);
       changes.push(`${id}: settings changed`);
     } else if (resource.Type === 'AWS::CloudWatch::Alarm' && typeof resource.Properties?.Threshold === 'number') {

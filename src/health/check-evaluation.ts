@@ -1,0 +1,44 @@
+import { Duration } from 'aws-cdk-lib';
+import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
+import { DEFAULT_ALARM_PERIOD, DEFAULT_EVALUATION_PERIODS } from '../private/defaults';
+import { MINUTE_MILLIS, Problems } from '../private/validation';
+
+/** When a check evaluates its metric. */
+export interface CheckEvaluationOptions {
+  /**
+   * Length of one evaluated period, in whole minutes (Lambda and load balancers publish metrics once a minute).
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
+
+  /**
+   * How many consecutive periods must breach before the deployment stops.
+   *
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/** A check's evaluation, validated: whole minutes (0 when the period was invalid or a token). */
+export interface CheckEvaluation {
+  readonly periodMinutes: number;
+  readonly evaluationPeriods: number;
+}
+
+/** Checks the period and evaluation periods of a check against CloudWatch's limits. */
+export function checkEvaluation(problems: Problems, options: CheckEvaluationOptions): CheckEvaluation {
+  const period = options.period ?? DEFAULT_ALARM_PERIOD;
+  const evaluationPeriods = options.evaluationPeriods ?? DEFAULT_EVALUATION_PERIODS;
+  const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
+  problems.integer('evaluationPeriods', evaluationPeriods, ALARM_EVALUATION.evaluationPeriods);
+  if (periodMinutes !== undefined && Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1) {
+    const periodSeconds = periodMinutes * 60;
+    const max = periodSeconds < ALARM_EVALUATION.shortPeriodSeconds ? ALARM_EVALUATION.maxRangeShortPeriodSeconds : ALARM_EVALUATION.maxRangeSeconds;
+    if (periodSeconds * evaluationPeriods > max) {
+      problems.add(`period x evaluationPeriods must be at most ${max / 3600} hours for a period ${periodSeconds < ALARM_EVALUATION.shortPeriodSeconds ? 'under' : 'of at least'} 1 hour, `
+        + `got ${periodMinutes} minutes x ${evaluationPeriods} = ${(periodSeconds * evaluationPeriods) / 3600} hours`);
+    }
+  }
+  return { periodMinutes: periodMinutes ?? 0, evaluationPeriods };
+}
