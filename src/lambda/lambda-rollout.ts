@@ -8,6 +8,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
+import { DeploymentStagger } from './deployment-stagger';
 import { errorRateAlarms } from './error-rate-alarms';
 import { newVersionAlarms } from './new-version-alarms';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
@@ -134,6 +135,19 @@ export interface LambdaRolloutProps extends RolloutOptions {
  * new LambdaRollout(this, 'Api', { function: fn });
  */
 export class LambdaRollout extends Construct {
+  /**
+   * The Lambda rollouts of `scope`'s stack start their deployments `groupSize` at a time (0: all
+   * as soon as they can). CloudFormation updates every changed function of a stack together, and
+   * each alias update starts a CodeDeploy deployment whose first calls to Lambda's control plane
+   * share one account quota of 15 requests a second; staggered, the new version of each rollout's
+   * function is published after that of the rollout created `groupSize` before it, so the
+   * deployments start a few seconds apart and still run side by side. Applies to the stack's
+   * rollouts created before and after the call.
+   */
+  public static staggerDeployments(scope: Construct, groupSize: number): void {
+    DeploymentStagger.of(scope).setGroupSize('LambdaRollout.staggerDeployments', groupSize);
+  }
+
   /** The alias that serves traffic; point callers (a Function URL, an API) at it. */
   public readonly alias: lambda.Alias;
   /** The CodeDeploy deployment group. */
@@ -236,6 +250,8 @@ export class LambdaRollout extends Construct {
     // watch the new version, and the service role and hook roles must hold their permissions.
     this.alias.node.addDependency(...this.alarms.filter((alarm): alarm is cloudwatch.Alarm => alarm instanceof cloudwatch.Alarm),
       permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
+
+    DeploymentStagger.of(this).add(props.function.currentVersion);
 
     deploymentGroup.connect(groupAdditions(this, {
       policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS,
