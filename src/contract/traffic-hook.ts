@@ -76,5 +76,11 @@ export interface TrafficHookSettings {
   readonly afterAllowTraffic?: AfterTrafficSettings;
 }
 
-/** At most this many versions are deleted in one AfterAllowTraffic step; the rest go in later deployments. */
-export const MAX_PRUNED_VERSIONS_PER_RUN = 50;
+/**
+ * At most this many versions are deleted in one AfterAllowTraffic step; the rest go in later
+ * deployments. Every deletion is a call to Lambda's control plane, whose quota (15 requests a
+ * second per account) the stack's deployments share: sized with the deployment model
+ * (bench/deploy-model/), 82 rollouts each clearing a backlog of old versions in the same stack
+ * update stay under it with 10 (about 7 requests a second with the other calls), not with 50 (33).
+ */
+export const MAX_PRUNED_VERSIONS_PER_RUN = 10;

@@ -13,6 +13,7 @@ import { TrafficHookSettings } from '../../src/contract/traffic-hook';
 import { CallTimeoutError } from '../../src/handlers/shared/call-timeout';
 import { appSpecTarget } from '../../src/handlers/traffic-hook/app-spec-target';
 import { BAKE_CONTINUATION_MARKER } from '../../src/handlers/traffic-hook/bake';
+import { PRUNE_DELETE_INTERVAL_MS } from '../../src/handlers/traffic-hook/prune-versions';
 
 let log: jest.SpyInstance;
 beforeEach(() => {
@@ -352,16 +353,18 @@ describe('pruning (AfterAllowTraffic)', () => {
     expect(deleted(h)).toEqual(['1', '2', '3', '4', '5', '6', '8']);
   });
 
-  test('deletes at most 50 versions per run, the oldest', async () => {
+  test('deletes at most 10 versions per run, the oldest, one a second', async () => {
     const h = hookHarness();
     given(h, settings({ afterAllowTraffic: { keepVersions: 2 } }));
     versions(h, 80, [{ Name: 'live', FunctionVersion: '80' }]);
+    const start = h.clock.now();
 
     await h.invoke(EVENT);
 
-    // 1 to 78 are old, but 7 is the AppSpec's target: the 50 oldest others go.
-    expect(deleted(h)).toEqual(Array.from({ length: 51 }, (_, i) => String(i + 1)).filter((v) => v !== '7'));
-    expect(verdictReason()).toBe('kept the newest 2 version(s); deleted 50; 27 left for later runs');
+    // 1 to 78 are old, but 7 is the AppSpec's target: the 10 oldest others go, 9 pauses of a second apart.
+    expect(deleted(h)).toEqual(['1', '2', '3', '4', '5', '6', '8', '9', '10', '11']);
+    expect(h.clock.now() - start).toBe(9 * PRUNE_DELETE_INTERVAL_MS);
+    expect(verdictReason()).toBe('kept the newest 2 version(s); deleted 10; 67 left for later runs');
   });
 
   test('a version it cannot delete stops the pruning but never fails a healthy release', async () => {

@@ -8,6 +8,13 @@ import { describeError } from '../shared/errors';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
 
+/**
+ * The pause between two deletions of one run: a run's deletions are spread, one a second, rather
+ * than sent as fast as Lambda answers (5 or more a second), so that the runs of deployments that
+ * end together do not add up to a burst over Lambda's control-plane quota (bench/deploy-model/).
+ */
+export const PRUNE_DELETE_INTERVAL_MS = 1_000;
+
 /** What one run of pruning did. */
 export interface PruneResult {
   readonly deleted: string[];
@@ -18,7 +25,7 @@ export interface PruneResult {
 
 /**
  * Deletes the function's versions older than the newest `keep`, oldest first, at most
- * `MAX_PRUNED_VERSIONS_PER_RUN` per run, and never one an alias points to (its version or its
+ * `MAX_PRUNED_VERSIONS_PER_RUN` per run, one every `PRUNE_DELETE_INTERVAL_MS`, and never one an alias points to (its version or its
  * weighted second version) nor the deployment's target. Lambda itself refuses to delete a version
  * an alias references (API reference, DeleteFunction `Qualifier`,
  * https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html); the hook never asks.
@@ -38,6 +45,9 @@ export async function pruneVersions(deps: TrafficHookDependencies, target: Deplo
   const batch = candidates.slice(0, MAX_PRUNED_VERSIONS_PER_RUN);
   const deleted: string[] = [];
   for (const version of batch) {
+    if (deleted.length > 0) {
+      await deps.clock.sleep(PRUNE_DELETE_INTERVAL_MS);
+    }
     try {
       await withRetry('DeleteFunction', (signal) => deps.lambda.send(new DeleteFunctionCommand({
         FunctionName: target.functionName, Qualifier: version,
