@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { checkAliasConflicts } from './alias-conflicts';
+import { checkAliasConflicts, registerRolloutAlias } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
 import { DeploymentStagger } from './deployment-stagger';
 import { errorRateAlarms } from './error-rate-alarms';
@@ -176,6 +176,7 @@ export class LambdaRollout extends Construct {
     validate(this, props, aliasName, healthChecks, rollback);
 
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: props.function.currentVersion });
+    registerRolloutAlias(this, props.function, this.alias);
     this.deploymentConfig = (props.trafficShift
       ?? TrafficShift.canary({ percentage: DEFAULT_CANARY_PERCENTAGE, interval: DEFAULT_CANARY_INTERVAL })).bind(this);
     this.application = props.application ?? sharedLambdaApplication(this);
@@ -316,7 +317,7 @@ function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
 function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
   const problems = new Problems('LambdaRollout');
   problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
-  checkAliasConflicts(problems, rollout, (scope) => scope instanceof LambdaRollout, props.function, aliasName);
+  checkAliasConflicts(problems, rollout, props.function, aliasName);
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }
