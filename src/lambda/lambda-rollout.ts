@@ -97,7 +97,7 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * After a successful shift (the AfterAllowTraffic step, after `bakeTime`), the library's hook
    * deletes the function's versions older than the newest `keepVersions`, never one an alias
-   * points to, at most 50 per deployment. An integer of at least 1. Not with `postTrafficHook`
+   * points to, at most 10 per deployment, one a second. An integer of at least 1. Not with `postTrafficHook`
    * (CodeDeploy runs one AfterAllowTraffic hook).
    *
    * @default - versions are kept
