@@ -34,6 +34,8 @@ export interface Call {
   readonly basis: Basis;
   /** The rollout (alias logical id) or fleet it is for. */
   readonly owner: string;
+  /** The step of the stack update or of the deployment it belongs to. */
+  readonly step: string;
 }
 
 /**
@@ -112,10 +114,12 @@ export interface RolloutWork {
 
 /** Calls in order from `t`, each `apiLatency` after the one before. */
 class Caller {
-  public constructor(private readonly out: Call[], private readonly actor: Actor, private readonly owner: string, public t: number) {}
+  public constructor(
+    private readonly out: Call[], private readonly actor: Actor, private readonly owner: string, public t: number, private readonly step: string,
+  ) {}
 
   public call(service: Service, api: string, basis: Basis): this {
-    this.out.push({ t: this.t, actor: this.actor, service, api, basis, owner: this.owner });
+    this.out.push({ t: this.t, actor: this.actor, service, api, basis, owner: this.owner, step: this.step });
     this.t += ASSUMPTIONS.apiLatency;
     return this;
   }
@@ -128,16 +132,16 @@ class Caller {
 
 /** CloudFormation updates one changed function from `t` (UpdateFunctionConfiguration, then polls it): returns when it is updated. */
 export function functionUpdate(out: Call[], owner: string, t: number): number {
-  new Caller(out, 'CloudFormation', owner, t).call('lambda', 'UpdateFunctionConfiguration', 'inferred');
+  new Caller(out, 'CloudFormation', owner, t, 'function update').call('lambda', 'UpdateFunctionConfiguration', 'inferred');
   for (let poll = ASSUMPTIONS.functionPoll; poll <= ASSUMPTIONS.functionUpdate; poll += ASSUMPTIONS.functionPoll) {
-    new Caller(out, 'CloudFormation', owner, t + poll).call('lambda', 'GetFunction', 'inferred');
+    new Caller(out, 'CloudFormation', owner, t + poll, 'function update').call('lambda', 'GetFunction', 'inferred');
   }
   return t + ASSUMPTIONS.functionUpdate;
 }
 
 /** CloudFormation publishes the function's new version (AWS::Lambda::Version) from `t`: returns when it exists. */
 export function publishVersion(out: Call[], owner: string, t: number): number {
-  new Caller(out, 'CloudFormation', owner, t).call('lambda', 'PublishVersion', 'inferred');
+  new Caller(out, 'CloudFormation', owner, t, 'new version').call('lambda', 'PublishVersion', 'inferred');
   return t + ASSUMPTIONS.publishVersion;
 }
 
@@ -151,38 +155,38 @@ export interface DeploymentRun {
 
 /** One CodeDeploy deployment of a rollout, CloudFormation calling CreateDeployment at `start`. */
 export function lambdaDeployment(out: Call[], rollout: RolloutWork, start: number): DeploymentRun {
-  new Caller(out, 'CloudFormation', rollout.id, start).call('codedeploy', 'CreateDeployment', 'inferred');
-  const cd = new Caller(out, 'CodeDeploy', rollout.id, start + ASSUMPTIONS.codeDeployStart);
+  new Caller(out, 'CloudFormation', rollout.id, start, 'alias update').call('codedeploy', 'CreateDeployment', 'inferred');
+  const cd = new Caller(out, 'CodeDeploy', rollout.id, start + ASSUMPTIONS.codeDeployStart, 'Start');
   // Start: read the alias it shifts and its provisioned concurrency (both in the managed policy; when and how often: inferred).
   cd.call('lambda', 'GetAlias', 'inferred').call('lambda', 'GetProvisionedConcurrencyConfig', 'inferred');
   let t = cd.t;
   if (rollout.hook && rollout.hook.smokeInvocations > 0) {
-    new Caller(out, 'CodeDeploy', rollout.id, t).call('lambda', 'Invoke', 'policy');
+    new Caller(out, 'CodeDeploy', rollout.id, t, 'BeforeAllowTraffic').call('lambda', 'Invoke', 'policy');
     t = beforeAllowTraffic(out, rollout, t + ASSUMPTIONS.apiLatency);
   }
   // AllowTraffic: every shift sets the alias's weights (UpdateAlias, policy), after reading it (inferred).
   const firstShift = t;
   for (const minutes of rollout.steps.shiftMinutes) {
-    const shift = new Caller(out, 'CodeDeploy', rollout.id, firstShift + minutes * 60);
+    const shift = new Caller(out, 'CodeDeploy', rollout.id, firstShift + minutes * 60, 'AllowTraffic (each shift)');
     shift.call('lambda', 'GetAlias', 'inferred').call('lambda', 'UpdateAlias', 'policy');
     t = shift.t;
   }
   if (rollout.hook && (rollout.hook.bakeMinutes > 0 || rollout.hook.prunes)) {
-    new Caller(out, 'CodeDeploy', rollout.id, t).call('lambda', 'Invoke', 'policy');
+    new Caller(out, 'CodeDeploy', rollout.id, t, 'AfterAllowTraffic').call('lambda', 'Invoke', 'policy');
     t = afterAllowTraffic(out, rollout, t + ASSUMPTIONS.apiLatency);
   }
   const end = t + ASSUMPTIONS.codeDeployEnd;
   // The group's alarms, read once a minute for as long as the deployment runs (policy; how often: inferred).
   if (rollout.alarms > 0) {
     for (let poll = start + ASSUMPTIONS.codeDeployStart; poll < end; poll += ASSUMPTIONS.alarmPoll) {
-      new Caller(out, 'CodeDeploy', rollout.id, poll + 1).call('cloudwatch', 'DescribeAlarms', 'inferred');
+      new Caller(out, 'CodeDeploy', rollout.id, poll + 1, 'every minute').call('cloudwatch', 'DescribeAlarms', 'inferred');
     }
   }
   // CloudFormation waits for the deployment, polling it (inferred).
   let completed = start;
   do {
     completed += ASSUMPTIONS.deploymentPoll;
-    new Caller(out, 'CloudFormation', rollout.id, completed).call('codedeploy', 'GetDeployment', 'inferred');
+    new Caller(out, 'CloudFormation', rollout.id, completed, 'alias update').call('codedeploy', 'GetDeployment', 'inferred');
   } while (completed < end);
   return { start, end, completed };
 }
@@ -199,7 +203,7 @@ function serve(hook: Caller, rollout: RolloutWork): void {
 
 /** The smoke test (smoke-test.ts): returns when the hook has reported. */
 function beforeAllowTraffic(out: Call[], rollout: RolloutWork, t: number): number {
-  const hook = new Caller(out, 'TrafficHook', rollout.id, t);
+  const hook = new Caller(out, 'TrafficHook', rollout.id, t, 'BeforeAllowTraffic');
   serve(hook, rollout);
   for (let i = 0; i < rollout.hook!.smokeInvocations; i++) {
     hook.call('lambda', 'Invoke', 'handler').wait(ASSUMPTIONS.smokeInvocation);
@@ -211,7 +215,7 @@ function beforeAllowTraffic(out: Call[], rollout: RolloutWork, t: number): numbe
 /** Bake (bake.ts) and pruning (prune-versions.ts): returns when the hook has reported. */
 function afterAllowTraffic(out: Call[], rollout: RolloutWork, t: number): number {
   const work = rollout.hook!;
-  const hook = new Caller(out, 'TrafficHook', rollout.id, t);
+  const hook = new Caller(out, 'TrafficHook', rollout.id, t, 'AfterAllowTraffic');
   serve(hook, rollout);
   if (work.bakeMinutes > 0) {
     const bakeStart = hook.t;
@@ -246,8 +250,8 @@ function afterAllowTraffic(out: Call[], rollout: RolloutWork, t: number): number
 
 /** A server fleet's revision deployment (RevisionDeployment through the server deployer), from `t`: returns its end. */
 export function serverDeployment(out: Call[], owner: string, instances: number, alarms: number, t: number): DeploymentRun {
-  new Caller(out, 'CloudFormation', owner, t).call('lambda', 'Invoke', 'inferred');
-  const deployer = new Caller(out, 'ServerDeployer', owner, t + 1);
+  new Caller(out, 'CloudFormation', owner, t, 'revision deployment').call('lambda', 'Invoke', 'inferred');
+  const deployer = new Caller(out, 'ServerDeployer', owner, t + 1, 'revision deployment');
   deployer.call('codedeploy', 'ListDeployments', 'handler').call('codedeploy', 'CreateDeployment', 'handler');
   const start = deployer.t;
   // One instance at a time (CodeDeployDefault.OneAtATime).
@@ -255,14 +259,14 @@ export function serverDeployment(out: Call[], owner: string, instances: number, 
   let invocationStart = t;
   for (let poll = start; poll < end + 15; poll += 15) {
     if (poll - invocationStart > ASSUMPTIONS.deployerInvocation) {
-      new Caller(out, 'ServerDeployer', owner, poll).call('lambda', 'Invoke', 'handler');
+      new Caller(out, 'ServerDeployer', owner, poll, 'revision deployment').call('lambda', 'Invoke', 'handler');
       invocationStart = poll;
     }
-    new Caller(out, 'ServerDeployer', owner, poll).call('codedeploy', 'GetDeployment', 'handler');
+    new Caller(out, 'ServerDeployer', owner, poll, 'revision deployment').call('codedeploy', 'GetDeployment', 'handler');
   }
   if (alarms > 0) {
     for (let poll = start + ASSUMPTIONS.codeDeployStart; poll < end; poll += ASSUMPTIONS.alarmPoll) {
-      new Caller(out, 'CodeDeploy', owner, poll + 1).call('cloudwatch', 'DescribeAlarms', 'inferred');
+      new Caller(out, 'CodeDeploy', owner, poll + 1, 'every minute').call('cloudwatch', 'DescribeAlarms', 'inferred');
     }
   }
   return { start, end, completed: end + 15 };

@@ -66,11 +66,11 @@ function minutes(result: SimulationResult): string {
   return (result.seconds / 60).toFixed(1);
 }
 
-/** How many calls of each kind one deployment makes, by actor and basis. */
+/** How many calls of each kind one deployment makes, by actor, step and basis, in the order they first happen. */
 function inventory(calls: Call[]): string[][] {
   const counts = new Map<string, number>();
   for (const call of calls) {
-    const key = `${call.actor}|${call.service}:${call.api}|${call.basis}`;
+    const key = `${call.actor}|${call.step}|${call.service}:${call.api}|${call.basis}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].map(([key, count]) => [...key.split('|'), String(count)]);
@@ -93,7 +93,7 @@ export function deploymentModelReport(): string {
   const all = SCENARIOS.find((s) => s.name.startsWith('all three'))!;
   out.push('');
   out.push(`Calls of one deployment with ${all.name} (policy: AWSCodeDeployRoleForLambda's action, step documented; handler: read from src/handlers; inferred: this model's guess):`);
-  out.push(table([['actor', 'call', 'basis', 'count'], ...inventory(run(all, 1).calls)]));
+  out.push(table([['actor', 'step', 'call', 'basis', 'count'], ...inventory(run(all, 1).calls)]));
 
   out.push('');
   out.push('Peak calls in one second / calls per second over the busiest minute, per quota; ! = a token bucket of the quota\'s rate holding one second '
