@@ -213,9 +213,10 @@ project.addTask('pack', {
   steps: [{ spawn: 'pre-compile' }, { spawn: 'compile' }, { spawn: 'post-compile' }, { spawn: 'package:js' }],
 });
 
-// Performance, measured against plain aws-cdk-lib in the same run (quoted in the README).
+// Performance, measured against plain aws-cdk-lib in the same run, after the deployment model of a
+// stack of many rollouts against AWS's quotas (docs/performance.md; output in bench/results/).
 project.addTask('bench', {
-  description: 'Synthesize 10, 50 and 100 functions with LambdaRollout and with hand-written aws-cdk-lib, and compare',
+  description: 'Model a stack update of 1 to 82 Lambda rollouts against AWS quotas, then synthesize 10, 50 and 100 functions with LambdaRollout and with hand-written aws-cdk-lib, and compare',
   exec: 'ts-node --project test/tsconfig.json bench/lambda-rollout.ts',
 });
 

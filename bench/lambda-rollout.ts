@@ -12,15 +12,24 @@
  * stack, divided by N) and finds the largest N that fits CloudFormation's 500-resource stack
  * limit, verified by synthesizing that N and N + 1.
  *
+ * A third variant writes by hand what the library writes by default, the error-rate alarm's metric
+ * math included (`hand-written, same alarm`): against it the ratio is the library's own cost, while
+ * against the first hand-written variant (two plain alarms) it also holds what aws-cdk-lib's
+ * validator spends on the default guard's alarm. At N = 100 the library and the first variant are
+ * timed once more with the validator off.
+ *
  * Last, it counts what the library's traffic hook costs (`smokeTest`, `keepVersions`, `bakeTime`):
  * resources per stack and per rollout, against the same rollouts without them, and the largest N
  * per stack with them (counted, no timing).
  *
+ * It starts with the deployment model's report (bench/deploy-model/), and writes everything it
+ * prints to bench/results/lambda-rollout.txt.
+ *
  * Run: ts-node --project test/tsconfig.json bench/lambda-rollout.ts   (BENCH_RUNS=<n> to change RUNS;
- * `--hooks` runs only the traffic hook's counts)
+ * `--hooks` runs only the traffic hook's counts, `--model` only the deployment model)
  */
 import { fork } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { App, AppProps, CfnResource, Duration, Stack } from 'aws-cdk-lib';
@@ -28,6 +37,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LambdaRollout, SmokeTest } from '../src';
+import { deploymentModelReport } from './deploy-model/report';
+import { errorRateExpression } from '../src/health/lambda-error-rate-check';
 
 const SIZES = [10, 50, 100];
 /** At least 5 runs; 7 keep the whole bench near 4 minutes on 2 busy cores (5 take under 3). */
@@ -42,11 +53,14 @@ const SAM_PER_FUNCTION = 5;
 const SAM_SHARED = 2;
 const ROOT = resolve(__dirname, '..');
 
-type Variant = 'library' | 'hand-written';
+type Variant = 'library' | 'hand-written' | 'hand-written, same alarm';
+/** The variants counted (resources, bytes, the largest N per stack). */
 const VARIANTS: Variant[] = ['library', 'hand-written'];
+/** The variants timed. */
+const TIMED: Variant[] = ['library', 'hand-written', 'hand-written, same alarm'];
 
 /** Top-level construct ids that belong to one function (everything else is shared by the stack). */
-const PER_FUNCTION_ID = /^(Fn|Rollout|Alias|Errors|Throttles|Group)\d+$/;
+const PER_FUNCTION_ID = /^(Fn|Rollout|Alias|Errors|Throttles|ErrorRate|Group)\d+$/;
 
 /** The library: the function and a `LambdaRollout` with every default. */
 function addLibrary(stack: Stack, i: number): void {
@@ -74,6 +88,51 @@ function addHandWritten(stack: Stack, i: number, application: codedeploy.ILambda
   });
 }
 
+/**
+ * Hand-written aws-cdk-lib with the library's default guard: the same six metrics and metric math
+ * (the expression text taken from the library, as a user would copy it), one alarm, the same group.
+ */
+function addHandWrittenErrorRate(stack: Stack, i: number, application: codedeploy.ILambdaApplication): void {
+  const fn = newFunction(stack, i);
+  const alias = new lambda.Alias(stack, `Alias${i}`, { aliasName: 'live', version: fn.currentVersion });
+  const period = Duration.minutes(5);
+  const metric = (metricName: string, newVersion: boolean) => new cloudwatch.Metric({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensionsMap: {
+      FunctionName: fn.functionName, Resource: `${fn.functionName}:live`, ...(newVersion ? { ExecutedVersion: fn.currentVersion.version } : {}),
+    },
+    statistic: 'Sum',
+    period,
+  });
+  const math = errorRateExpression({ periodMinutes: 5, minZScore: 4, minIncreasePercent: 1, minFailures: 2, singleFailureMaxRequests: 13 });
+  const newMetrics = { new_errors: metric('Errors', true), new_invocations: metric('Invocations', true), new_throttles: metric('Throttles', true) };
+  const z = new cloudwatch.MathExpression({
+    expression: math.expression,
+    usingMetrics: {
+      new_failures: new cloudwatch.MathExpression({ expression: math.newFailures, usingMetrics: newMetrics, period }),
+      new_requests: new cloudwatch.MathExpression({ expression: math.newRequests, usingMetrics: newMetrics, period }),
+      all_errors: metric('Errors', false),
+      all_invocations: metric('Invocations', false),
+      all_throttles: metric('Throttles', false),
+    },
+    period,
+  });
+  const alarm = new cloudwatch.Alarm(stack, `ErrorRate${i}`, {
+    metric: z,
+    threshold: 4,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  });
+  new codedeploy.LambdaDeploymentGroup(stack, `Group${i}`, {
+    application,
+    alias,
+    alarms: [alarm],
+    deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+  });
+}
+
 function newFunction(stack: Stack, i: number): lambda.Function {
   return new lambda.Function(stack, `Fn${i}`, {
     runtime: lambda.Runtime.NODEJS_24_X,
@@ -86,12 +145,14 @@ function newFunction(stack: Stack, i: number): lambda.Function {
 function build(variant: Variant, n: number, props: AppProps): { app: App; stack: Stack } {
   const app = new App(props);
   const stack = new Stack(app, STACK_NAME);
-  const application = variant === 'hand-written' ? new codedeploy.LambdaApplication(stack, 'Application') : undefined;
+  const application = variant === 'library' ? undefined : new codedeploy.LambdaApplication(stack, 'Application');
   for (let i = 1; i <= n; i++) {
-    if (application) {
+    if (!application) {
+      addLibrary(stack, i);
+    } else if (variant === 'hand-written') {
       addHandWritten(stack, i, application);
     } else {
-      addLibrary(stack, i);
+      addHandWrittenErrorRate(stack, i, application);
     }
   }
   return { app, stack };
@@ -125,14 +186,14 @@ interface Sample extends Shape {
   readonly rssBeforeKiB: number;
 }
 
-/** Child process: one measured synthesis, reported to the parent. */
-function runSample(variant: Variant, n: number): void {
+/** Child process: one measured synthesis, reported to the parent (`validate`: aws-cdk-lib's CloudFormation validator on, as in `cdk synth`). */
+function runSample(variant: Variant, n: number, validate: boolean): void {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-lambda-rollout-'));
   // N = 100 needs more than 500 resources with either variant: lift aws-cdk-lib's check of the limit.
   const context = { [STACK_RESOURCE_LIMIT_CONTEXT]: 0 };
   const rssBeforeKiB = process.memoryUsage().rss / 1024;
   const start = process.hrtime.bigint();
-  const { app, stack } = build(variant, n, { outdir, context, builtinCloudFormationValidation: true });
+  const { app, stack } = build(variant, n, { outdir, context, builtinCloudFormationValidation: validate });
   const assembly = app.synth();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const maxRssKiB = process.resourceUsage().maxRSS;
@@ -147,7 +208,7 @@ function runSample(variant: Variant, n: number): void {
 }
 
 /** Parent: forks this file to take one sample. */
-function takeSample(variant: Variant, n: number): Promise<Sample> {
+function takeSample(variant: Variant, n: number, validate = true): Promise<Sample> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TS_NODE_PROJECT: join(ROOT, 'test', 'tsconfig.json'),
@@ -157,7 +218,9 @@ function takeSample(variant: Variant, n: number): Promise<Sample> {
   return new Promise((ok, fail) => {
     let result: Sample | undefined;
     // silent: the validator's warnings (more than 500 resources at N = 100) go to `output`, shown only on failure.
-    const child = fork(__filename, ['--sample', variant, String(n)], { cwd: ROOT, env, execArgv: ['-r', 'ts-node/register'], silent: true });
+    const child = fork(__filename, ['--sample', variant, String(n), validate ? 'validate' : 'no-validate'], {
+      cwd: ROOT, env, execArgv: ['-r', 'ts-node/register'], silent: true,
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -275,44 +338,70 @@ function maxFunctions(variant: Variant, at: Split, n0: number): MaxFunctions {
   return { n, atN, atNext, cdkRejectsNext };
 }
 
+/** Everything the bench prints, for bench/results/lambda-rollout.txt. */
+const printed: string[] = [];
+function log(line = ''): void {
+  console.log(line);
+  printed.push(line);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const cdkVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf-8')) as { version: string }).version;
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-  console.log(`LambdaRollout vs hand-written aws-cdk-lib: Node ${process.version}, aws-cdk-lib ${cdkVersion}, ${cpus().length} CPUs, load average ${load()}`);
-  console.log(`${RUNS} measured runs per variant and N (+1 unmeasured warm-up per variant), variants alternating (order swapped every run), `
+  log(deploymentModelReport());
+  log('');
+  log(`LambdaRollout vs hand-written aws-cdk-lib: Node ${process.version}, aws-cdk-lib ${cdkVersion}, ${cpus().length} CPUs, load average ${load()}`);
+  log(`${RUNS} measured runs per variant and N (+1 unmeasured warm-up per variant), variants in turn (the order rotated every run), `
     + 'each sample a fresh process.');
-  console.log('time = new App + Stack + functions + app.synth(), CloudFormation validator on; memory = the child\'s peak RSS (process.resourceUsage().maxRSS);');
-  console.log(`N=100 is over ${STACK_RESOURCE_LIMIT} resources in both variants, so samples set ${STACK_RESOURCE_LIMIT_CONTEXT}=0 (aws-cdk-lib's own check off)\n`);
+  log('time = new App + Stack + functions + app.synth(), CloudFormation validator on; memory = the child\'s peak RSS (process.resourceUsage().maxRSS);');
+  log(`N=100 is over ${STACK_RESOURCE_LIMIT} resources in every variant, so samples set ${STACK_RESOURCE_LIMIT_CONTEXT}=0 (aws-cdk-lib's own check off)`);
+  log('hand-written = two plain alarms (Errors, Throttles) on the new version; same alarm = the library\'s default guard (six metrics, metric math) written by hand\n');
 
-  for (const variant of VARIANTS) {
+  for (const variant of TIMED) {
     await takeSample(variant, SIZES[0]);
   }
   const samples = new Map<string, Sample[]>();
+  const largest = SIZES[SIZES.length - 1];
+  /** Every run takes each variant once, the order rotated by one each run; at the largest N the validator-off pair follows. */
   for (const n of SIZES) {
     for (let run = 0; run < RUNS; run++) {
-      for (const variant of run % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
+      const order = TIMED.map((_, i) => TIMED[(i + run) % TIMED.length]);
+      for (const variant of order) {
         const key = `${variant}:${n}`;
         samples.set(key, [...(samples.get(key) ?? []), await takeSample(variant, n)]);
+      }
+      if (n === largest) {
+        for (const variant of run % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
+          const key = `${variant}:${n}:no-validate`;
+          samples.set(key, [...(samples.get(key) ?? []), await takeSample(variant, n, false)]);
+        }
       }
     }
   }
   const of = (variant: Variant, n: number) => samples.get(`${variant}:${n}`)!;
   const ms = (variant: Variant, n: number) => median(of(variant, n).map((s) => s.ms));
   const mib = (variant: Variant, n: number) => median(of(variant, n).map((s) => s.maxRssKiB)) / 1024;
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const same: Variant = 'hand-written, same alarm';
 
-  console.log(table([
-    ['N', 'library ms', 'hand-written ms', 'time ratio', 'library peak MiB', 'hand-written peak MiB', 'memory ratio'],
+  log(table([
+    ['N', 'library ms', 'hand-written ms', 'same alarm ms', 'ratio', 'ratio to same alarm', 'library peak MiB', 'hand-written peak MiB', 'memory ratio'],
     ...SIZES.map((n) => [String(n),
-      ms('library', n).toFixed(0), ms('hand-written', n).toFixed(0), (ms('library', n) / ms('hand-written', n)).toFixed(2),
-      mib('library', n).toFixed(1), mib('hand-written', n).toFixed(1), (mib('library', n) / mib('hand-written', n)).toFixed(2)]),
+      ms('library', n).toFixed(0), ms('hand-written', n).toFixed(0), ms(same, n).toFixed(0),
+      ratio(ms('library', n), ms('hand-written', n)), ratio(ms('library', n), ms(same, n)),
+      mib('library', n).toFixed(1), mib('hand-written', n).toFixed(1), ratio(mib('library', n), mib('hand-written', n))]),
   ]));
   const baseline = VARIANTS.map((v) => `${v} ${(median(SIZES.flatMap((n) => of(v, n).map((s) => s.rssBeforeKiB))) / 1024).toFixed(0)} MiB`);
   const [first, last] = [SIZES[0], SIZES[SIZES.length - 1]];
-  const marginal = VARIANTS.map((v) => `${v} ${((ms(v, last) - ms(v, first)) / (last - first)).toFixed(1)} ms`);
-  console.log('(medians; ratio = library / hand-written)');
-  console.log(`each extra function, N=${first} to N=${last}: ${marginal.join(', ')}; `
-    + `RSS of a child before building (node + ts-node + modules loaded): ${baseline.join(', ')}\n`);
+  const marginal = TIMED.map((v) => `${v} ${((ms(v, last) - ms(v, first)) / (last - first)).toFixed(1)} ms`);
+  log('(medians; ratio = library / hand-written)');
+  log(`each extra function, N=${first} to N=${last}: ${marginal.join(', ')}; `
+    + `RSS of a child before building (node + ts-node + modules loaded): ${baseline.join(', ')}`);
+  const off = (v: Variant) => median(samples.get(`${v}:${largest}:no-validate`)!.map((x) => x.ms));
+  log(`validator off (builtinCloudFormationValidation: false), N=${largest}: library ${off('library').toFixed(0)} ms, hand-written ${off('hand-written').toFixed(0)} ms, `
+    + `ratio ${ratio(off('library'), off('hand-written'))}; so the validator takes ${(ms('library', largest) - off('library')).toFixed(0)} ms of the library's `
+    + `${ms('library', largest).toFixed(0)} and ${(ms('hand-written', largest) - off('hand-written')).toFixed(0)} ms of hand-written's ${ms('hand-written', largest).toFixed(0)}\n`);
 
   const largestN = SIZES[SIZES.length - 1];
   const splits = new Map(VARIANTS.map((v) => {
@@ -323,36 +412,38 @@ async function main(): Promise<void> {
     const s = splits.get(v)![i];
     return { resources: (s.total - s.once.length) / SIZES[i], bytes: (s.bytes - s.onceBytes) / SIZES[i] };
   };
-  console.log(table([
+  log(table([
     ['N', 'library resources/fn', 'hand-written resources/fn', 'library template bytes/fn', 'hand-written template bytes/fn'],
     ...SIZES.map((n, i) => [String(n),
       perFunction('library', i).resources.toFixed(2), perFunction('hand-written', i).resources.toFixed(2),
       perFunction('library', i).bytes.toFixed(0), perFunction('hand-written', i).bytes.toFixed(0)]),
   ]));
-  console.log('(per function = (total - what exists once per stack) / N; bytes = JSON.stringify of the template)');
+  log('(per function = (total - what exists once per stack) / N; bytes = JSON.stringify of the template)');
   for (const v of VARIANTS) {
     const s = splits.get(v)![SIZES.length - 1];
     const template = of(v, largestN)[0].template;
     const batched = s.batched.length === 0 ? '' : `; shared but growing with N: ${formatCounts(countByType(template, s.batched))} at N=${largestN} `
       + `(${splits.get(v)!.map((x) => x.batched.length).join(', ')} at N=${SIZES.join(', ')})`;
-    console.log(`${v}: once per stack ${s.once.length} (${formatCounts(countByType(template, s.once))}); `
+    log(`${v}: once per stack ${s.once.length} (${formatCounts(countByType(template, s.once))}); `
       + `own per function ${s.owned.length / largestN} (${formatCounts(countByType(template, s.owned), largestN)})${batched}`);
   }
 
-  console.log('');
+  log('');
   const maxes = new Map<Variant, number>();
   for (const v of VARIANTS) {
     const max = maxFunctions(v, splits.get(v)![SIZES.length - 1], largestN);
     maxes.set(v, max.n);
-    console.log(`max N per stack (${STACK_RESOURCE_LIMIT} resources), ${v}: ${max.n} `
+    log(`max N per stack (${STACK_RESOURCE_LIMIT} resources), ${v}: ${max.n} `
       + `(verified: N=${max.n} synthesizes ${max.atN} resources; N=${max.n + 1} has ${max.atNext}, ${max.cdkRejectsNext})`);
   }
   const sam = (alarmsPerFunction: number) => Math.floor((STACK_RESOURCE_LIMIT - SAM_SHARED) / (SAM_PER_FUNCTION + alarmsPerFunction));
-  console.log(`SAM (AutoPublishAlias + DeploymentPreference, published cost): ${SAM_PER_FUNCTION} resources/function + ${SAM_SHARED} shared before any alarm `
+  log(`SAM (AutoPublishAlias + DeploymentPreference, published cost): ${SAM_PER_FUNCTION} resources/function + ${SAM_SHARED} shared before any alarm `
     + `=> max (${STACK_RESOURCE_LIMIT}-${SAM_SHARED})/${SAM_PER_FUNCTION} = ${sam(0)} functions; ${sam(1)} with 1 alarm/function, ${sam(2)} with 2`);
-  console.log(`  vs library ${maxes.get('library')} (alarms included), hand-written ${maxes.get('hand-written')} (alarms included)`);
+  log(`  vs library ${maxes.get('library')} (alarms included), hand-written ${maxes.get('hand-written')} (alarms included)`);
   hookCosts();
-  console.log(`\ntotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${load()}`);
+  log(`\ntotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${load()}`);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'lambda-rollout.txt'), `${printed.join('\n')}\n`);
 }
 
 /** Resources of a stack of `n` library rollouts, with or without the traffic hook's props. */
@@ -383,8 +474,8 @@ function hookCosts(): void {
     return { withHooks: total(withHooks), without: total(without), extra: total(withHooks) - total(without), types };
   };
   const once = added(1).extra - 1;
-  console.log('\ntraffic hook (smokeTest + keepVersions + bakeTime on every rollout) vs the same rollouts without it, resources counted:');
-  console.log(table([
+  log('\ntraffic hook (smokeTest + keepVersions + bakeTime on every rollout) vs the same rollouts without it, resources counted:');
+  log(table([
     ['N', 'without', 'with', 'added', 'added per rollout beyond the once-per-stack ' + String(once)],
     ...SIZES.map((n) => {
       const a = added(n);
@@ -392,17 +483,19 @@ function hookCosts(): void {
     }),
   ]));
   const largest = added(SIZES[SIZES.length - 1]);
-  console.log(`added at N=${SIZES[SIZES.length - 1]}: ${largest.types.map(([type, extra]) => `${type} ${extra}`).join(', ')}`);
+  log(`added at N=${SIZES[SIZES.length - 1]}: ${largest.types.map(([type, extra]) => `${type} ${extra}`).join(', ')}`);
   // Estimated from N=100, then verified by counting N and N + 1.
   let n = Math.floor(STACK_RESOURCE_LIMIT / (largest.withHooks / SIZES[SIZES.length - 1]));
   while (total(hookStackResources(n, true)) > STACK_RESOURCE_LIMIT) n--;
   while (total(hookStackResources(n + 1, true)) <= STACK_RESOURCE_LIMIT) n++;
-  console.log(`max N per stack (${STACK_RESOURCE_LIMIT} resources) with the traffic hook: ${n} (N=${n} has ${total(hookStackResources(n, true))}, `
+  log(`max N per stack (${STACK_RESOURCE_LIMIT} resources) with the traffic hook: ${n} (N=${n} has ${total(hookStackResources(n, true))}, `
     + `N=${n + 1} has ${total(hookStackResources(n + 1, true))})`);
 }
 
 if (process.argv[2] === '--sample') {
-  runSample(process.argv[3] as Variant, Number(process.argv[4]));
+  runSample(process.argv[3] as Variant, Number(process.argv[4]), process.argv[5] !== 'no-validate');
+} else if (process.argv[2] === '--model') {
+  console.log(deploymentModelReport());
 } else if (process.argv[2] === '--hooks') {
   hookCosts();
 } else {

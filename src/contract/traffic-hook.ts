@@ -79,5 +79,11 @@ export interface TrafficHookSettings {
   readonly afterAllowTraffic?: AfterTrafficSettings;
 }
 
-/** At most this many versions are deleted in one AfterAllowTraffic step; the rest go in later deployments. */
-export const MAX_PRUNED_VERSIONS_PER_RUN = 50;
+/**
+ * At most this many versions are deleted in one AfterAllowTraffic step; the rest go in later
+ * deployments. Every deletion is a call to Lambda's control plane, whose quota (15 requests a
+ * second per account) the stack's deployments share: sized with the deployment model
+ * (bench/deploy-model/) so that 82 rollouts each clearing a backlog of old versions in the same
+ * stack update stay under it (bench/results/lambda-rollout.txt, "keepVersions, 50 to prune").
+ */
+export const MAX_PRUNED_VERSIONS_PER_RUN = 10;

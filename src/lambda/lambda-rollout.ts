@@ -6,9 +6,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { checkAliasConflicts } from './alias-conflicts';
+import { checkAliasConflicts, registerRolloutAlias } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
 import { DeploymentGroupRole, GroupRoleGrants } from './deployment-group-role';
+import { DeploymentStagger } from './deployment-stagger';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
@@ -97,8 +98,8 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * After a successful shift (the AfterAllowTraffic step, after `bakeTime`), the library's hook
    * deletes the function's versions older than the newest `keepVersions`, never one an alias
-   * points to nor the one the alias served before (where a rollback returns), at most 50 per deployment.
-   * An integer of at least 1. Not with `postHook`
+   * points to nor the one the alias served before (where a rollback returns), at most 10 per
+   * deployment, one a second. An integer of at least 1. Not with `postHook`
    * (CodeDeploy runs one AfterAllowTraffic hook).
    *
    * @default - versions are kept
@@ -146,6 +147,24 @@ export interface LambdaRolloutProps extends RolloutOptions {
  * new LambdaRollout(this, 'Api', { function: fn });
  */
 export class LambdaRollout extends Construct {
+  /**
+   * The Lambda rollouts of `scope`'s stack start their deployments `groupSize` at a time (0: all
+   * as soon as they can). CloudFormation updates every changed function of a stack together, and
+   * each alias update starts a CodeDeploy deployment whose first calls to Lambda's control plane
+   * share one account quota of 15 requests a second; staggered, the new version of each rollout's
+   * function is published after that of the rollout created `groupSize` before it, so the
+   * deployments start a few seconds apart and still run side by side. Applies to the stack's
+   * rollouts created before and after the call. Without a call, groups of 3 (chosen with the
+   * deployment model, docs/performance.md: it keeps 82 rollouts under the quota, for a few more
+   * minutes of deploy time).
+   *
+   * @param scope any construct of the stack
+   * @param groupSize an integer of at least 0
+   */
+  public static staggerDeployments(scope: Construct, groupSize: number): void {
+    DeploymentStagger.of(scope).setGroupSize('LambdaRollout.staggerDeployments', groupSize);
+  }
+
   /** The alias that serves traffic; point callers (a Function URL, an API) at it. */
   public readonly alias: lambda.Alias;
   /**
@@ -181,6 +200,7 @@ export class LambdaRollout extends Construct {
     validate(this, props, aliasName, healthChecks, rollback);
 
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: props.function.currentVersion });
+    registerRolloutAlias(this, props.function, this.alias);
     this.deploymentConfig = (props.trafficShift
       ?? TrafficShift.canary({ percentage: DEFAULT_CANARY_PERCENTAGE, interval: DEFAULT_CANARY_INTERVAL })).bind(this);
     this.application = props.application ?? sharedLambdaApplication(this);
@@ -253,6 +273,8 @@ export class LambdaRollout extends Construct {
     // watch the new version, and the service role and hook roles must hold their permissions.
     this.alias.node.addDependency(...this.alarms.filter((alarm): alarm is cloudwatch.Alarm => alarm instanceof cloudwatch.Alarm),
       permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
+
+    DeploymentStagger.of(this).add(props.function.currentVersion);
 
     deploymentGroup.connect(groupAdditions(this, {
       policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, groupRole,
@@ -345,7 +367,7 @@ function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
 function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
   const problems = Problems.ofConstruct('LambdaRollout', rollout);
   problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
-  checkAliasConflicts(problems, rollout, (scope) => scope instanceof LambdaRollout, props.function, aliasName);
+  checkAliasConflicts(problems, props.function, aliasName);
   if (!Token.isUnresolved(aliasName) && LAMBDA_ALIAS_NAME.allDigits.test(aliasName)) {
     problems.add(`aliasName must not be only digits (that names a version), got '${aliasName}'`);
   }

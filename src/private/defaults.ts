@@ -48,6 +48,16 @@ export const DEFAULT_EVALUATION_PERIODS = 1;
 /** `LambdaRolloutProps.maxAlarms`: CodeDeploy's default quota of alarms per deployment group. */
 export const DEFAULT_MAX_ALARMS = DEPLOYMENT_GROUP.alarmQuota;
 
+/**
+ * `LambdaRollout.staggerDeployments`: deployments start 3 at a time, a version's publication
+ * apart. Chosen with the deployment model (`npx projen bench`, bench/deploy-model/): the largest
+ * group size whose calls stay under Lambda's control-plane quota (15 requests a second) at N = 82
+ * whatever the time a version takes to publish, down to 1 s (test/deploy-model/ pins it). Its cost
+ * in deploy time, against starting every deployment at once, is in bench/results/lambda-rollout.txt
+ * ("How deployments start"), read in docs/performance.md.
+ */
+export const DEFAULT_DEPLOYMENT_GROUP_SIZE = 3;
+
 /** `HealthCheck.targetGroup5xx`: 5% of a period's requests answered with a 5XX by the targets. */
 export const DEFAULT_TARGET_GROUP_5XX_PERCENT = 5;
 

@@ -5,7 +5,10 @@ import type { LambdaLifecycleEvent, Status } from './support/codedeploy-world';
 import { Emulator } from './support/emulator';
 import { BundledHandler, capturingConsole, loadBundle, ScaledClock, TRAFFIC_HOOK_BUNDLE } from './support/lambda-runtime';
 import type { FunctionBehaviour } from './support/services/lambda-world';
-import { CLAIMS_LOG_GROUP_ENV, SETTINGS_PREFIX_ENV, settingsParameterName, TrafficHookSettings } from '../../src/contract/traffic-hook';
+import {
+  CLAIMS_LOG_GROUP_ENV, MAX_PRUNED_VERSIONS_PER_RUN, SETTINGS_PREFIX_ENV, settingsParameterName, TrafficHookSettings,
+} from '../../src/contract/traffic-hook';
+import { PRUNE_DELETE_INTERVAL_MS } from '../../src/handlers/shared/timing';
 
 /**
  * The traffic hook end to end, as CodeDeploy and Lambda drive it: the bundled asset
@@ -388,7 +391,8 @@ describe('bakes (AfterAllowTraffic)', () => {
 });
 
 describe('pruning (AfterAllowTraffic, keepVersions)', () => {
-  scenario('paged versions and aliases: three pages of versions, two of aliases; the 50 oldest unprotected versions go', async () => {
+  scenario(`paged versions and aliases: three pages of versions, two of aliases; the ${MAX_PRUNED_VERSIONS_PER_RUN} oldest unprotected versions go, `
+    + `${PRUNE_DELETE_INTERVAL_MS / 1000} s apart`, async () => {
     const aliases = Object.fromEntries(Array.from({ length: 59 }, (_, i) => [`pinned-${i}`, String(60 + i)]));
     const rollout = newRollout({ settings: { afterAllowTraffic: { keepVersions: 5 } }, versions: 130, current: 129, target: 130, aliases });
     const event = rollout.event('AfterAllowTraffic');
@@ -397,11 +401,22 @@ describe('pruning (AfterAllowTraffic, keepVersions)', () => {
 
     expect([...new Set(emulator.calls('ListVersionsByFunction').map((call) => call.input.Marker ?? null))]).toEqual([null, 'page-50', 'page-100']);
     expect([...new Set(emulator.calls('ListAliases').map((call) => call.input.Marker ?? null))]).toEqual([null, 'page-50']);
-    // Protected: the newest 5 (126-130), the 59 pinned (60-118), the target and its current version.
-    expect([...new Set(emulator.calls('DeleteFunction').map((call) => call.input.Qualifier))]).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
-    expect(emulator.lambda.versionsOf(rollout.functionName)[0]).toBe('51');
+    // Protected: the newest 5 (126-130), the 59 pinned (60-118), the target and its current version;
+    // of the 66 others (1-59, 119-125), the oldest MAX_PRUNED_VERSIONS_PER_RUN go in this run.
+    const deletions = emulator.calls('DeleteFunction');
+    expect([...new Set(deletions.map((call) => call.input.Qualifier))])
+      .toEqual(Array.from({ length: MAX_PRUNED_VERSIONS_PER_RUN }, (_, i) => String(i + 1)));
+    expect(emulator.lambda.versionsOf(rollout.functionName)[0]).toBe(String(MAX_PRUNED_VERSIONS_PER_RUN + 1));
+    // Paced: each version's first request at least the interval after the one before (less a real
+    // millisecond of the scaled clock's rounding); a retry of a lost answer only adds time.
+    const seen = new Set<unknown>();
+    const firsts = deletions.filter((call) => !seen.has(call.input.Qualifier) && seen.add(call.input.Qualifier)).map((call) => call.at);
+    for (let i = 1; i < firsts.length; i++) {
+      expect(firsts[i] - firsts[i - 1]).toBeGreaterThanOrEqual(PRUNE_DELETE_INTERVAL_MS - SCALE);
+    }
     // A deletion whose answer was lost on a loaded machine is found gone by its retry, and not counted.
-    expect(reason()).toBe(`kept the newest 5 version(s); deleted ${50 - logged('prune-already-gone').length}; 16 left for later runs`);
+    expect(reason()).toBe(`kept the newest 5 version(s); deleted ${MAX_PRUNED_VERSIONS_PER_RUN - logged('prune-already-gone').length}; `
+      + `${66 - MAX_PRUNED_VERSIONS_PER_RUN} left for later runs`);
   });
 
   scenario('weighted alias: a version an alias routes some traffic to is kept', async () => {

@@ -12,6 +12,7 @@ import { serviceError } from './revision-deployment-fixtures';
 import { APPSPEC_JSON, APPSPEC_YAML, CLAIMS_LOG_GROUP, EVENT, HOOK_ARN, hookHarness, loggedEvents, settings, SMOKE } from './traffic-hook-fixtures';
 import { TrafficHookSettings } from '../../src/contract/traffic-hook';
 import { CallTimeoutError } from '../../src/handlers/shared/call-timeout';
+import { PRUNE_DELETE_INTERVAL_MS } from '../../src/handlers/shared/timing';
 import { appSpecTarget } from '../../src/handlers/traffic-hook/app-spec-target';
 import { BAKE_CONTINUATION_MARKER } from '../../src/handlers/traffic-hook/bake';
 import { claimStreamName } from '../../src/handlers/traffic-hook/execution-claim';
@@ -417,29 +418,34 @@ describe('pruning (AfterAllowTraffic)', () => {
     expect(deleted(h)).toEqual(['1', '2', '3', '4', '5']);
   });
 
-  test('deletes at most 50 versions per run, the oldest', async () => {
+  test('deletes at most 10 versions per run, the oldest, one a second', async () => {
     const h = hookHarness();
     given(h, settings({ afterAllowTraffic: { keepVersions: 2 } }));
     versions(h, 80, [{ Name: 'live', FunctionVersion: '80' }]);
+    const start = h.clock.now();
 
     await h.invoke(EVENT);
 
-    // 1 to 78 are old, but 7 and 6 are the AppSpec's target and current version: the 50 oldest others go.
-    expect(deleted(h)).toEqual(Array.from({ length: 52 }, (_, i) => String(i + 1)).filter((v) => v !== '7' && v !== '6'));
-    expect(verdictReason()).toBe('kept the newest 2 version(s); deleted 50; 26 left for later runs');
+    // 1 to 78 are old, but 7 and 6 are the AppSpec's target and current version: the 10 oldest
+    // others go, 9 pauses of a second apart.
+    expect(deleted(h)).toEqual(['1', '2', '3', '4', '5', '8', '9', '10', '11', '12']);
+    expect(h.clock.now() - start).toBe(9 * PRUNE_DELETE_INTERVAL_MS);
+    expect(verdictReason()).toBe('kept the newest 2 version(s); deleted 10; 66 left for later runs');
   });
 
-  test('a version already gone or taken by an alias meanwhile is passed over, and pruning goes on', async () => {
+  test('a version already gone or taken by an alias meanwhile is passed over, and pruning goes on, a second after each call', async () => {
     const h = hookHarness();
     given(h, settings({ afterAllowTraffic: { keepVersions: 5 } }));
     versions(h, 9, [{ Name: 'live', FunctionVersion: '9' }]);
     h.mocks.lambda.on(DeleteFunctionCommand, { Qualifier: '1' }).rejects(serviceError('ResourceNotFoundException', 'Function not found: api-fn:1', 404));
     h.mocks.lambda.on(DeleteFunctionCommand, { Qualifier: '2' })
       .rejects(serviceError('ResourceConflictException', 'Unable to delete version because the following aliases reference it: [beta]', 409));
+    const start = h.clock.now();
 
     await h.invoke(EVENT);
 
     expect(deleted(h)).toEqual(['1', '2', '3', '4']);
+    expect(h.clock.now() - start).toBe(3 * PRUNE_DELETE_INTERVAL_MS);
     expect(verdictReason()).toBe('kept the newest 5 version(s); deleted 2');
     expect(loggedEvents(log).filter((line) => line.event === 'prune-already-gone' || line.event === 'prune-kept').map((line) => [line.event, line.version]))
       .toEqual([['prune-already-gone', '1'], ['prune-kept', '2']]);

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_sns as sns } from 'aws-cdk-lib';
+import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_lambda as lambda, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { Construct } from 'constructs';
@@ -392,6 +392,22 @@ describe('validation', () => {
       const own = inlineFunction(other, 'Fn');
       own.addAlias('live');
       expect(() => new LambdaRollout(other, 'Api', { function: own })).toThrow(new Error(conflict('alias Stack/Fn/Aliaslive', 'Stack/Api')));
+    });
+
+    test('an alias of the function made elsewhere, or added after the rollout, is found when the app is synthesized', () => {
+      const app = new App();
+      const stack = new Stack(app, 'Stack');
+      const fn = inlineFunction(stack, 'Fn');
+      new lambda.Alias(stack, 'Mine', { aliasName: 'live', version: fn.currentVersion });
+      expect(() => new LambdaRollout(stack, 'Api', { function: fn })).not.toThrow();
+      expect(() => app.synth()).toThrow(`[Stack] ${conflict('alias Stack/Mine', 'Stack/Api')}`);
+
+      const later = new App();
+      const other = new Stack(later, 'Stack');
+      const own = inlineFunction(other, 'Fn');
+      new LambdaRollout(other, 'Api', { function: own });
+      own.addAlias('live');
+      expect(() => later.synth()).toThrow(`[Stack] ${conflict('alias Stack/Fn/Aliaslive', 'Stack/Api')}`);
     });
 
     test('two rollouts of one function with different aliases, or of two functions with the same alias', () => {

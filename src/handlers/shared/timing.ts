@@ -147,3 +147,14 @@ export const REDELIVERY_SLACK_MS = 30 * 60_000;
  * `RETRY_WORST_CASE_BACKOFF_MS` of backoff plus the calls themselves.
  */
 export const REPORT_MARGIN_MS = 60_000;
+
+/**
+ * The pause between two version deletions of one pruning run (traffic-hook/prune-versions.ts): a
+ * run's deletions are spread, one a second, rather than sent as fast as Lambda answers (5 or more a
+ * second), so that the runs of deployments that end together do not add up to a burst over Lambda's
+ * control-plane quota (15 requests a second per account; the deployment model, bench/deploy-model/).
+ * A run deletes at most `MAX_PRUNED_VERSIONS_PER_RUN` (contract/traffic-hook.ts), so it pauses 9 s
+ * in all: a bake ends with at least `REPORT_MARGIN_MS` + `BAKE_POLL_MS` left, less its last reads
+ * (it hands over otherwise), so the pauses, the deletions and the report fit after it.
+ */
+export const PRUNE_DELETE_INTERVAL_MS = 1_000;

@@ -7,6 +7,7 @@ import { MAX_PRUNED_VERSIONS_PER_RUN } from '../../contract/traffic-hook';
 import { describeError, errorName } from '../shared/errors';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
+import { PRUNE_DELETE_INTERVAL_MS } from '../shared/timing';
 
 /** What one run of pruning did. */
 interface PruneResult {
@@ -18,7 +19,8 @@ interface PruneResult {
 
 /**
  * Deletes the function's versions older than the newest `keep`, oldest first, at most
- * `MAX_PRUNED_VERSIONS_PER_RUN` per run, and never one a rollback returns to or an alias points to:
+ * `MAX_PRUNED_VERSIONS_PER_RUN` per run, one call every `PRUNE_DELETE_INTERVAL_MS`, and never one a
+ * rollback returns to or an alias points to:
  * - the deployment's target (the alias's version now) and its `CurrentVersion`, the version the
  *   alias served before. CodeDeploy rolls the alias back to it, and so does CloudFormation when a
  *   later resource of the same stack update fails: it updates the alias with its previous
@@ -51,6 +53,9 @@ export async function pruneVersions(deps: TrafficHookDependencies, target: Deplo
   const batch = candidates.slice(0, MAX_PRUNED_VERSIONS_PER_RUN);
   const deleted: string[] = [];
   for (const [index, version] of batch.entries()) {
+    if (index > 0) {
+      await deps.clock.sleep(PRUNE_DELETE_INTERVAL_MS);
+    }
     try {
       await withRetry('DeleteFunction', (signal) => deps.lambda.send(new DeleteFunctionCommand({
         FunctionName: target.functionName, Qualifier: version,

@@ -41,6 +41,8 @@ export interface RecordedRequest {
   readonly service: ServiceName;
   readonly operation: string;
   readonly input: Record<string, unknown>;
+  /** When it arrived, on the scenario's scaled clock (ms). */
+  readonly at: number;
 }
 
 /** A CloudFormation response as the handler PUT it. */
@@ -75,7 +77,7 @@ export class Emulator {
   private readonly servers: http.Server[] = [];
   private readonly ports: Partial<Record<ServiceName | 'cfn', number>> = {};
 
-  public constructor(clock: ScaledClock) {
+  public constructor(private readonly clock: ScaledClock) {
     // The registration point: one line per emulated service.
     this.world = this.register(new CodeDeployWorld(clock));
     this.lambda = this.register(new LambdaWorld());
@@ -199,7 +201,7 @@ export class Emulator {
     const { operation, input } = decoded;
     const problems = validate(api, operation, 'input', input, service.protocol === 'json' ? 'json' : 'text');
     problems.push(...(service.check?.(operation, input) ?? []));
-    this.requests.push({ service: name, operation, input });
+    this.requests.push({ service: name, operation, input, at: this.clock.now() });
     if (problems.length > 0) {
       for (const problem of problems) this.violation(`${name} ${problem}`);
       return this.sendError(service, api, response, { code: 'ValidationException', message: problems.join('; '), status: 400 });
