@@ -3,18 +3,24 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ErrorRateSignal } from './error-rate-signal';
 import { LambdaSignal } from './lambda-signal';
+import { LatencyRegressionSignal } from './latency-regression-signal';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
   DEFAULT_ALARM_PERIOD, DEFAULT_ERROR_RATE_MIN_FAILURES, DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT,
   DEFAULT_ERROR_RATE_MIN_Z_SCORE, DEFAULT_ERROR_RATE_PERIOD, DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS, DEFAULT_EVALUATION_PERIODS,
   DEFAULT_LAMBDA_ERRORS_THRESHOLD,
-  DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_TARGET_GROUP_5XX_MIN_ERRORS, DEFAULT_TARGET_GROUP_5XX_PERCENT,
-  DEFAULT_UNHEALTHY_HOSTS_THRESHOLD,
+  DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_LATENCY_REGRESSION_DATAPOINTS_TO_ALARM,
+  DEFAULT_LATENCY_REGRESSION_EVALUATION_PERIODS, DEFAULT_LATENCY_REGRESSION_MIN_REQUESTS, DEFAULT_LATENCY_REGRESSION_MIN_SLOWDOWN_PERCENT,
+  DEFAULT_LATENCY_REGRESSION_MIN_Z_SCORE, DEFAULT_LATENCY_REGRESSION_PERCENTILE, DEFAULT_LATENCY_REGRESSION_PERIOD,
+  DEFAULT_TARGET_GROUP_5XX_MIN_ERRORS, DEFAULT_TARGET_GROUP_5XX_PERCENT, DEFAULT_UNHEALTHY_HOSTS_THRESHOLD,
 } from '../private/defaults';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
 
 /** The largest `minZScore`: beyond 10 standard errors a test is a count in disguise. */
 const MAX_Z_SCORE = 10;
+
+/** The largest `minSlowdownPercent` of `lambdaLatencyRegression`: 11 times as slow. */
+const MAX_SLOWDOWN_PERCENT = 1000;
 
 /** When a check evaluates its metric. */
 export interface CheckEvaluationOptions {
@@ -97,6 +103,73 @@ export interface LambdaErrorRateCheckOptions {
    * @default 13
    */
   readonly singleFailureMaxRequests?: number;
+}
+
+/**
+ * Options of `HealthCheck.lambdaLatencyRegression`: when the new version's duration at a
+ * percentile is judged slower than the old version's. A period breaches when all three
+ * conditions hold; the deployment stops when `datapointsToAlarm` of the last `evaluationPeriods` do.
+ */
+export interface LambdaLatencyRegressionCheckOptions {
+  /**
+   * Length of one compared period, in whole minutes. Longer periods see more requests of a quiet
+   * function, but need a canary long enough for `datapointsToAlarm` of them.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly period?: Duration;
+
+  /**
+   * The percentile of the duration both versions are compared at: an integer from 1 to 99. The
+   * median sees a release that slows most requests and not the warm-up of new execution
+   * environments; a higher percentile also sees a slower tail, and the warm-up too.
+   *
+   * @default 50
+   */
+  readonly percentile?: number;
+
+  /**
+   * How many standard errors (of the percentile, on a log scale, from the spread of the alias's
+   * durations) the new version's percentile must lie above the old version's: greater than 0 and
+   * at most 10.
+   *
+   * @default 2
+   */
+  readonly minZScore?: number;
+
+  /**
+   * The smallest slowdown worth a rollback, in percent of the old version's duration at the
+   * percentile: at least 0 and at most 1000. It keeps a busy function, where a tiny real difference
+   * (or the warm-up of its new environments) is significant, from being rolled back for it.
+   *
+   * @default 20
+   */
+  readonly minSlowdownPercent?: number;
+
+  /**
+   * The fewest invocations of the new version a period needs to be judged: an integer of at least 1.
+   * A percentile of a few durations is mostly noise, and mostly the warm-up of the first
+   * environments.
+   *
+   * @default 20
+   */
+  readonly minRequests?: number;
+
+  /**
+   * How many periods CloudWatch looks back over: an integer of at least 1.
+   *
+   * @default 3
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * How many of those periods must breach to stop the deployment: an integer from 1 to
+   * `evaluationPeriods`. More than one keeps a single slow period, such as the first minutes of new
+   * execution environments, from stopping a healthy release.
+   *
+   * @default 2
+   */
+  readonly datapointsToAlarm?: number;
 }
 
 /** Options of `HealthCheck.lambdaLatency`. */
@@ -225,6 +298,52 @@ export class HealthCheck {
     return new HealthCheck({ errorRate: { periodMinutes: periodMinutes!, minZScore, minIncreasePercent, minFailures, singleFailureMaxRequests } });
   }
 
+  /**
+   * The new version is slower than the old one, judged with the evidence the traffic gives.
+   *
+   * In each period the new version's duration at `percentile` (the alias's `Duration` with
+   * `ExecutedVersion`) is compared with the old version's, derived from the alias's durations
+   * over the same minutes (percentiles cannot be subtracted as counts can: the alias's percentile
+   * is corrected for the new version's share of it, to first order). A period breaches when the
+   * new version served at least `minRequests` invocations, is at least `minSlowdownPercent`
+   * slower, and the difference is at least `minZScore` standard errors (measured from the spread
+   * of the alias's durations around the percentile, in metric math); the deployment stops when
+   * `datapointsToAlarm` of the last `evaluationPeriods` periods breach. One alarm per check,
+   * reading six `Duration` statistics.
+   *
+   * Where it is blind: a function too quiet for `minRequests` invocations of the new version in a
+   * period (with the defaults and a 10% canary, below about 3 requests a second) is never judged;
+   * the median does not see a slower tail (use a higher `percentile`, which sees the warm-up of
+   * new environments too).
+   */
+  public static lambdaLatencyRegression(options: LambdaLatencyRegressionCheckOptions = {}): HealthCheck {
+    const problems = new Problems('HealthCheck.lambdaLatencyRegression');
+    const { periodMinutes, evaluationPeriods } = checkEvaluation(problems, {
+      period: options.period ?? DEFAULT_LATENCY_REGRESSION_PERIOD,
+      evaluationPeriods: options.evaluationPeriods ?? DEFAULT_LATENCY_REGRESSION_EVALUATION_PERIODS,
+    });
+    const percentile = options.percentile ?? DEFAULT_LATENCY_REGRESSION_PERCENTILE;
+    problems.integer('percentile', percentile, { min: 1, max: 99 });
+    const minZScore = options.minZScore ?? DEFAULT_LATENCY_REGRESSION_MIN_Z_SCORE;
+    if (!Token.isUnresolved(minZScore) && !(minZScore > 0 && minZScore <= MAX_Z_SCORE)) {
+      problems.add(`minZScore must be greater than 0 and at most ${MAX_Z_SCORE}, got ${minZScore}`);
+    }
+    const minSlowdownPercent = options.minSlowdownPercent ?? DEFAULT_LATENCY_REGRESSION_MIN_SLOWDOWN_PERCENT;
+    if (!Token.isUnresolved(minSlowdownPercent) && !(minSlowdownPercent >= 0 && minSlowdownPercent <= MAX_SLOWDOWN_PERCENT)) {
+      problems.add(`minSlowdownPercent must be at least 0 and at most ${MAX_SLOWDOWN_PERCENT}, got ${minSlowdownPercent}`);
+    }
+    const minRequests = options.minRequests ?? DEFAULT_LATENCY_REGRESSION_MIN_REQUESTS;
+    problems.integer('minRequests', minRequests, { min: 1 });
+    const datapointsToAlarm = options.datapointsToAlarm ?? DEFAULT_LATENCY_REGRESSION_DATAPOINTS_TO_ALARM;
+    if (Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1) {
+      problems.integer('datapointsToAlarm', datapointsToAlarm, { min: 1, max: evaluationPeriods });
+    }
+    problems.throwIfAny();
+    return new HealthCheck({
+      latencyRegression: { periodMinutes, percentile, minZScore, minSlowdownPercent, minRequests, evaluationPeriods, datapointsToAlarm },
+    });
+  }
+
   /** Slow responses of the new version: the duration at `percentile` (default p99) reaches `threshold`. */
   public static lambdaLatency(options: LambdaLatencyCheckOptions): HealthCheck {
     const problems = new Problems('HealthCheck.lambdaLatency');
@@ -322,6 +441,9 @@ export class HealthCheck {
   public readonly _errorRate?: ErrorRateSignal;
 
   /** @internal */
+  public readonly _latencyRegression?: LatencyRegressionSignal;
+
+  /** @internal */
   public readonly _metric?: { readonly metric: cloudwatch.IMetric; readonly options: MetricCheckOptions };
 
   /** @internal */
@@ -330,11 +452,13 @@ export class HealthCheck {
   private constructor(check: {
     readonly lambda?: LambdaSignal;
     readonly errorRate?: ErrorRateSignal;
+    readonly latencyRegression?: LatencyRegressionSignal;
     readonly metric?: { readonly metric: cloudwatch.IMetric; readonly options: MetricCheckOptions };
     readonly alarm?: cloudwatch.IAlarm;
   }) {
     this._lambda = check.lambda;
     this._errorRate = check.errorRate;
+    this._latencyRegression = check.latencyRegression;
     this._metric = check.metric;
     this._alarm = check.alarm;
   }

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
 import { errorRateAlarms } from './error-rate-alarms';
+import { latencyRegressionAlarms } from './latency-regression-alarms';
 import { newVersionAlarms } from './new-version-alarms';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
@@ -173,6 +174,7 @@ export class LambdaRollout extends Construct {
       generated: [
         ...newVersionAlarms(this, this.alias, lambdaSignals),
         ...errorRateAlarms(this, this.alias, healthChecks.flatMap((check) => (check._errorRate ? [check._errorRate] : []))),
+        ...latencyRegressionAlarms(this, this.alias, healthChecks.flatMap((check) => (check._latencyRegression ? [check._latencyRegression] : []))),
       ],
       description: `Stops a CodeDeploy deployment of ${props.function.functionName}:${aliasName}`,
       alarmActions: props.alarmActions,

@@ -33,7 +33,7 @@ export function rolloutAlarms(scope: Construct, healthChecks: HealthCheck[], opt
 }
 
 /**
- * Refuses a `HealthCheck.metric` or `HealthCheck.lambdaErrorRate` given twice (two identical alarms
+ * Refuses a `HealthCheck.metric`, `HealthCheck.lambdaErrorRate` or `HealthCheck.lambdaLatencyRegression` given twice (two identical alarms
  * under one id) and an alarm passed in twice (CodeDeploy would list it twice).
  */
 export function checkDistinctHealthChecks(problems: Problems, scope: Construct, healthChecks: HealthCheck[]): void {
@@ -41,7 +41,8 @@ export function checkDistinctHealthChecks(problems: Problems, scope: Construct, 
   healthChecks.forEach((check, i) => {
     const key = check._metric ? metricCheckId(scope, check)
       : check._alarm ? `alarm:${identity(scope, check._alarm.alarmArn)}`
-        : check._errorRate ? `errorRate:${JSON.stringify(check._errorRate)}` : undefined;
+        : check._errorRate ? `errorRate:${JSON.stringify(check._errorRate)}`
+          : check._latencyRegression ? `latencyRegression:${JSON.stringify(check._latencyRegression)}` : undefined;
     if (key === undefined) {
       return;
     }
@@ -77,5 +78,6 @@ function identity(scope: Construct, value: unknown): string {
 }
 
 function factoryOf(check: HealthCheck): string {
-  return check._metric ? 'metric check' : check._errorRate ? 'HealthCheck.lambdaErrorRate' : 'HealthCheck.alarm';
+  return check._metric ? 'metric check' : check._errorRate ? 'HealthCheck.lambdaErrorRate'
+    : check._latencyRegression ? 'HealthCheck.lambdaLatencyRegression' : 'HealthCheck.alarm';
 }

@@ -423,8 +423,9 @@ function validate(
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   checkDeployerOptions(problems, props.deployer);
   checkLaunchTemplates(problems, groups, agent);
-  if (healthChecks.some((check) => check._lambda || check._errorRate)) {
-    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias');
+  if (healthChecks.some((check) => check._lambda || check._errorRate || check._latencyRegression)) {
+    problems.add('healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate, lambdaLatencyRegression): '
+      + 'they watch a Lambda alias');
   }
   const blueGreenWait = props.blueGreen ? checkBlueGreen(problems, props.blueGreen, {
     autoScalingGroups: groups,

@@ -50,4 +50,8 @@ test('the same check twice is refused, every duplicate at once', () => {
     function: inlineFunction(stack, 'Fn'),
     healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaErrorRate()],
   })).toThrow('LambdaRollout: healthChecks 1 and 2 are the same HealthCheck.lambdaErrorRate: give each check once');
+  expect(() => new LambdaRollout(stack, 'Latency', {
+    function: inlineFunction(stack, 'LatencyFn'),
+    healthChecks: [HealthCheck.lambdaLatencyRegression(), HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatencyRegression({ minRequests: 20 })],
+  })).toThrow('LambdaRollout: healthChecks 1 and 3 are the same HealthCheck.lambdaLatencyRegression: give each check once');
 });

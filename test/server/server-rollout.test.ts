@@ -13,6 +13,9 @@ import {
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { logicalId, metricAlarmPaths } from '../support/logical-id';
 
+const LAMBDA_CHECKS_REFUSED = 'ServerRollout: healthChecks may not hold Lambda checks '
+  + '(lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate, lambdaLatencyRegression): they watch a Lambda alias';
+
 
 /** A Classic Load Balancer by name, as `LoadBalancer.classic` gives it. */
 class ClassicLoadBalancer extends LoadBalancer {
@@ -362,10 +365,9 @@ describe('validation', () => {
       "ServerRollout: deploymentGroupName may contain only letters, digits and + = , . @ _ -, got 'web prod'"],
     ['three alarms over a quota of two', { ec2InstanceTags: tags, healthChecks: [alarmNamed('a'), alarmNamed('b'), alarmNamed('c')], maxAlarms: 2 },
       'ServerRollout: healthChecks need 3 alarms, more than the 2 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised)'],
-    ['a Lambda check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrors()] },
-      'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias'],
-    ['a Lambda error-rate check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate()] },
-      'ServerRollout: healthChecks may not hold Lambda checks (lambdaErrors, lambdaThrottles, lambdaLatency, lambdaErrorRate): they watch a Lambda alias'],
+    ['a Lambda check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrors()] }, LAMBDA_CHECKS_REFUSED],
+    ['a Lambda error-rate check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate()] }, LAMBDA_CHECKS_REFUSED],
+    ['a Lambda latency-regression check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaLatencyRegression()] }, LAMBDA_CHECKS_REFUSED],
     ['user data without Auto Scaling groups', { ec2InstanceTags: tags, agent: AgentInstallation.userData() },
       'ServerRollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
     ['user data for an imported group', { autoScalingGroups: groups(1), agent: AgentInstallation.userData() },
