@@ -21,6 +21,8 @@ export const LIBRARY_DEFAULT = 'library default';
 export const ERROR_RATE = 'lambdaErrorRate()';
 /** The default until the simulator measured it: one alarm on any error or throttle of the new version. */
 export const FORMER_DEFAULT = 'lambdaErrors() + lambdaThrottles() (former default)';
+/** The error guard with the latency check added: the default if the latency check joined it (reads Duration). */
+export const WITH_LATENCY = 'lambdaErrorRate() + lambdaLatencyRegression()';
 
 const GUARDS: Array<[string, Build]> = [
   [LIBRARY_DEFAULT, (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn })],
@@ -30,6 +32,9 @@ const GUARDS: Array<[string, Build]> = [
   ['lambdaErrors()', (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaErrors()] })],
   ['lambdaThrottles()', (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaThrottles()] })],
   [ERROR_RATE, (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaErrorRate()] })],
+  [WITH_LATENCY, (stack, fn) => new LambdaRollout(stack, 'Rollout', {
+    function: fn, healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatencyRegression()],
+  })],
   ...[1, 2].map((minutes): [string, Build] => [`lambdaErrorRate({ period: ${minutes} min })`, (stack, fn) => new LambdaRollout(stack, 'Rollout', {
     function: fn, healthChecks: [HealthCheck.lambdaErrorRate({ period: Duration.minutes(minutes) })],
   })]),

@@ -238,6 +238,7 @@ class RunDurations {
     readonly start: number;
     readonly counts: Counts;
     readonly first: number;
+    /** The last bucket any evaluation before the final shift can see (later ones, busier, are never drawn). */
     readonly last: number;
     /** The simulation's seed and this run's index: every random stream of the run derives from them. */
     readonly seed: number;
@@ -485,7 +486,7 @@ export function simulateGuards(guards: GuardModel[], traffic: Traffic, options: 
       start,
       counts,
       first: -lookBack,
-      last,
+      last: Math.max(-lookBack, lastEvaluation - options.datapointDelayMinutes),
       seed: options.seed,
       run,
       estimator: options.estimator ?? 'nearest-rank',
