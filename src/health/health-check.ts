@@ -313,8 +313,11 @@ export class HealthCheck {
    *
    * Where it is blind: a function too quiet for `minRequests` invocations of the new version in a
    * period (with the defaults and a 10% canary, below about 3 requests a second) is never judged;
-   * the median does not see a slower tail (use a higher `percentile`, which sees the warm-up of
-   * new environments too).
+   * the median does not see a slower tail (a higher `percentile` does, and sees more of the warm-up
+   * of new environments); environments that need dozens of invocations to warm up (a JIT-compiled
+   * runtime) make two minutes slow, so healthy releases are rolled back (the guard simulator: 21-35%
+   * from 10 requests/s; `evaluationPeriods: 4, datapointsToAlarm: 3`: 2%). Opt-in: it is not part of
+   * the default `healthChecks` (docs/latency.md).
    */
   public static lambdaLatencyRegression(options: LambdaLatencyRegressionCheckOptions = {}): HealthCheck {
     const problems = new Problems('HealthCheck.lambdaLatencyRegression');

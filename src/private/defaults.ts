@@ -43,13 +43,13 @@ export const DEFAULT_LATENCY_PERCENTILE = 99;
 
 /**
  * `HealthCheck.lambdaLatencyRegression`, chosen with the guard simulator's latency section
- * (`npx projen bench:guard`, docs/latency.md): the median, compared in one-minute periods of which
- * 2 of 3 must breach (a single period, or one 5-minute window, rolls back more than 10% of healthy
- * releases once new environments warm up; 3 of 4 stops fewer than 90% of releases 50% slower at
- * 10 requests/s), 2 standard errors (2.5 stops about 91% of those at 10 requests/s; 1.75 rolls
- * back about 1% of healthy releases there), a 20% slowdown (below it the warm-up of a busy
- * function's new environments starts to count), and 20 invocations of the new version a minute
- * (a 10% canary of about 3.3 requests/s).
+ * (`npx projen bench:guard`, bench/results/guard-sim.txt, docs/latency.md), a 10% canary for 5
+ * minutes: the median in one-minute periods of which 2 of 3 must breach (one period, or one
+ * 5-minute window, rolls back 14-15% of healthy releases whose new environments warm up; 3 of 4
+ * stops 87% of releases 50% slower at 10 requests/s), 2 standard errors (rolls back at most 0.3%
+ * and stops 97% of those; 1.75 rolls back 0.8%, 2.5 stops 90%), a 20% slowdown (15% rolls back
+ * 0.7% at 30 requests/s), and 20 invocations of the new version a minute (a 10% canary of 3.3
+ * requests/s; 30 leaves releases twice as slow unseen at 3 requests/s, where 20 stops 26%).
  */
 export const DEFAULT_LATENCY_REGRESSION_PERIOD = Duration.minutes(1);
 export const DEFAULT_LATENCY_REGRESSION_PERCENTILE = 50;
