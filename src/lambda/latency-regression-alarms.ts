@@ -43,11 +43,8 @@ export function spreadPercentiles(percentile: number): { low: number; high: numb
   return { low: percentile - halfWidth, high: percentile + halfWidth, halfWidth };
 }
 
-/**
- * The statistics of one latency-regression check: which percentiles of `Duration` it reads.
- * Exported for the guard simulator and the tests.
- */
-export function latencyRegressionStatistics(signal: LatencyRegressionSignal): { compared: string; low: string; high: string } {
+/** The statistics of one latency-regression check: which percentiles of `Duration` it reads. */
+function latencyRegressionStatistics(signal: LatencyRegressionSignal): { compared: string; low: string; high: string } {
   const { low, high } = spreadPercentiles(signal.percentile);
   return { compared: percentileStatistic(signal.percentile), low: percentileStatistic(low), high: percentileStatistic(high) };
 }
