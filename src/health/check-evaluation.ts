@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import { DEFAULT_ALARM_PERIOD, DEFAULT_EVALUATION_PERIODS } from '../private/defaults';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
@@ -41,4 +41,14 @@ export function checkEvaluation(problems: Problems, options: CheckEvaluationOpti
     }
   }
   return { periodMinutes: periodMinutes ?? 0, evaluationPeriods };
+}
+
+/** The largest `minZScore` of a comparative check: beyond 10 standard errors a test is a count in disguise. */
+const MAX_Z_SCORE = 10;
+
+/** Checks the `minZScore` of a check that judges the new version against the old one. */
+export function checkMinZScore(problems: Problems, minZScore: number): void {
+  if (!Token.isUnresolved(minZScore) && !(minZScore > 0 && minZScore <= MAX_Z_SCORE)) {
+    problems.add(`minZScore must be greater than 0 and at most ${MAX_Z_SCORE}, got ${minZScore}`);
+  }
 }

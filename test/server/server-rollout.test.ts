@@ -428,6 +428,8 @@ describe('validation', () => {
       'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrors'],
     ['Lambda checks of two kinds', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatency({ threshold: Duration.seconds(1) }), HealthCheck.lambdaErrorRate({ minZScore: 3 })] },
       'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrorRate, HealthCheck.lambdaLatency'],
+    ['a Lambda latency-regression check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaLatencyRegression()] },
+      'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaLatencyRegression'],
     ['user data without Auto Scaling groups', { ec2InstanceTags: tags, agent: AgentInstallation.userData() },
       'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
     ['user data for an imported group', { autoScalingGroups: groups(1), agent: AgentInstallation.userData() },
