@@ -11,6 +11,7 @@ import {
   DEFAULT_LAMBDA_THROTTLES_THRESHOLD, DEFAULT_LATENCY_PERCENTILE, DEFAULT_TARGET_GROUP_5XX_MIN_ERRORS, DEFAULT_TARGET_GROUP_5XX_PERCENT,
   DEFAULT_UNHEALTHY_HOSTS_THRESHOLD,
 } from '../private/defaults';
+import { LAMBDA_MAX_DURATION_MILLIS } from '../private/lambda-limits';
 import { MINUTE_MILLIS, Problems } from '../private/validation';
 
 /** The largest `minZScore`: beyond 10 standard errors a test is a count in disguise. */
@@ -208,7 +209,9 @@ export class HealthCheck {
    */
   public static lambdaErrorRate(options: LambdaErrorRateCheckOptions = {}): HealthCheck {
     const problems = new Problems('HealthCheck.lambdaErrorRate');
-    const periodMinutes = problems.wholeDuration('period', options.period ?? DEFAULT_ERROR_RATE_PERIOD, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
+    const period = options.period ?? DEFAULT_ERROR_RATE_PERIOD;
+    knownAtSynth(problems, 'period', period, 'it is the period of the alarm\'s six metrics and part of its id');
+    const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
     const minZScore = options.minZScore ?? DEFAULT_ERROR_RATE_MIN_Z_SCORE;
     if (!Token.isUnresolved(minZScore) && !(minZScore > 0 && minZScore <= MAX_Z_SCORE)) {
       problems.add(`minZScore must be greater than 0 and at most ${MAX_Z_SCORE}, got ${minZScore}`);
@@ -232,8 +235,10 @@ export class HealthCheck {
     if (!Token.isUnresolved(percentile) && !(percentile > 0 && percentile <= 100)) {
       problems.add(`percentile must be greater than 0 and at most 100, got ${percentile}`);
     }
-    const thresholdMillis = problems.wholeDuration('threshold', options.threshold, 1, { min: 1, unit: 'milliseconds' });
-    const evaluation = checkEvaluation(problems, options);
+    knownAtSynth(problems, 'threshold', options.threshold, 'it is written into the alarm\'s expression and description');
+    // A function runs at most 15 minutes: a longer threshold could never be reached.
+    const thresholdMillis = problems.wholeDuration('threshold', options.threshold, 1, { min: 1, max: LAMBDA_MAX_DURATION_MILLIS, unit: 'milliseconds' });
+    const evaluation = checkEvaluation(problems, options, true);
     problems.throwIfAny();
     return new HealthCheck({
       lambda: { metricName: 'Duration', statistic: `p${percentile}`, threshold: thresholdMillis!, ...evaluation },
@@ -310,7 +315,7 @@ export class HealthCheck {
   private static lambdaCount(factory: string, metricName: 'Errors' | 'Throttles', threshold: number, options: CheckEvaluationOptions): HealthCheck {
     const problems = new Problems(`HealthCheck.${factory}`);
     problems.integer('threshold', threshold, { min: 1 });
-    const evaluation = checkEvaluation(problems, options);
+    const evaluation = checkEvaluation(problems, options, true);
     problems.throwIfAny();
     return new HealthCheck({ lambda: { metricName, statistic: 'Sum', threshold, ...evaluation } });
   }
@@ -340,10 +345,21 @@ export class HealthCheck {
   }
 }
 
-/** Checks period and evaluation periods of a Lambda check against CloudWatch's limits. */
-function checkEvaluation(problems: Problems, options: CheckEvaluationOptions): { periodMinutes: number; evaluationPeriods: number } {
+/**
+ * Checks period and evaluation periods of a check against CloudWatch's limits. The period must be
+ * known at synth (it is the period of the alarm's metrics, in whole minutes, and part of a Lambda
+ * check's alarm id); so must the evaluation periods of a Lambda check, for the same id.
+ */
+function checkEvaluation(
+  problems: Problems, options: CheckEvaluationOptions, lambdaCheck = false,
+): { periodMinutes: number; evaluationPeriods: number } {
   const period = options.period ?? DEFAULT_ALARM_PERIOD;
   const evaluationPeriods = options.evaluationPeriods ?? DEFAULT_EVALUATION_PERIODS;
+  knownAtSynth(problems, 'period', period, 'it is the period of the alarm and of its metrics');
+  if (lambdaCheck && Token.isUnresolved(evaluationPeriods)) {
+    problems.add('evaluationPeriods must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+      + 'Lambda checks with the same evaluation share one alarm, named after it');
+  }
   const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
   problems.integer('evaluationPeriods', evaluationPeriods, ALARM_EVALUATION.evaluationPeriods);
   if (periodMinutes !== undefined && Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1) {
@@ -355,4 +371,11 @@ function checkEvaluation(problems: Problems, options: CheckEvaluationOptions): {
     }
   }
   return { periodMinutes: periodMinutes ?? 0, evaluationPeriods };
+}
+
+/** Refuses a duration only known at deploy time (a `CfnParameter`, say) where the library needs its value. */
+function knownAtSynth(problems: Problems, prop: string, value: Duration, why: string): void {
+  if (value.isUnresolved()) {
+    problems.add(`${prop} must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter's): ${why}`);
+  }
 }

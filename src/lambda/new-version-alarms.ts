@@ -3,6 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { evaluationKey, LambdaSignal } from '../health/lambda-signal';
+import { ALARM_MATH } from '../private/cloudwatch-limits';
+import { Problems } from '../private/validation';
 import { deploymentAlarm } from '../rollout/deployment-alarm';
 
 /** Construct id of the alarm of the checks with the default evaluation (1 minute, 1 period). */
@@ -29,12 +31,15 @@ export function newVersionAlarms(scope: Construct, alias: lambda.Alias, signals:
     const id = isDefault ? ALARM_ID : `${ALARM_ID}-${periodMinutes}m-x${evaluationPeriods}`;
     const description = `Stops a CodeDeploy deployment of ${alias.lambda.functionName}:${alias.aliasName} when the new version has `
       + `${group.map(describe).join(' or ')} in ${evaluationPeriods} consecutive ${periodMinutes}-minute period(s)`;
-    const names = variableNames(group);
-    const metrics = Object.fromEntries(group.map((signal, i) => [names[i], newVersionMetric(alias, signal)]));
+    // Each metric is read once, however many thresholds the checks put on it.
+    const read = [...new Map(group.map((signal) => [metricKey(signal), signal])).values()];
+    const names = variableNames(read);
+    const nameOf = (signal: LambdaSignal): string => names[read.findIndex((r) => metricKey(r) === metricKey(signal))];
+    const metrics = Object.fromEntries(read.map((signal, i) => [names[i], newVersionMetric(alias, signal)]));
     const metric = group.length === 1
       ? Object.values(metrics)[0]
       : new cloudwatch.MathExpression({
-        expression: `IF(${group.map((signal, i) => `FILL(${names[i]},0) >= ${signal.threshold}`).join(' || ')}, 1, 0)`,
+        expression: `IF(${group.map((signal) => `FILL(${nameOf(signal)},0) >= ${signal.threshold}`).join(' || ')}, 1, 0)`,
         usingMetrics: metrics,
         period: Duration.minutes(periodMinutes),
         label: 'Failing checks of the new version',
@@ -50,6 +55,30 @@ export function newVersionAlarms(scope: Construct, alias: lambda.Alias, signals:
       alarmDescription: description,
     });
   });
+}
+
+/**
+ * Lambda checks with the same evaluation share one alarm, which may read at most 10 metrics
+ * (`ALARM_MATH`): one per metric and statistic, however many thresholds are put on it.
+ */
+export function checkNewVersionAlarms(problems: Problems, signals: LambdaSignal[]): void {
+  const groups = new Map<string, Set<string>>();
+  for (const signal of signals) {
+    const key = evaluationKey(signal);
+    groups.set(key, (groups.get(key) ?? new Set()).add(metricKey(signal)));
+  }
+  for (const [key, metrics] of groups) {
+    if (metrics.size > ALARM_MATH.maxMetrics) {
+      const [periodMinutes, evaluationPeriods] = key.split(':');
+      problems.add(`healthChecks: the Lambda checks with a period of ${periodMinutes} minutes and ${evaluationPeriods} evaluation period(s) share one alarm, `
+        + `which can read at most ${ALARM_MATH.maxMetrics} metrics, got ${metrics.size} (${[...metrics].join(', ')}): give some of them another period or evaluationPeriods`);
+    }
+  }
+}
+
+/** A metric and statistic, e.g. `Duration p99`. */
+function metricKey(signal: LambdaSignal): string {
+  return `${signal.metricName} ${signal.statistic}`;
 }
 
 /** The alias metric of the version being deployed. */

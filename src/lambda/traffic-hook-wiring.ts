@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnCondition, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -69,6 +69,8 @@ export interface TrafficHookWiring {
  * this rollout's resources only.
  */
 export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollout: {
+  /** The condition the rollout is created under: its permissions go into policies under it. */
+  readonly condition?: CfnCondition;
   readonly function: lambda.Function;
   readonly aliasName: string;
   readonly alias: lambda.Alias;
@@ -134,7 +136,7 @@ export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollo
   if (settings.afterAllowTraffic?.alarmNames) {
     statements.push(DESCRIBE_ALARMS);
   }
-  const policy = hook.policies.grant({ statements });
+  const policy = hook.policies.grant({ statements }, rollout.condition);
   if (rollout.sharedApplication) {
     acknowledgeWildcardResource(policy, groups,
       'The deployment groups of the stack\'s shared CodeDeploy application, which holds only this stack\'s rollouts: one grant for any number of them');
