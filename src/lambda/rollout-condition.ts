@@ -1,4 +1,4 @@
-import { CfnCondition, CfnResource, Names } from 'aws-cdk-lib';
+import { CfnCondition, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -37,9 +37,9 @@ export function checkRolloutConditions(rollout: IConstruct, condition: CfnCondit
   const supported = 'condition a rollout with its condition prop (the same CfnCondition as its function\'s), '
     + 'which creates its alias, deployment group, alarms and permissions under it';
   const own = rollout.node.findAll().filter(CfnResource.isCfnResource).filter((resource) => resource.cfnOptions.condition !== condition);
-  for (const resource of own) {
-    problems.push(`${resource.node.path} is created ${describe(resource.cfnOptions.condition)}, and the rollout ${describe(condition)}: `
-      + `the stack's shared policies name it and cannot follow that condition; ${supported}`);
+  for (const [other, resources] of groupBy(own, (resource) => resource.cfnOptions.condition)) {
+    problems.push(`${resources.map((resource) => resource.node.path).join(', ')} ${resources.length === 1 ? 'is' : 'are'} created ${describe(other)}, `
+      + `and the rollout ${describe(condition)}: the stack's shared policies name ${resources.length === 1 ? 'it' : 'them'} and cannot follow that condition; ${supported}`);
   }
   const named: Array<[string, IConstruct | undefined]> = [
     ['function', references.function], ['its version', references.version],
@@ -48,7 +48,8 @@ export function checkRolloutConditions(rollout: IConstruct, condition: CfnCondit
     ['notification topic', references.topic], ['application', references.application], ['serviceRole', references.serviceRole],
   ];
   for (const [role, construct] of named) {
-    const resource = construct && resourceOf(construct);
+    // The rollout's own resources are reported above.
+    const resource = construct && !construct.node.scopes.includes(rollout) ? resourceOf(construct) : undefined;
     const its = resource?.cfnOptions.condition;
     if (resource && its !== undefined && its !== condition) {
       problems.push(`${role} ${construct!.node.path} is created ${describe(its)}, and the rollout, which names it, ${describe(condition)}: ${supported}`);
@@ -73,5 +74,13 @@ function resourceOf(construct: IConstruct): CfnResource | undefined {
 }
 
 function describe(condition: CfnCondition | undefined): string {
-  return condition ? `only if condition ${Names.uniqueId(condition)} holds` : 'always';
+  return condition ? `only if condition ${Stack.of(condition).getLogicalId(condition)} holds` : 'always';
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  }
+  return groups;
 }
