@@ -84,6 +84,20 @@ export function buildScenarios(app: App): string[] {
         metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'FailedOrders' }), threshold: 1, evaluationPeriods: 1,
       }));
     }, true],
+    // Lambda: a hook sharing the released function's role (its report permission in a policy of the
+    // rollout's), one role imported by ARN for another function and its hook, provisioned concurrency on the alias.
+    ['LambdaSharedRole', (stack) => {
+      const api = fn(stack, 'Fn');
+      new LambdaRollout(stack, 'Api', { function: api, preTrafficHook: fn(stack, 'Check', api.role), provisionedConcurrentExecutions: 5 });
+      const role = iam.Role.fromRoleArn(stack, 'LambdaRole', `arn:aws:iam::${ENV.account}:role/lambda-role`);
+      const worker = new lambda.Function(stack, 'WorkerFn', {
+        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1;'), role,
+      });
+      const hook = new lambda.Function(stack, 'WorkerCheck', {
+        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1;'), role,
+      });
+      new LambdaRollout(stack, 'Worker', { function: worker, postTrafficHook: hook });
+    }, true],
     // Lambda: the library's traffic hook in both lifecycle events (a smoke test, a bake, pruning),
     // in one (a smoke test only), and beside the user's own pre-traffic hook (pruning only).
     ['LambdaTrafficHook', (stack) => {
@@ -121,6 +135,14 @@ export function buildScenarios(app: App): string[] {
         autoScalingGroups: [web, autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Legacy', 'legacy-fleet')],
         loadBalancers: [codedeploy.LoadBalancer.network(targets)],
       });
+    }, true],
+    // Servers: an Auto Scaling group and an alarm added after construction, to a rollout created without either.
+    ['ServerAddedLater', (stack) => {
+      const { web, targets } = albFleet(stack);
+      const rollout = new ServerRollout(stack, 'WebRollout', { loadBalancers: [codedeploy.LoadBalancer.application(targets)] });
+      rollout.deploy('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
+      rollout.addAutoScalingGroup(web);
+      rollout.addHealthCheck(HealthCheck.unhealthyHosts(targets));
     }, true],
     // Servers: a Classic Load Balancer.
     ['ServerClassic', (stack) => {
