@@ -87,16 +87,13 @@ export function buildScenarios(app: App): string[] {
     // Lambda: a hook sharing the released function's role (its report permission in a policy of the
     // rollout's), one role imported by ARN for another function and its hook, provisioned concurrency on the alias.
     ['LambdaSharedRole', (stack) => {
-      const api = fn(stack, 'Fn');
-      new LambdaRollout(stack, 'Api', { function: api, preTrafficHook: fn(stack, 'Check', api.role), provisionedConcurrentExecutions: 5 });
+      const withRole = (id: string, role?: iam.IRole) => new lambda.Function(stack, id, {
+        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline(`exports.handler = async () => '${id}';`), role,
+      });
+      const api = withRole('Fn');
+      new LambdaRollout(stack, 'Api', { function: api, preTrafficHook: withRole('Check', api.role), provisionedConcurrentExecutions: 5 });
       const role = iam.Role.fromRoleArn(stack, 'LambdaRole', `arn:aws:iam::${ENV.account}:role/lambda-role`);
-      const worker = new lambda.Function(stack, 'WorkerFn', {
-        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1;'), role,
-      });
-      const hook = new lambda.Function(stack, 'WorkerCheck', {
-        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1;'), role,
-      });
-      new LambdaRollout(stack, 'Worker', { function: worker, postTrafficHook: hook });
+      new LambdaRollout(stack, 'Worker', { function: withRole('WorkerFn', role), postTrafficHook: withRole('WorkerCheck', role) });
     }, true],
     // Lambda: the library's traffic hook in both lifecycle events (a smoke test, a bake, pruning),
     // in one (a smoke test only), and beside the user's own pre-traffic hook (pruning only).
