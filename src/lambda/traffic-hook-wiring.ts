@@ -48,6 +48,10 @@ export function checkTrafficHookProps(problems: Problems, props: TrafficHookProp
     problems.integer('keepVersions', props.keepVersions, TRAFFIC_HOOK.keepVersions);
   }
   if (props.bakeTime !== undefined) {
+    if (props.bakeTime.isUnresolved()) {
+      problems.add('bakeTime must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+        + 'it is written into the traffic hook\'s settings');
+    }
     problems.wholeDuration('bakeTime', props.bakeTime, MINUTE_MILLIS, TRAFFIC_HOOK.bakeTime);
     if (alarmCount === 0) {
       problems.add('bakeTime needs at least one health check: the bake watches the rollout\'s alarms');

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Rollback } from '../health/rollback';
 import { RolloutOptions } from '../health/rollout-options';
 import { ALARM_ACTIONS } from '../private/cloudwatch-limits';
@@ -16,6 +17,10 @@ export function checkDeploymentGroup(problems: Problems, options: RolloutOptions
     problems.text('deploymentGroupName', options.deploymentGroupName, DEPLOYMENT_GROUP.name);
   }
   const maxAlarms = options.maxAlarms ?? DEFAULT_MAX_ALARMS;
+  if (Token.isUnresolved(maxAlarms)) {
+    problems.add('maxAlarms must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+      + 'the rollout counts its alarms against it');
+  }
   problems.integer('maxAlarms', maxAlarms, { min: 1 });
   if (Number.isInteger(maxAlarms) && maxAlarms >= 1 && alarmCount > maxAlarms) {
     problems.add(`healthChecks need ${alarmCount} alarms, more than the ${maxAlarms} a deployment group may have `

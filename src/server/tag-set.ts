@@ -15,7 +15,8 @@ export interface TagFilter {
  * (VALUE_ONLY); a key with no or an empty value matches the key with any value (KEY_ONLY).
  */
 export function renderTagSet(tagSet: InstanceTagSet): TagFilter[][] {
-  return tagSet.instanceTagGroups.map((group) => Object.entries(group).flatMap(([key, values]) => {
+  // A filter given twice matches what it matches once; CloudFormation refuses a group with repeated items.
+  return tagSet.instanceTagGroups.map((group) => unique(Object.entries(group).flatMap(([key, values]) => {
     if (values.length === 0) {
       return [{ key, type: 'KEY_ONLY' }];
     }
@@ -25,7 +26,11 @@ export function renderTagSet(tagSet: InstanceTagSet): TagFilter[][] {
       }
       return value === '' ? { key, type: 'KEY_ONLY' } : { key, value, type: 'KEY_AND_VALUE' };
     });
-  }));
+  })));
+}
+
+function unique(filters: TagFilter[]): TagFilter[] {
+  return [...new Map(filters.map((filter) => [JSON.stringify(filter), filter])).values()];
 }
 
 /**
