@@ -22,10 +22,11 @@ export interface RolloutOptions {
   readonly ignoreAlarms?: boolean;
 
   /**
-   * Let a deployment go on when CodeDeploy cannot read the state of the deployment group's alarms
-   * from CloudWatch (CodeDeploy's `IgnorePollAlarmFailure`; aws-cdk-lib's name). Off, a deployment
-   * whose alarms cannot be read stops, since nothing would then stop a bad release; on, it carries
-   * on blind. `CodeDeployChecks` warns when it is on (`CodeDeploy-PollAlarmFailure`).
+   * Let a deployment go on when CodeDeploy cannot read its alarms' state from CloudWatch (CodeDeploy's
+   * `IgnorePollAlarmFailure`, under aws-cdk-lib's name).
+   *
+   * Off, a deployment whose alarms cannot be read stops, since nothing would then stop a bad
+   * release; on, it carries on blind. `CodeDeployChecks` warns when it is on (`CodeDeploy-PollAlarmFailure`).
    *
    * @default false
    */
