@@ -64,6 +64,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
     '@aws-sdk/client-auto-scaling',
     '@aws-sdk/client-cloudwatch',
+    // The traffic hook claims each lifecycle event it serves with a log stream (handlers/traffic-hook/execution-claim.ts).
+    '@aws-sdk/client-cloudwatch-logs',
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-lambda',
     '@aws-sdk/client-ssm',

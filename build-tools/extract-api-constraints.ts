@@ -1,7 +1,9 @@
 /**
  * Writes test/e2e/support/api-constraints.json: the enums, length and range limits of the members
- * the server deployer's calls send and receive, taken from AWS's full API models as botocore ships
- * them (`botocore/data/<service>/<version>/service-2.json.gz`).
+ * the library's handlers (the server deployer and the traffic hook) send and receive, taken from
+ * AWS's full API models as botocore ships them (`botocore/data/<service>/<version>/service-2.json.gz`),
+ * and each service's protocol metadata (the JSON protocol's version and target prefix, which the
+ * aws-sdk v2 model of a service that has since moved from the query protocol to JSON lacks).
  *
  * Why: the end-to-end emulator validates requests against the aws-sdk v2 models
  * (node_modules/aws-sdk/apis/*.min.json, a pinned devDependency), but the `.min.json` files keep
@@ -15,18 +17,30 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 
-/** The operations the handler calls, per service (directory under botocore's data/). */
+/** The operations the handlers call, per service (directory under botocore's data/). */
 export const OPERATIONS: Record<string, { readonly version: string; readonly operations: readonly string[] }> = {
   codedeploy: {
     version: '2014-10-06',
     operations: [
       'CreateDeployment', 'GetDeployment', 'ListDeployments', 'StopDeployment', 'ListDeploymentTargets', 'BatchGetDeploymentTargets',
       'CreateDeploymentGroup', 'GetDeploymentGroup', 'UpdateDeploymentGroup', 'DeleteDeploymentGroup',
+      'GetApplicationRevision', 'PutLifecycleEventHookExecutionStatus',
     ],
   },
-  lambda: { version: '2015-03-31', operations: ['Invoke'] },
+  lambda: { version: '2015-03-31', operations: ['Invoke', 'ListVersionsByFunction', 'ListAliases', 'DeleteFunction'] },
   autoscaling: { version: '2011-01-01', operations: ['DeleteAutoScalingGroup'] },
+  ssm: { version: '2014-11-06', operations: ['GetParameter'] },
+  cloudwatch: { version: '2010-08-01', operations: ['DescribeAlarms'] },
+  logs: { version: '2014-03-28', operations: ['CreateLogStream'] },
 };
+
+/** The protocol metadata of a service's model. */
+export interface ProtocolMetadata {
+  readonly protocols?: readonly string[];
+  readonly jsonVersion?: string;
+  readonly targetPrefix?: string;
+  readonly awsQueryCompatible?: boolean;
+}
 
 interface Shape {
   readonly type: string;
@@ -69,11 +83,15 @@ function walk(shapes: Record<string, Shape>, name: string, at: string, depth: nu
 function main(dataDir: string): void {
   const botocoreVersion = readBotocoreVersion(dataDir);
   const services: Record<string, Record<string, Constraint>> = {};
+  const metadata: Record<string, ProtocolMetadata> = {};
   for (const [service, { version, operations }] of Object.entries(OPERATIONS)) {
     const model = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dataDir, service, version, 'service-2.json.gz'))).toString('utf8')) as {
+      metadata: { protocols?: string[]; jsonVersion?: string; targetPrefix?: string; awsQueryCompatible?: unknown };
       operations: Record<string, { input?: { shape: string }; output?: { shape: string } }>;
       shapes: Record<string, Shape>;
     };
+    const { protocols, jsonVersion, targetPrefix, awsQueryCompatible } = model.metadata;
+    metadata[service] = { protocols, jsonVersion, targetPrefix, ...(awsQueryCompatible ? { awsQueryCompatible: true } : {}) };
     const out: Record<string, Constraint> = {};
     for (const operation of operations) {
       const { input, output } = model.operations[operation];
@@ -83,7 +101,7 @@ function main(dataDir: string): void {
     services[service] = out;
   }
   const target = path.join(__dirname, '..', 'test', 'e2e', 'support', 'api-constraints.json');
-  fs.writeFileSync(target, `${JSON.stringify({ source: `botocore ${botocoreVersion}`, services }, null, 1)}\n`);
+  fs.writeFileSync(target, `${JSON.stringify({ source: `botocore ${botocoreVersion}`, metadata, services }, null, 1)}\n`);
   console.log(`wrote ${target} from botocore ${botocoreVersion}`);
 }
 

@@ -18,6 +18,9 @@ const TRAFFIC_HOOK_PARAMETER_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook';
 /** The environment variable that tells the hook its stack's prefix (one short value, whatever the number of rollouts). */
 export const SETTINGS_PREFIX_ENV = 'SETTINGS_PREFIX';
 
+/** The environment variable that names the hook's own log group, where it claims each lifecycle event it serves (a log stream per execution). */
+export const CLAIMS_LOG_GROUP_ENV = 'CLAIMS_LOG_GROUP';
+
 /**
  * The prefix of one stack's parameters: the hook may read the parameters under it and no other,
  * one grant for every rollout of the stack.

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { LibraryFunction, LibraryFunctionKind } from './library-function';
 import { LibraryFunctionOptions } from './library-function-options';
-import { SETTINGS_PREFIX_ENV, settingsPrefix } from '../contract/traffic-hook';
+import { CLAIMS_LOG_GROUP_ENV, SETTINGS_PREFIX_ENV, settingsPrefix } from '../contract/traffic-hook';
 import { TrafficHookFunction } from '../handlers/traffic-hook-function';
 import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
@@ -36,7 +36,7 @@ function trafficHookKind(settingsPrefixOfStack: string): LibraryFunctionKind {
     logRetention: DEFAULT_TRAFFIC_HOOK_LOG_RETENTION,
     environment: { [SETTINGS_PREFIX_ENV]: settingsPrefixOfStack },
     reasons: {
-      outsideVpc: 'the hook only calls the CodeDeploy, Lambda, SSM and CloudWatch APIs',
+      outsideVpc: 'the hook only calls the CodeDeploy, Lambda, SSM, CloudWatch and CloudWatch Logs APIs',
       concurrency: 'invoked only by CodeDeploy, once per lifecycle event of a deployment',
       deadLetterQueue: 'the hook reports a verdict to CodeDeploy on every path; an event it could not handle is failed by CodeDeploy after its hour, nothing to redrive',
       tracing: 'the hook logs one line per step instead',
@@ -76,6 +76,9 @@ export class TrafficHook extends LibraryFunction {
     const prefix = settingsPrefix(Stack.of(scope).stackName);
     super(scope, id, options, createdFor, trafficHookKind(prefix));
     this.settingsPrefix = prefix;
+    // Its own log group also holds a stream per hook execution it serves, so that a second delivery
+    // does nothing (handlers/traffic-hook/execution-claim.ts; the base policy's log stream grant covers them).
+    this.function.addEnvironment(CLAIMS_LOG_GROUP_ENV, this.logGroup.logGroupName);
     const parameters = Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${prefix.slice(1)}/*` });
     // One grant for every rollout of the stack: their parameters, under the stack's own prefix.
     this.basePolicy.addStatements(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameters] }));

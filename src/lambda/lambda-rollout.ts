@@ -100,7 +100,8 @@ export interface LambdaRolloutProps extends RolloutOptions {
   /**
    * After a successful shift (the AfterAllowTraffic step, after `bakeTime`), the library's hook
    * deletes the function's versions older than the newest `keepVersions`, never one an alias
-   * points to, at most 50 per deployment. An integer of at least 1. Not with `postHook`
+   * points to nor the one the alias served before (where a rollback returns), at most 50 per deployment.
+   * An integer of at least 1. Not with `postHook`
    * (CodeDeploy runs one AfterAllowTraffic hook).
    *
    * @default - versions are kept

@@ -456,7 +456,7 @@ describe('a request delivered again after its answer', () => {
 
     expect(created).toHaveLength(1);
     expect(responses[1]).toEqual(responses[0]);
-    expect(responses[1]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: created[0] });
+    expect(responses[1]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-PREVIOUS1', Data: { DeploymentId: created[0] } });
   });
 
   test('another request\'s finished deployment is history, not an answer: the new request deploys', async () => {

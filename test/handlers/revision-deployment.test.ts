@@ -9,6 +9,7 @@ import {
   GetDeploymentCommand,
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
+  RevisionLocation,
   StopDeploymentCommand,
   ThrottlingException,
 } from '@aws-sdk/client-codedeploy';
@@ -635,18 +636,38 @@ describe('Update', () => {
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:RenamedHandler',
     };
 
+    // Since the resource's first deployment, the group got web v1 again (a stack rollback) and then v2 (d-LATEST01).
+    codedeploy.on(ListDeploymentsCommand, { applicationName: 'WebApp', deploymentGroupName: 'WebFleet', includeOnlyStatuses: ['Succeeded'] })
+      .resolves({ deployments: ['d-OTHERAPP1', 'd-LATEST01', 'd-PREVIOUS1'] });
+    codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-OTHERAPP1' }).resolves(deployment('d-OTHERAPP1', 'Succeeded', { revision: OLD_REVISION as RevisionLocation }));
+    codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-LATEST01' }).resolves(deployment('d-LATEST01', 'Succeeded', { revision: NEW_REVISION as RevisionLocation }));
+
     await invoke(updateEvent('d-PREVIOUS1', current, previous));
 
-    expect(codedeploy.calls()).toHaveLength(0);
+    expect(codedeploy).not.toHaveReceivedCommand(CreateDeploymentCommand);
+    expect(codedeploy).toHaveReceivedCommandTimes(GetDeploymentCommand, 2);
     expect(responses).toEqual([{
       Status: 'SUCCESS',
       PhysicalResourceId: 'd-PREVIOUS1',
       ...echoed('request-2'),
-      Data: { DeploymentId: 'd-PREVIOUS1' },
+      Data: { DeploymentId: 'd-LATEST01' },
     }]);
   });
 
-  test('with a new revision, deploys it and answers with the new deployment id', async () => {
+  test('with nothing to redeploy and no deployment of its revision found, the attribute is the first deployment', async () => {
+    const { invoke, responses } = harness();
+    codedeploy.on(ListDeploymentsCommand).rejects(serviceError('AccessDeniedException', 'not authorized to perform: codedeploy:ListDeployments'));
+
+    await invoke(updateEvent('d-PREVIOUS1', properties({ TimeoutSeconds: '900' }), properties()));
+
+    expect(codedeploy).not.toHaveReceivedCommand(CreateDeploymentCommand);
+    expect(responses).toEqual([{ Status: 'SUCCESS', PhysicalResourceId: 'd-PREVIOUS1', ...echoed('request-2'), Data: { DeploymentId: 'd-PREVIOUS1' } }]);
+    expect(logs).toContain(JSON.stringify({
+      event: 'current-deployment-unknown', physicalResourceId: 'd-PREVIOUS1', error: 'AccessDeniedException: not authorized to perform: codedeploy:ListDeployments',
+    }));
+  });
+
+  test('with a new revision, deploys it and answers with the new deployment as the attribute, the physical id kept', async () => {
     const { invoke, responses } = harness();
     codedeploy.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-SUCCESS02' });
     codedeploy.on(GetDeploymentCommand).resolves(deployment('d-SUCCESS02', 'Succeeded'));
@@ -654,7 +675,8 @@ describe('Update', () => {
     await invoke(updateEvent('d-PREVIOUS1', properties({ Revision: NEW_REVISION }), properties({ Revision: OLD_REVISION })));
 
     expect(codedeploy).toHaveReceivedCommandWith(CreateDeploymentCommand, { revision: NEW_REVISION });
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-SUCCESS02', Data: { DeploymentId: 'd-SUCCESS02' } });
+    // A new physical id would be a replacement, which a stack rollback undoes by deleting it: nothing would redeploy the old revision.
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-PREVIOUS1', Data: { DeploymentId: 'd-SUCCESS02' } });
   });
 
   test('a stack rollback (previous properties sent as the new ones) redeploys the previous revision', async () => {
@@ -672,7 +694,7 @@ describe('Update', () => {
       description: '[cfn:request-2]',
       ignoreApplicationStopFailures: false,
     });
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-STACKRB01' });
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'd-PREVIOUS1', Data: { DeploymentId: 'd-STACKRB01' } });
   });
 
   test('a failure before any deployment exists keeps the current physical id', async () => {

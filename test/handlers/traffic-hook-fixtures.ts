@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -11,6 +12,8 @@ export const HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Stack-Tr
 /** The stack's prefix, as the hook's environment gives it. */
 export const SETTINGS_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook/Stack';
 export const EVENT = { DeploymentId: 'd-HOOK00001', LifecycleEventHookExecutionId: 'hook-execution-1' };
+/** The hook's log group, where it claims each execution it serves. */
+export const CLAIMS_LOG_GROUP = '/cdk-codedeploy-rollouts/Stack-TrafficHook';
 
 /** The AppSpec CloudFormation passes for an alias update, as JSON. */
 export const APPSPEC_JSON = JSON.stringify({
@@ -49,6 +52,7 @@ export function hookHarness() {
     invoker: new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
     ssm: new SSMClient({ region: 'us-east-1', maxAttempts: 1 }),
     cloudwatch: new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 }),
+    logs: new CloudWatchLogsClient({ region: 'us-east-1', maxAttempts: 1 }),
   };
   const mocks = {
     codedeploy: mockClient(clients.codedeploy),
@@ -56,8 +60,13 @@ export function hookHarness() {
     invoker: mockClient(clients.invoker),
     ssm: mockClient(clients.ssm),
     cloudwatch: mockClient(clients.cloudwatch),
+    logs: mockClient(clients.logs),
   };
-  const handler: TrafficHookHandler = createTrafficHookHandler({ ...clients, clock, random: () => 0.5, settingsPrefix: SETTINGS_PREFIX });
+  // Every execution is claimed by the first delivery unless a test says otherwise.
+  mocks.logs.on(CreateLogStreamCommand).resolves({});
+  const handler: TrafficHookHandler = createTrafficHookHandler({
+    ...clients, clock, random: () => 0.5, settingsPrefix: SETTINGS_PREFIX, claimsLogGroup: CLAIMS_LOG_GROUP,
+  });
   const invoke = (payload: unknown, durationMs?: number) => handler(payload, {
     ...invocationContext(clock, durationMs), invokedFunctionArn: HOOK_ARN,
   });

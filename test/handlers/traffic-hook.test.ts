@@ -1,4 +1,5 @@
 import { DescribeAlarmsCommand, StateValue } from '@aws-sdk/client-cloudwatch';
+import { CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   BatchGetDeploymentTargetsCommand, DeploymentStatus, GetApplicationRevisionCommand, GetDeploymentCommand, GetDeploymentCommandOutput,
   ListDeploymentTargetsCommand,
@@ -8,11 +9,12 @@ import { DeleteFunctionCommand, InvokeCommand, InvokeCommandOutput, ListAliasesC
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import 'aws-sdk-client-mock-jest';
 import { serviceError } from './revision-deployment-fixtures';
-import { APPSPEC_JSON, APPSPEC_YAML, EVENT, HOOK_ARN, hookHarness, loggedEvents, settings, SMOKE } from './traffic-hook-fixtures';
+import { APPSPEC_JSON, APPSPEC_YAML, CLAIMS_LOG_GROUP, EVENT, HOOK_ARN, hookHarness, loggedEvents, settings, SMOKE } from './traffic-hook-fixtures';
 import { TrafficHookSettings } from '../../src/contract/traffic-hook';
 import { CallTimeoutError } from '../../src/handlers/shared/call-timeout';
 import { appSpecTarget } from '../../src/handlers/traffic-hook/app-spec-target';
 import { BAKE_CONTINUATION_MARKER } from '../../src/handlers/traffic-hook/bake';
+import { claimStreamName } from '../../src/handlers/traffic-hook/execution-claim';
 
 let log: jest.SpyInstance;
 beforeEach(() => {
@@ -62,6 +64,32 @@ describe('the deployment target', () => {
     const target = { functionName: 'api-fn', alias: 'live', currentVersion: '6', targetVersion: '7' };
     expect(appSpecTarget(APPSPEC_JSON)).toEqual(target);
     expect(appSpecTarget(APPSPEC_YAML)).toEqual(target);
+  });
+
+  test('YAML is read as YAML: a comment after a quoted value, flow style, an ARN with a qualifier', () => {
+    const target = { functionName: 'api-fn', alias: 'live', currentVersion: '6', targetVersion: '7' };
+    expect(appSpecTarget([
+      'version: 0.0',
+      'Resources:',
+      '  - ApiFn:',
+      '      Type: AWS::Lambda::Function',
+      '      Properties:',
+      '        Name: "api-fn" # the function',
+      "        Alias: 'live' # the alias CodeDeploy shifts",
+      "        CurrentVersion: '6' # before",
+      '        TargetVersion: "7"   # after',
+    ].join('\n'))).toEqual(target);
+    expect(appSpecTarget('{version: 0.0, Resources: [{Fn: {Type: AWS::Lambda::Function, Properties: '
+      + '{Name: "arn:aws:lambda:us-east-1:123456789012:function:api-fn:live", Alias: live, CurrentVersion: 6, TargetVersion: 7}}}]}')).toEqual(target);
+  });
+
+  test('the keys of the Hooks section are not the resource\'s', () => {
+    expect(() => appSpecTarget('version: 0.0\nHooks:\n  - Name: x\n    Alias: y\n    CurrentVersion: 1\n    TargetVersion: 2\n'))
+      .toThrow(/^the deployment's AppSpec names no Name, Alias, CurrentVersion, TargetVersion of a Lambda function$/);
+  });
+
+  test('an AppSpec that is neither JSON nor YAML is an error that says so', () => {
+    expect(() => appSpecTarget('Resources: [')).toThrow(/^the deployment's AppSpec is neither JSON nor YAML: Flow sequence in block collection must be sufficiently indented and end with a \] at line 1, column 13:$/);
   });
 
   test('an AppSpec without a target version is an error that names what is missing', () => {
@@ -205,12 +233,25 @@ describe('errors of its own', () => {
   test('are reported as Failed at once, never thrown', async () => {
     const h = hookHarness();
     given(h, settings(SMOKE));
-    h.mocks.ssm.on(GetParameterCommand).rejects(serviceError('ParameterNotFound', 'Parameter not found'));
+    h.mocks.ssm.on(GetParameterCommand).rejects(serviceError('AccessDeniedException', 'not authorized to perform: ssm:GetParameter'));
 
     await expect(h.invoke(EVENT)).resolves.toBeUndefined();
 
     expect(reported(h)).toEqual(['Failed']);
-    expect(verdictReason()).toBe('the traffic hook failed: ParameterNotFound: Parameter not found');
+    expect(verdictReason()).toBe('the traffic hook failed: AccessDeniedException: not authorized to perform: ssm:GetParameter');
+  });
+
+  test('a missing settings parameter is named (SSM\'s error says only UnknownError)', async () => {
+    const h = hookHarness();
+    given(h, settings(SMOKE));
+    h.mocks.ssm.on(GetParameterCommand).rejects(serviceError('ParameterNotFound', 'UnknownError'));
+
+    await h.invoke(EVENT);
+
+    expect(reported(h)).toEqual(['Failed']);
+    expect(verdictReason()).toBe('the traffic hook failed: Error: the settings parameter /cdk-codedeploy-rollouts/traffic-hook/Stack/api-fn/live '
+      + 'does not exist (ParameterNotFound): the hook finds a rollout\'s settings by the function and alias the deployment\'s AppSpec names '
+      + '(api-fn:live), and no rollout of this stack writes them');
   });
 
   test('settings of another version are refused', async () => {
@@ -330,15 +371,15 @@ describe('pruning (AfterAllowTraffic)', () => {
     return call.args[0].input.Qualifier;
   });
 
-  test('keeps the newest N, every aliased version (weighted ones too) and the target, deletes the rest oldest first', async () => {
+  test('keeps the newest N, every aliased version (weighted ones too), the target and the version before it, deletes the rest oldest first', async () => {
     const h = hookHarness();
     given(h, settings({ afterAllowTraffic: { keepVersions: 3 } }));
     versions(h, 10, [{ Name: 'live', FunctionVersion: '10' }, { Name: 'beta', FunctionVersion: '3', weighted: '5' }]);
 
     await h.invoke(EVENT);
 
-    // Kept: 10, 9, 8 (newest), 3 and 5 (beta and its weighted version), 7 (the AppSpec's target).
-    expect(deleted(h)).toEqual(['1', '2', '4', '6']);
+    // Kept: 10, 9, 8 (newest), 3 and 5 (beta and its weighted version), 7 and 6 (the AppSpec's target and current version).
+    expect(deleted(h)).toEqual(['1', '2', '4']);
     expect(reported(h)).toEqual(['Succeeded']);
   });
 
@@ -349,7 +390,31 @@ describe('pruning (AfterAllowTraffic)', () => {
 
     await h.invoke(EVENT);
 
-    expect(deleted(h)).toEqual(['1', '2', '3', '4', '5', '6', '8']);
+    expect(deleted(h)).toEqual(['1', '2', '3', '4', '5', '8']);
+  });
+
+  test('keepVersions 1 keeps the version a stack rollback returns to: the AppSpec\'s CurrentVersion', async () => {
+    const h = hookHarness();
+    // A shift from 6 to 7 (the AppSpec's), the newest version: keeping 1 would have deleted 6.
+    given(h, settings({ afterAllowTraffic: { keepVersions: 1 } }));
+    versions(h, 7, [{ Name: 'live', FunctionVersion: '7' }]);
+
+    await h.invoke(EVENT);
+
+    expect(deleted(h)).toEqual(['1', '2', '3', '4', '5']);
+    expect(verdictReason()).toBe('kept the newest 1 version(s); deleted 5');
+  });
+
+  test('a rollback deployment (the AppSpec moves the alias back) keeps the version it leaves too', async () => {
+    const h = hookHarness();
+    // CloudFormation rolling the alias back from 7 to 6: CurrentVersion 7, TargetVersion 6.
+    const rollback = APPSPEC_JSON.replace('"CurrentVersion":"6","TargetVersion":"7"', '"CurrentVersion":"7","TargetVersion":"6"');
+    given(h, settings({ afterAllowTraffic: { keepVersions: 1 } }), rollback);
+    versions(h, 7, [{ Name: 'live', FunctionVersion: '6' }]);
+
+    await h.invoke(EVENT);
+
+    expect(deleted(h)).toEqual(['1', '2', '3', '4', '5']);
   });
 
   test('deletes at most 50 versions per run, the oldest', async () => {
@@ -359,9 +424,25 @@ describe('pruning (AfterAllowTraffic)', () => {
 
     await h.invoke(EVENT);
 
-    // 1 to 78 are old, but 7 is the AppSpec's target: the 50 oldest others go.
-    expect(deleted(h)).toEqual(Array.from({ length: 51 }, (_, i) => String(i + 1)).filter((v) => v !== '7'));
-    expect(verdictReason()).toBe('kept the newest 2 version(s); deleted 50; 27 left for later runs');
+    // 1 to 78 are old, but 7 and 6 are the AppSpec's target and current version: the 50 oldest others go.
+    expect(deleted(h)).toEqual(Array.from({ length: 52 }, (_, i) => String(i + 1)).filter((v) => v !== '7' && v !== '6'));
+    expect(verdictReason()).toBe('kept the newest 2 version(s); deleted 50; 26 left for later runs');
+  });
+
+  test('a version already gone or taken by an alias meanwhile is passed over, and pruning goes on', async () => {
+    const h = hookHarness();
+    given(h, settings({ afterAllowTraffic: { keepVersions: 5 } }));
+    versions(h, 9, [{ Name: 'live', FunctionVersion: '9' }]);
+    h.mocks.lambda.on(DeleteFunctionCommand, { Qualifier: '1' }).rejects(serviceError('ResourceNotFoundException', 'Function not found: api-fn:1', 404));
+    h.mocks.lambda.on(DeleteFunctionCommand, { Qualifier: '2' })
+      .rejects(serviceError('ResourceConflictException', 'Unable to delete version because the following aliases reference it: [beta]', 409));
+
+    await h.invoke(EVENT);
+
+    expect(deleted(h)).toEqual(['1', '2', '3', '4']);
+    expect(verdictReason()).toBe('kept the newest 5 version(s); deleted 2');
+    expect(loggedEvents(log).filter((line) => line.event === 'prune-already-gone' || line.event === 'prune-kept').map((line) => [line.event, line.version]))
+      .toEqual([['prune-already-gone', '1'], ['prune-kept', '2']]);
   });
 
   test('a version it cannot delete stops the pruning but never fails a healthy release', async () => {
@@ -382,7 +463,7 @@ describe('bake time (AfterAllowTraffic)', () => {
   const baking = settings({ afterAllowTraffic: { bakeSeconds: 600, alarmNames: ['api-errors'] } });
 
   function alarm(h: Harness, ...states: StateValue[]): void {
-    let chain = h.mocks.cloudwatch.on(DescribeAlarmsCommand, { AlarmNames: ['api-errors'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
+    let chain = h.mocks.cloudwatch.on(DescribeAlarmsCommand, { AlarmNames: ['api-errors'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 });
     for (const state of states) {
       chain = chain.resolvesOnce({ MetricAlarms: [{ AlarmName: 'api-errors', StateValue: state }] });
     }
@@ -411,6 +492,33 @@ describe('bake time (AfterAllowTraffic)', () => {
 
     expect(reported(h)).toEqual(['Failed']);
     expect(verdictReason()).toBe('alarm api-errors went off 3 minute(s) into the 10-minute bake time');
+  });
+
+  test('an alarm CloudWatch does not know fails the bake, naming it (DescribeAlarms leaves unknown names out)', async () => {
+    const h = hookHarness();
+    given(h, settings({ afterAllowTraffic: { bakeSeconds: 600, alarmNames: ['api-errors', 'api-latency'] } }));
+    h.mocks.cloudwatch.on(DescribeAlarmsCommand, { AlarmNames: ['api-errors', 'api-latency'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 })
+      .resolvesOnce({ MetricAlarms: [{ AlarmName: 'api-errors', StateValue: 'OK' }, { AlarmName: 'api-latency', StateValue: 'OK' }] })
+      .resolves({ MetricAlarms: [{ AlarmName: 'api-errors', StateValue: 'OK' }] });
+
+    await h.invoke(EVENT);
+
+    expect(reported(h)).toEqual(['Failed']);
+    expect(verdictReason()).toBe('alarm api-latency does not exist in CloudWatch 1 minute(s) into the 10-minute bake time (deleted or renamed outside the stack?): '
+      + 'a bake cannot pass on an alarm it cannot read, as CodeDeploy stops a deployment whose alarms it cannot read');
+    expect(loggedEvents(log)).toContainEqual({ event: 'alarm-missing', deploymentId: EVENT.DeploymentId, alarmNames: ['api-latency'] });
+  });
+
+  test('a bake whose alarms are all unknown fails at once and never prunes', async () => {
+    const h = hookHarness();
+    given(h, settings({ afterAllowTraffic: { bakeSeconds: 180, alarmNames: ['api-errors'], keepVersions: 1 } }));
+    h.mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [], CompositeAlarms: [] });
+
+    await h.invoke(EVENT);
+
+    expect(verdictReason()).toBe('alarm api-errors does not exist in CloudWatch 0 minute(s) into the 3-minute bake time (deleted or renamed outside the stack?): '
+      + 'a bake cannot pass on an alarm it cannot read, as CodeDeploy stops a deployment whose alarms it cannot read');
+    expect(h.mocks.lambda).not.toHaveReceivedAnyCommand();
   });
 
   test('a bake longer than one invocation hands over to the next, which finishes it', async () => {
@@ -462,5 +570,83 @@ describe('bake time (AfterAllowTraffic)', () => {
 
     expect(h.mocks.lambda).not.toHaveReceivedAnyCommand();
     expect(reported(h)).toEqual(['Failed']);
+  });
+});
+
+describe('duplicate deliveries', () => {
+  test('the first delivery claims the execution with a log stream named after it, in the hook\'s log group', async () => {
+    const h = hookHarness();
+    given(h, settings(SMOKE));
+    h.mocks.invoker.on(InvokeCommand).resolves(answer({}));
+
+    await h.invoke(EVENT);
+
+    expect(h.mocks.logs.commandCalls(CreateLogStreamCommand).map((call) => call.args[0].input))
+      .toEqual([{ logGroupName: CLAIMS_LOG_GROUP, logStreamName: 'hook-executions/hook-execution-1' }]);
+    expect(reported(h)).toEqual(['Succeeded']);
+  });
+
+  test('a second delivery of an answered execution does nothing: no smoke test, no second verdict', async () => {
+    const h = hookHarness();
+    given(h, settings(SMOKE));
+    h.mocks.logs.on(CreateLogStreamCommand).rejects(serviceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400));
+
+    await h.invoke(EVENT);
+
+    expect(h.mocks.codedeploy).not.toHaveReceivedAnyCommand();
+    expect(h.mocks.ssm).not.toHaveReceivedAnyCommand();
+    expect(h.mocks.invoker).not.toHaveReceivedAnyCommand();
+    expect(loggedEvents(log)).toContainEqual({
+      event: 'duplicate-delivery', deploymentId: EVENT.DeploymentId, invocation: 1, logStreamName: 'hook-executions/hook-execution-1',
+    });
+  });
+
+  test('a second delivery of a bake\'s hand-over does nothing: one chain goes on', async () => {
+    const h = hookHarness();
+    given(h, settings({ afterAllowTraffic: { bakeSeconds: 1200, alarmNames: ['api-errors'] } }));
+    h.mocks.logs.on(CreateLogStreamCommand, { logStreamName: 'hook-executions/hook-execution-1/bake-3' })
+      .rejects(serviceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400));
+
+    await h.invoke({ [BAKE_CONTINUATION_MARKER]: 1, event: EVENT, state: { bakeStartedAt: h.clock.now(), invocation: 3 } });
+
+    expect(h.mocks.codedeploy).not.toHaveReceivedAnyCommand();
+    expect(h.mocks.cloudwatch).not.toHaveReceivedAnyCommand();
+  });
+
+  test('a claim whose first attempt got no answer and whose retry finds the stream is this invocation\'s', async () => {
+    const h = hookHarness();
+    given(h, settings(SMOKE));
+    h.mocks.invoker.on(InvokeCommand).resolves(answer({}));
+    h.mocks.logs.on(CreateLogStreamCommand)
+      .rejectsOnce(new CallTimeoutError('CreateLogStream', 10_000))
+      .rejectsOnce(serviceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400));
+
+    await h.invoke(EVENT);
+
+    expect(loggedEvents(log)).toContainEqual({
+      event: 'claim-assumed', deploymentId: EVENT.DeploymentId, logStreamName: 'hook-executions/hook-execution-1', reason: 'an earlier attempt got no answer',
+    });
+    expect(reported(h)).toEqual(['Succeeded']);
+  });
+
+  test('a claim that cannot be made does not stop the hook: serving twice is better than never', async () => {
+    const h = hookHarness();
+    given(h, settings(SMOKE));
+    h.mocks.invoker.on(InvokeCommand).resolves(answer({}));
+    h.mocks.logs.on(CreateLogStreamCommand).rejects(serviceError('AccessDeniedException', 'not authorized to perform: logs:CreateLogStream', 400));
+
+    await h.invoke(EVENT);
+
+    expect(loggedEvents(log)).toContainEqual({
+      event: 'claim-failed',
+      deploymentId: EVENT.DeploymentId,
+      logStreamName: 'hook-executions/hook-execution-1',
+      error: 'AccessDeniedException: not authorized to perform: logs:CreateLogStream',
+    });
+    expect(reported(h)).toEqual(['Succeeded']);
+  });
+
+  test('execution ids are made into valid log stream names', () => {
+    expect(claimStreamName({ DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'a:b*c' }, 2)).toBe('hook-executions/a_b_c/bake-2');
   });
 });

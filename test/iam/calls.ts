@@ -229,7 +229,9 @@ function trafficHookCalls(stack: StackWorld, logicalId: string, alias: Resource,
   const functionId = logicalIdOfFunction(stack, hookArn);
   const logGroupName = stack.resolve(stack.resource(functionId).Properties!.LoggingConfig.LogGroup);
   const stream = stack.arn('logs', `log-group:${logGroupName}:log-stream:2026/12/01/[$LATEST]0123456789abcdef`);
-  calls.push(call('lambda:InvokeFunction', hookArn), call('logs:CreateLogStream', stream), call('logs:PutLogEvents', stream));
+  // The stream that claims a hook execution (handlers/traffic-hook/execution-claim.ts).
+  const claim = stack.arn('logs', `log-group:${logGroupName}:log-stream:hook-executions/c8b2f1e0-1234-4abc-9def-0123456789ab`);
+  calls.push(call('lambda:InvokeFunction', hookArn), call('logs:CreateLogStream', stream), call('logs:PutLogEvents', stream), call('logs:CreateLogStream', claim));
   calls.push(...vpcAttachmentCalls(stack, functionId, roleArn));
   return calls;
 }

@@ -7,31 +7,10 @@
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { APPS } from './apps';
 import { assemblyStacks, checkConformance, ConformanceReport } from './conformance';
 import { referenceVersion } from './reference';
 import { buildScenarios } from './scenarios';
-import { DeploymentConfigsStack } from '../../examples/deployment-configs/stack';
-import { Ec2FleetAlbStack } from '../../examples/ec2-fleet-alb/stack';
-import { LambdaCanaryStack } from '../../examples/lambda-canary/stack';
-import { OnPremisesStack } from '../../examples/on-premises/stack';
-import { PlatformPipelineStack } from '../../examples/platform-pipeline/stack';
-import { governance, SCENARIOS } from '../governance/scenarios';
-
-const APPS: Array<[string, (app: App) => void]> = [
-  ['examples/deployment-configs', (app) => new DeploymentConfigsStack(app, 'DeploymentConfigsExample')],
-  ['examples/ec2-fleet-alb', (app) => new Ec2FleetAlbStack(app, 'Ec2FleetAlbExample')],
-  ['examples/ec2-fleet-alb (governed)', (app) => new Ec2FleetAlbStack(app, 'Ec2FleetAlbGovernedExample', { governed: true })],
-  ['examples/lambda-canary', (app) => new LambdaCanaryStack(app, 'LambdaCanaryExample')],
-  ['examples/on-premises', (app) => new OnPremisesStack(app, 'OnPremisesExample')],
-  ['examples/platform-pipeline', (app) => new PlatformPipelineStack(app, 'PlatformPipeline', { env: { account: '111111111111', region: 'us-east-1' } })],
-  ['scenario matrix', (app) => buildScenarios(app)],
-  // The governance matrix with every opt-in of a governed account: the deployer in a VPC, its logs
-  // under a customer managed key, Object Lock, alarm actions.
-  ['governed scenario matrix', (app) => SCENARIOS.forEach((scenario, i) => {
-    const stack = new Stack(app, `Governed${i}`, { env: { account: '111111111111', region: 'us-east-1' } });
-    scenario.build(stack, governance(stack));
-  })],
-];
 
 const reports: Record<string, ConformanceReport> = {};
 
@@ -92,7 +71,12 @@ function bundleFiles(name: 'server-deployer' | 'traffic-hook'): string[] {
 /** `new XCommand(` in a function's bundle, as the IAM action each command is authorized as. */
 function handlerActions(bundle: 'server-deployer' | 'traffic-hook'): string[] {
   const prefixes: Record<string, string> = {
-    'client-codedeploy': 'codedeploy', 'client-lambda': 'lambda', 'client-auto-scaling': 'autoscaling', 'client-ssm': 'ssm', 'client-cloudwatch': 'cloudwatch',
+    'client-codedeploy': 'codedeploy',
+    'client-lambda': 'lambda',
+    'client-auto-scaling': 'autoscaling',
+    'client-ssm': 'ssm',
+    'client-cloudwatch': 'cloudwatch',
+    'client-cloudwatch-logs': 'logs',
   };
   return [...new Set(bundleFiles(bundle).flatMap((file) => {
     const source = readFileSync(file, 'utf-8');
@@ -129,7 +113,7 @@ test('every SDK command the traffic hook sends is a call the suite simulates for
   expect(actions).toEqual([
     'cloudwatch:DescribeAlarms', 'codedeploy:BatchGetDeploymentTargets', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment',
     'codedeploy:ListDeploymentTargets', 'codedeploy:PutLifecycleEventHookExecutionStatus', 'lambda:DeleteFunction', 'lambda:InvokeFunction',
-    'lambda:ListAliases', 'lambda:ListVersionsByFunction', 'ssm:GetParameter',
+    'lambda:ListAliases', 'lambda:ListVersionsByFunction', 'logs:CreateLogStream', 'ssm:GetParameter',
   ]);
   expect(actions.filter((action) => !hookActions.has(action))).toEqual([]);
 });

@@ -1,3 +1,5 @@
+import { parse } from 'yaml';
+
 /**
  * The function version a Lambda deployment moves traffic to, read from its AppSpec: the one
  * resource's `Name`, `Alias`, `CurrentVersion` and `TargetVersion` (User Guide, "AppSpec 'resources'
@@ -11,6 +13,7 @@ export interface DeploymentTarget {
   /** The function's name (an ARN in the AppSpec is reduced to its name). */
   readonly functionName: string;
   readonly alias: string;
+  /** The version the alias served before: where a rollback, CodeDeploy's or CloudFormation's, points it again. */
   readonly currentVersion: string;
   readonly targetVersion: string;
 }
@@ -20,7 +23,7 @@ type Key = typeof KEYS[number];
 
 /** Reads the target from AppSpec content; throws naming what is missing. */
 export function appSpecTarget(content: string): DeploymentTarget {
-  const values = readJson(content) ?? readYaml(content);
+  const values = lambdaResourceProperties(readDocument(content));
   const missing = KEYS.filter((key) => !values[key]);
   if (missing.length > 0) {
     throw new Error(`the deployment's AppSpec names no ${missing.join(', ')} of a Lambda function`);
@@ -40,44 +43,39 @@ function functionNameOf(nameOrArn: string): string {
   return at >= 0 && at + 1 < parts.length ? parts[at + 1] : parts[0];
 }
 
-function readJson(content: string): Partial<Record<Key, string>> | undefined {
-  let document: unknown;
+/**
+ * The AppSpec as a document whose scalars are all strings: JSON as JSON, anything else as YAML with
+ * the `yaml` package's failsafe schema (every scalar a string), so that quotes, comments and
+ * numbers read as YAML defines them and a version stays the text it was written as (`6`, `"7"`).
+ */
+function readDocument(content: string): unknown {
   try {
-    document = JSON.parse(content);
+    return JSON.parse(content);
   } catch {
-    return undefined;
+    // Not JSON: YAML (JSON is YAML too, but a JSON parser reads JSON's numbers as JSON does).
   }
-  const resources = (document as { Resources?: unknown } | null)?.Resources;
-  const first = Array.isArray(resources) ? resources[0] : undefined;
-  const resource = typeof first === 'object' && first !== null ? Object.values(first)[0] : undefined;
-  const properties = (resource as { Properties?: Record<string, unknown> } | undefined)?.Properties ?? {};
+  try {
+    return parse(content, { schema: 'failsafe' });
+  } catch (err) {
+    throw new Error(`the deployment's AppSpec is neither JSON nor YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+}
+
+/** The four keys of the AppSpec's Lambda resource: `Resources` is a list of one-key maps, `{ <name>: { Type, Properties } }`. */
+function lambdaResourceProperties(document: unknown): Partial<Record<Key, string>> {
+  const resources = isRecord(document) && Array.isArray(document.Resources) ? document.Resources : [];
+  const definitions = resources.flatMap((entry) => (isRecord(entry) ? Object.values(entry) : [])).filter(isRecord);
+  const lambda = definitions.find((definition) => definition.Type === 'AWS::Lambda::Function') ?? definitions[0];
+  const properties = isRecord(lambda?.Properties) ? lambda.Properties : {};
   return Object.fromEntries(KEYS.map((key) => [key, scalar(properties[key])]));
 }
 
-/**
- * The four keys from YAML, by line: a Lambda AppSpec holds one resource, and these keys appear
- * only in its `Properties` (the `Hooks` section names lifecycle events), so the first of each is its.
- */
-function readYaml(content: string): Partial<Record<Key, string>> {
-  const values: Partial<Record<Key, string>> = {};
-  for (const line of content.split(/\r?\n/)) {
-    const match = /^\s*(?:-\s+)?(Name|Alias|CurrentVersion|TargetVersion)\s*:\s*(.*?)\s*$/.exec(line);
-    if (match && values[match[1] as Key] === undefined) {
-      values[match[1] as Key] = unquote(match[2]);
-    }
-  }
-  return values;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function scalar(value: unknown): string | undefined {
   if (typeof value === 'string' && value.length > 0) return value;
   if (typeof value === 'number') return String(value);
   return undefined;
-}
-
-/** A YAML scalar without its quotes or a trailing comment. */
-function unquote(text: string): string {
-  const quoted = /^(["'])(.*)\1$/.exec(text);
-  if (quoted) return quoted[2];
-  return text.replace(/\s+#.*$/, '');
 }

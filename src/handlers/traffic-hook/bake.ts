@@ -53,8 +53,12 @@ export async function bake(
     if (!isActive(deployment.status)) {
       return { kind: 'deployment-over', status: deployment.status ?? 'unknown' };
     }
-    const alarming = await alarmsInAlarm(deps, alarmNames);
+    const { alarming, missing } = await readAlarms(deps, alarmNames);
     const elapsedMs = deps.clock.now() - state.bakeStartedAt;
+    if (missing.length > 0) {
+      logEvent('alarm-missing', { deploymentId: event.DeploymentId, alarmNames: missing });
+      return { kind: 'failed', verdict: failed(missingAlarmsReason(missing, elapsedMs, bakeSeconds)) };
+    }
     if (alarming.length > 0) {
       return {
         kind: 'failed',
@@ -74,12 +78,35 @@ export async function bake(
   }
 }
 
-/** The names of the rollout's alarms that are in ALARM (metric and composite alarms alike). */
-async function alarmsInAlarm(deps: TrafficHookDependencies, alarmNames: string[]): Promise<string[]> {
-  if (alarmNames.length === 0) return [];
+/**
+ * The rollout's alarms that are in ALARM (metric and composite alarms alike), and those CloudWatch
+ * does not know: DescribeAlarms leaves out the names it does not find instead of failing
+ * (CloudWatch API reference, DescribeAlarms, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+ * At most 100 names per request and page (`AlarmNames`, `MaxRecords`); a rollout has at most 10
+ * alarms (the deployment group's quota), so one page holds them all.
+ */
+async function readAlarms(deps: TrafficHookDependencies, alarmNames: string[]): Promise<{ alarming: string[]; missing: string[] }> {
+  if (alarmNames.length === 0) return { alarming: [], missing: [] };
   const response = await withRetry('DescribeAlarms', (signal) => deps.cloudwatch.send(new DescribeAlarmsCommand({
-    AlarmNames: alarmNames, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+    AlarmNames: alarmNames, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100,
   }), { abortSignal: signal }), hookRetry(deps));
-  return [...(response.MetricAlarms ?? []), ...(response.CompositeAlarms ?? [])]
-    .filter((alarm) => alarm.StateValue === 'ALARM').map((alarm) => alarm.AlarmName ?? '?');
+  const alarms = [...(response.MetricAlarms ?? []), ...(response.CompositeAlarms ?? [])];
+  const known = new Set(alarms.map((alarm) => alarm.AlarmName));
+  return {
+    alarming: alarms.filter((alarm) => alarm.StateValue === 'ALARM').map((alarm) => alarm.AlarmName ?? '?'),
+    missing: alarmNames.filter((name) => !known.has(name)),
+  };
+}
+
+/**
+ * Why a bake fails when an alarm it watches is gone (deleted or renamed outside the stack): a bake
+ * that cannot see an alarm cannot say the release is healthy. CodeDeploy decides the same for the
+ * group's own alarms: with `ignorePollAlarmFailure` false (the rollout's setting) "the deployment
+ * stops if alarm status information can't be retrieved from Amazon CloudWatch" (API reference,
+ * AlarmConfiguration, https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html).
+ */
+function missingAlarmsReason(missing: string[], elapsedMs: number, bakeSeconds: number): string {
+  return `alarm ${missing.join(', ')} does not exist in CloudWatch ${Math.floor(elapsedMs / 60_000)} minute(s) into the `
+    + `${bakeSeconds / 60}-minute bake time (deleted or renamed outside the stack?): a bake cannot pass on an alarm it cannot read, `
+    + 'as CodeDeploy stops a deployment whose alarms it cannot read';
 }

@@ -1,4 +1,5 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -15,6 +16,10 @@ export interface TrafficHookDependencies {
   readonly invoker: LambdaClient;
   readonly ssm: SSMClient;
   readonly cloudwatch: CloudWatchClient;
+  /** Claims each hook execution with a log stream (execution-claim.ts). */
+  readonly logs: CloudWatchLogsClient;
+  /** The hook's own log group, where the claims are made (`CLAIMS_LOG_GROUP`); none: executions are not claimed. */
+  readonly claimsLogGroup?: string;
   readonly clock: Clock;
   /** Where the stack's settings parameters are (`SETTINGS_PREFIX`). */
   readonly settingsPrefix: string;

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { bake, BAKE_CONTINUATIONS, BakeState } from './bake';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
 import { deploymentTarget } from './deployment-target';
+import { claimExecution } from './execution-claim';
 import { failed, isLifecycleEvent, LifecycleEvent, succeeded, Verdict } from './lifecycle-event';
 import { pruneVersions } from './prune-versions';
 import { reportVerdict } from './report';
@@ -21,7 +22,8 @@ type Outcome = { readonly verdict: Verdict } | { readonly none: string };
 /**
  * The library's hook of every rollout in a stack that uses `smokeTest`, `keepVersions` or `bakeTime`:
  * finds the deployment's target in its AppSpec, the rollout's settings in its parameter and the
- * lifecycle event it serves, does that event's work and reports the verdict. It never throws: a
+ * lifecycle event it serves, does that event's work and reports the verdict, once per execution
+ * however often Lambda delivers it (execution-claim.ts). It never throws: a
  * throw would make Lambda retry the event, and CodeDeploy would wait out its hour on a failed hook;
  * any error of its own is reported as Failed at once.
  */
@@ -33,7 +35,10 @@ export function createTrafficHookHandler(deps: TrafficHookDependencies): Traffic
       logEvent('ignored', { reason: 'neither a CodeDeploy lifecycle event nor a bake continuation' });
       return;
     }
-    logEvent('lifecycle-event', { deploymentId: event.DeploymentId, invocation: continuation?.state.invocation ?? 1 });
+    const invocation = continuation?.state.invocation ?? 1;
+    logEvent('lifecycle-event', { deploymentId: event.DeploymentId, invocation });
+    // A second delivery of an execution (or of a bake's hand-over) does nothing: execution-claim.ts.
+    if (await claimExecution(deps, event, invocation) === 'duplicate') return;
     let outcome: Outcome;
     try {
       outcome = await serve(deps, context, event, continuation?.state);

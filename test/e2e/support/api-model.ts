@@ -8,7 +8,8 @@ import * as path from 'path';
  * (node_modules/aws-sdk/apis/<service>-<version>.min.json; a pinned devDependency, in maintenance
  * but still shipping AWS's models). Its `.min.json` files strip enums and length/range limits, so
  * those come from api-constraints.json, extracted from botocore's full models for the operations
- * the handler calls (build-tools/extract-api-constraints.ts), keyed by member path.
+ * the handlers call (build-tools/extract-api-constraints.ts), keyed by member path, with each
+ * service's protocol metadata.
  */
 
 /** A shape of a `.min.json` model: `{}` is a string; `shape` refers to a named shape. */
@@ -27,7 +28,7 @@ export interface ModelShape {
 }
 
 export interface ModelOperation {
-  readonly http?: { readonly requestUri?: string };
+  readonly http?: { readonly method?: string; readonly requestUri?: string; readonly responseCode?: number };
   readonly input?: ModelShape;
   readonly output?: ModelShape;
 }
@@ -44,16 +45,29 @@ export interface Constraint {
   readonly max?: number;
 }
 
-/** The services the handler calls: model file, and the key of their constraints. */
+/** The services the handlers call: model file, and the key of their constraints and protocol metadata. */
 export const SERVICES = {
   codedeploy: { file: 'codedeploy-2014-10-06', constraints: 'codedeploy' },
   lambda: { file: 'lambda-2015-03-31', constraints: 'lambda' },
   autoscaling: { file: 'autoscaling-2011-01-01', constraints: 'autoscaling' },
+  ssm: { file: 'ssm-2014-11-06', constraints: 'ssm' },
+  cloudwatch: { file: 'monitoring-2010-08-01', constraints: 'cloudwatch' },
+  logs: { file: 'logs-2014-03-28', constraints: 'logs' },
 } as const;
 export type ServiceName = keyof typeof SERVICES;
 
+/** A service's protocols as botocore's full model lists them (with the JSON protocol's version and target prefix). */
+export interface ProtocolMetadata {
+  readonly protocols?: readonly string[];
+  readonly jsonVersion?: string;
+  readonly targetPrefix?: string;
+  /** A JSON service that reports errors with the codes of its former query protocol (`x-amzn-query-error`). */
+  readonly awsQueryCompatible?: boolean;
+}
+
 const constraintsFile = JSON.parse(fs.readFileSync(path.join(__dirname, 'api-constraints.json'), 'utf8')) as {
   readonly source: string;
+  readonly metadata: Readonly<Record<string, ProtocolMetadata>>;
   readonly services: Readonly<Record<string, Readonly<Record<string, Constraint>>>>;
 };
 
@@ -63,13 +77,15 @@ export const CONSTRAINTS_SOURCE: string = constraintsFile.source;
 export interface Api {
   readonly model: ServiceModel;
   readonly constraints: Readonly<Record<string, Constraint>>;
+  /** From botocore's model: the aws-sdk v2 model of CloudWatch still says query, while SDK v3 speaks its JSON protocol. */
+  readonly protocol: ProtocolMetadata;
 }
 
 export function loadApi(service: ServiceName): Api {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const model = require(`aws-sdk/apis/${SERVICES[service].file}.min.json`) as ServiceModel;
   const constraints = constraintsFile.services[SERVICES[service].constraints];
-  return { model, constraints };
+  return { model, constraints, protocol: constraintsFile.metadata[SERVICES[service].constraints] };
 }
 
 /** How scalar values arrive: typed JSON, or strings (query protocol forms, headers, URI labels). */
@@ -214,24 +230,32 @@ function preview(value: unknown): string {
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The members of the operation's input that travel in the URI, headers or query string (rest-json), by location name. */
+/** The members of the operation's input (or output) that travel in the URI, headers, query string or status code (rest-json), by location name. */
 export interface LocatedMember {
   readonly name: string;
   readonly location: string;
   readonly locationName: string;
 }
 
-export function locatedMembers(api: Api, operation: string): LocatedMember[] {
-  const input = api.model.operations[operation]?.input;
-  if (!input) return [];
-  const shape = resolve(api, input);
+export function locatedMembers(api: Api, operation: string, direction: 'input' | 'output' = 'input'): LocatedMember[] {
+  const shapeRef = api.model.operations[operation]?.[direction];
+  if (!shapeRef) return [];
+  const shape = resolve(api, shapeRef);
   return Object.entries(shape.members ?? {}).flatMap(([name, member]) => {
     const resolved = resolve(api, member);
     return resolved.location ? [{ name, location: resolved.location, locationName: resolved.locationName ?? name }] : [];
   });
 }
 
-/** The input member that is the HTTP body (rest-json `payload`), if any. */
-export function payloadMember(api: Api, operation: string): string | undefined {
-  return api.model.operations[operation]?.input?.payload;
+/** The member that is the HTTP body (rest-json `payload`), if any, and whether it is a blob (sent raw) rather than a structure. */
+export function payloadMember(api: Api, operation: string, direction: 'input' | 'output' = 'input'): string | undefined {
+  return api.model.operations[operation]?.[direction]?.payload;
+}
+
+/** Whether a member of the operation's input or output is a blob (a rest-json payload blob travels raw). */
+export function isBlobMember(api: Api, operation: string, direction: 'input' | 'output', member: string): boolean {
+  const shapeRef = api.model.operations[operation]?.[direction];
+  if (!shapeRef) return false;
+  const ref = resolve(api, shapeRef).members?.[member];
+  return ref !== undefined && resolve(api, ref).type === 'blob';
 }

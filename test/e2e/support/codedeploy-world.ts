@@ -1,4 +1,9 @@
+import { createHash } from 'crypto';
 import type { ScaledClock } from './lambda-runtime';
+import type { EmulatedService } from './services/service';
+import { ServiceError } from './services/service';
+
+export { ServiceError };
 
 /**
  * The CodeDeploy the emulator plays: deployment groups, deployments whose statuses follow a script
@@ -10,13 +15,6 @@ import type { ScaledClock } from './lambda-runtime';
 
 export type Status = 'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped';
 const TERMINAL: readonly Status[] = ['Succeeded', 'Failed', 'Stopped'];
-
-/** A service error as the JSON protocol sends it. */
-export class ServiceError extends Error {
-  public constructor(public readonly code: string, message: string, public readonly status: number = 400) {
-    super(message);
-  }
-}
 
 export interface FailedInstance {
   readonly instanceId: string;
@@ -36,6 +34,33 @@ export interface DeploymentScript {
   readonly failedInstance?: FailedInstance;
   /** StopDeployment answers DeploymentAlreadyCompletedException and the deployment ends with this status (a stop racing completion). */
   readonly completesWhenStopped?: Status;
+  /** A Lambda deployment (compute platform Lambda): its AppSpec and target, and its lifecycle hooks. */
+  readonly lambda?: LambdaDeploymentScript;
+}
+
+/** The lifecycle events of a Lambda deployment, in order (User Guide, AppSpec 'hooks' section for an AWS Lambda deployment). */
+export const LAMBDA_LIFECYCLE_EVENTS = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'] as const;
+export type LambdaLifecycleEvent = typeof LAMBDA_LIFECYCLE_EVENTS[number];
+
+/** How CloudFormation (inline AppSpec content) or a registered revision names a Lambda deployment's target. */
+export interface LambdaDeploymentScript {
+  readonly appSpec: string;
+  readonly functionName: string;
+  readonly alias: string;
+  readonly currentVersion: string;
+  readonly targetVersion: string;
+  /** The deployment names a registered S3 revision; its AppSpec comes from GetApplicationRevision (as a String revision). */
+  readonly registered?: boolean;
+}
+
+/** A lifecycle hook execution of a Lambda deployment, and what the hook reported to it. */
+export interface HookExecution {
+  readonly executionId: string;
+  readonly deploymentId: string;
+  readonly lifecycleEvent: LambdaLifecycleEvent;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  /** Every report the hook made, accepted or refused. */
+  readonly reports: Array<{ readonly status: string; readonly accepted: boolean }>;
 }
 
 interface Deployment {
@@ -63,8 +88,19 @@ export interface GroupState {
 
 export const DEFAULT_SCRIPT: DeploymentScript = { statuses: ['InProgress', 'Succeeded'] };
 
-export class CodeDeployWorld {
+export class CodeDeployWorld implements EmulatedService {
+  public readonly name = 'codedeploy' as const;
+  public readonly protocol = 'json' as const;
+  public readonly signingName = 'codedeploy';
+  public readonly endpointVariable = 'AWS_ENDPOINT_URL_CODEDEPLOY';
+  public readonly operations = [
+    'CreateDeployment', 'GetDeployment', 'ListDeployments', 'StopDeployment', 'ListDeploymentTargets', 'BatchGetDeploymentTargets',
+    'CreateDeploymentGroup', 'GetDeploymentGroup', 'UpdateDeploymentGroup', 'DeleteDeploymentGroup',
+    'GetApplicationRevision', 'PutLifecycleEventHookExecutionStatus',
+  ];
   public readonly deployments = new Map<string, Deployment>();
+  /** Hook executions of Lambda deployments, by id. */
+  public readonly hookExecutions = new Map<string, HookExecution>();
   public readonly groups = new Map<string, GroupState>();
   /** Scripts for the next deployments CreateDeployment makes, in order; then `DEFAULT_SCRIPT`. */
   public readonly scripts: DeploymentScript[] = [];
@@ -99,7 +135,11 @@ export class CodeDeployWorld {
     return deployment.script.statuses[Math.min(deployment.polls - 1, deployment.script.statuses.length - 1)];
   }
 
-  public handle(operation: string, input: Record<string, any>): unknown {
+  public handle(operation: string, input: Record<string, any>): Record<string, unknown> {
+    return this.dispatch(operation, input) as Record<string, unknown>;
+  }
+
+  private dispatch(operation: string, input: Record<string, any>): unknown {
     switch (operation) {
       case 'CreateDeployment': return this.createDeployment(input);
       case 'GetDeployment': return { deploymentInfo: this.poll(input.deploymentId) };
@@ -111,8 +151,29 @@ export class CodeDeployWorld {
       case 'GetDeploymentGroup': return { deploymentGroupInfo: this.groupInfo(this.group(input.applicationName, input.deploymentGroupName)) };
       case 'UpdateDeploymentGroup': return this.updateGroup(input);
       case 'DeleteDeploymentGroup': return this.deleteGroup(input);
+      case 'GetApplicationRevision': return this.getApplicationRevision(input);
+      case 'PutLifecycleEventHookExecutionStatus': return this.putHookStatus(input);
       default: throw new ServiceError('UnknownOperationException', `${operation} is not emulated`);
     }
+  }
+
+  /**
+   * CodeDeploy reaching a lifecycle event of a Lambda deployment: the events before it succeeded,
+   * this one runs its hook. Returns the hook execution's id (what CodeDeploy sends the hook).
+   */
+  public startLifecycleEvent(deploymentId: string, lifecycleEvent: LambdaLifecycleEvent): string {
+    this.get(deploymentId);
+    for (const execution of this.hookExecutions.values()) {
+      if (execution.deploymentId === deploymentId && execution.status === 'InProgress') execution.status = 'Succeeded';
+    }
+    const executionId = `e2e${String(this.hookExecutions.size + 1).padStart(5, '0')}-hook-execution-${lifecycleEvent}`;
+    this.hookExecutions.set(executionId, { executionId, deploymentId, lifecycleEvent, status: 'InProgress', reports: [] });
+    return executionId;
+  }
+
+  /** The one accepted verdict of an execution, if any. */
+  public verdictOf(executionId: string): string | undefined {
+    return this.hookExecutions.get(executionId)?.reports.find((report) => report.accepted)?.status;
   }
 
   private createDeployment(input: Record<string, any>): unknown {
@@ -171,6 +232,7 @@ export class CodeDeployWorld {
       creator: deployment.rollbackTriggeringDeploymentId ? 'codeDeployRollback' : 'user',
       ...(deployment.description !== undefined ? { description: deployment.description } : {}),
       ...(deployment.revision !== undefined ? { revision: deployment.revision } : {}),
+      ...(deployment.script.lambda ? { computePlatform: 'Lambda', revision: this.lambdaRevision(deployment.script.lambda, false) } : {}),
       ...(failed && deployment.script.errorInformation ? { errorInformation: deployment.script.errorInformation } : {}),
       ...(status === 'Stopped' && deployment.stoppedBy ? { errorInformation: { code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.' } } : {}),
       ...(deployment.rollbackDeploymentId || deployment.rollbackTriggeringDeploymentId
@@ -216,8 +278,47 @@ export class CodeDeployWorld {
     return { status: 'Pending', statusMessage: 'Stop deployment request is pending' };
   }
 
+  /** The revision GetDeployment shows: CloudFormation's inline AppSpec, or a registered S3 bundle. */
+  private lambdaRevision(lambda: LambdaDeploymentScript, resolved: boolean): Record<string, unknown> {
+    const sha256 = createHash('sha256').update(lambda.appSpec).digest('hex');
+    if (lambda.registered && !resolved) {
+      return { revisionType: 'S3', s3Location: { bucket: 'e2e-releases', key: `${lambda.functionName}/appspec.yaml`, bundleType: 'YAML', eTag: sha256.slice(0, 32) } };
+    }
+    return resolved
+      ? { revisionType: 'String', string: { content: lambda.appSpec, sha256 } }
+      : { revisionType: 'AppSpecContent', appSpecContent: { content: lambda.appSpec, sha256 } };
+  }
+
+  private getApplicationRevision(input: Record<string, any>): unknown {
+    const deployment = [...this.deployments.values()].find((d) => d.script.lambda?.registered
+      && JSON.stringify(this.lambdaRevision(d.script.lambda, false)) === JSON.stringify(input.revision));
+    if (!deployment) throw new ServiceError('RevisionDoesNotExistException', 'The named revision does not exist with the application.');
+    return {
+      applicationName: input.applicationName,
+      revision: this.lambdaRevision(deployment.script.lambda!, true),
+      revisionInfo: { registerTime: deployment.createTime, firstUsedTime: deployment.createTime, lastUsedTime: deployment.createTime },
+    };
+  }
+
+  /** CodeDeploy takes one verdict per hook execution, while the event and the deployment run (API reference, PutLifecycleEventHookExecutionStatus). */
+  private putHookStatus(input: Record<string, any>): unknown {
+    const deployment = this.get(input.deploymentId);
+    const execution = this.hookExecutions.get(input.lifecycleEventHookExecutionId);
+    if (!execution || execution.deploymentId !== deployment.deploymentId) {
+      throw new ServiceError('InvalidLifecycleEventHookExecutionIdException', 'A lifecycle event hook is invalid.');
+    }
+    if (execution.status !== 'InProgress' || TERMINAL.includes(this.statusOf(deployment.deploymentId))) {
+      execution.reports.push({ status: input.status, accepted: false });
+      throw new ServiceError('LifecycleEventAlreadyCompletedException', 'An attempt to return the status of an already completed lifecycle event occurred.');
+    }
+    execution.status = input.status === 'Succeeded' ? 'Succeeded' : 'Failed';
+    execution.reports.push({ status: input.status, accepted: true });
+    return { lifecycleEventHookExecutionId: execution.executionId };
+  }
+
   private listTargets(input: Record<string, any>): unknown {
     const deployment = this.get(input.deploymentId);
+    if (deployment.script.lambda) return { targetIds: [`${deployment.script.lambda.functionName}:${deployment.script.lambda.alias}`] };
     const wantsFailed = (input.targetFilters?.TargetStatus ?? []).includes('Failed');
     const instance = deployment.script.failedInstance;
     return { targetIds: instance && wantsFailed ? [instance.instanceId] : [] };
@@ -225,6 +326,7 @@ export class CodeDeployWorld {
 
   private batchGetTargets(input: Record<string, any>): unknown {
     const deployment = this.get(input.deploymentId);
+    if (deployment.script.lambda) return { deploymentTargets: [this.lambdaTarget(deployment)] };
     const instance = deployment.script.failedInstance;
     if (!instance || !(input.targetIds as string[]).includes(instance.instanceId)) return { deploymentTargets: [] };
     const now = this.clock.now() / 1000;
@@ -249,6 +351,32 @@ export class CodeDeployWorld {
           ],
         },
       }],
+    };
+  }
+
+  /** A Lambda deployment's one target: its lifecycle events with the status their hooks left. */
+  private lambdaTarget(deployment: Deployment): Record<string, unknown> {
+    const lambda = deployment.script.lambda!;
+    const executions = [...this.hookExecutions.values()].filter((e) => e.deploymentId === deployment.deploymentId);
+    const reached = executions.length === 0 ? -1 : Math.max(...executions.map((e) => LAMBDA_LIFECYCLE_EVENTS.indexOf(e.lifecycleEvent)));
+    const now = this.clock.now() / 1000;
+    return {
+      deploymentTargetType: 'LambdaTarget',
+      lambdaTarget: {
+        deploymentId: deployment.deploymentId,
+        targetId: `${lambda.functionName}:${lambda.alias}`,
+        targetArn: `arn:aws:lambda:us-east-1:123456789012:function:${lambda.functionName}:${lambda.alias}`,
+        status: 'InProgress',
+        lastUpdatedAt: now,
+        lifecycleEvents: LAMBDA_LIFECYCLE_EVENTS.map((name, index) => {
+          const execution = executions.find((e) => e.lifecycleEvent === name);
+          const status = execution?.status ?? (index < reached ? 'Succeeded' : 'Pending');
+          return { lifecycleEventName: name, status, ...(status !== 'Pending' ? { startTime: now } : {}) };
+        }),
+        lambdaFunctionInfo: {
+          functionName: lambda.functionName, functionAlias: lambda.alias, currentVersion: lambda.currentVersion, targetVersion: lambda.targetVersion,
+        },
+      },
     };
   }
 

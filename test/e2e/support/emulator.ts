@@ -1,16 +1,24 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { Api, loadApi, locatedMembers, payloadMember, ServiceName, validate } from './api-model';
-import { CodeDeployWorld, ServiceError } from './codedeploy-world';
+import { Api, isBlobMember, loadApi, locatedMembers, payloadMember, ServiceName, validate } from './api-model';
+import { CodeDeployWorld } from './codedeploy-world';
 import type { ScaledClock } from './lambda-runtime';
+import { AutoScalingWorld } from './services/autoscaling-world';
+import { CloudWatchWorld } from './services/cloudwatch-world';
+import { LambdaWorld } from './services/lambda-world';
+import { LogsWorld } from './services/logs-world';
+import { EmulatedService, ServiceError } from './services/service';
+import { SsmWorld } from './services/ssm-world';
 
 /**
- * A loopback (127.0.0.1) emulator of the AWS endpoints the server deployer calls — CodeDeploy
- * (JSON 1.1), Lambda Invoke (REST-JSON), Auto Scaling (query) — and of CloudFormation's response URL.
- * Every request is decoded by its protocol and validated against AWS's model of the operation
- * (api-model.ts); every scripted answer is validated against the operation's output shape. A
- * violation is recorded, answered like AWS would (400 ValidationException), and fails the scenario
- * (`takeViolations`). One server per service, each stopped by `stop()`.
+ * A loopback (127.0.0.1) emulator of the AWS endpoints the library's functions call, and of
+ * CloudFormation's response URL. Each service is a module of its own (support/services/ and
+ * codedeploy-world.ts) registered in the constructor; this file speaks their protocols: every
+ * request is decoded by its protocol (AWS JSON 1.0 and 1.1, REST-JSON, query) and validated against
+ * AWS's model of the operation (api-model.ts); every answer is validated against the operation's
+ * output shape before it is encoded. A violation is recorded, answered like AWS would (400
+ * ValidationException), and fails the scenario (`takeViolations`). One server per service, each
+ * stopped by `stop()`.
  */
 
 /** What a scenario makes one call do, for the next `times` matching requests. */
@@ -19,6 +27,8 @@ export interface Fault {
   readonly operation: string;
   /** How many requests it applies to (then it is used up). Default 1. */
   times?: number;
+  /** Only requests whose input has these members with these values. */
+  readonly when?: Readonly<Record<string, unknown>>;
   /** Answer this error instead. */
   readonly error?: { readonly code: string; readonly message: string; readonly status: number };
   /** Never answer (the connection stays open until the client gives up). */
@@ -41,40 +51,63 @@ export interface CfnResponse {
   readonly contentType: string | undefined;
 }
 
-/** SigV4 signing names per service (the credential scope the SDK must sign for). */
-const SIGNING_NAMES: Record<ServiceName, string> = { codedeploy: 'codedeploy', lambda: 'lambda', autoscaling: 'autoscaling' };
+interface Decoded {
+  readonly operation: string;
+  readonly input: Record<string, unknown>;
+}
 
 export class Emulator {
   public readonly world: CodeDeployWorld;
+  public readonly lambda: LambdaWorld;
+  public readonly autoScaling: AutoScalingWorld;
+  public readonly ssm: SsmWorld;
+  public readonly cloudwatch: CloudWatchWorld;
+  public readonly logs: LogsWorld;
   public readonly requests: RecordedRequest[] = [];
   public readonly faults: Fault[] = [];
-  /** Lambda Invoke payloads (InvocationType Event), for the runtime to run. */
-  public readonly invocations: unknown[] = [];
   public readonly responses: CfnResponse[] = [];
   /** Held requests whose connection the client closed (abandoned the call). */
   public readonly abandoned: string[] = [];
-  /** Auto Scaling groups that exist; DeleteAutoScalingGroup of any other says it is not found. */
-  public readonly autoScalingGroups = new Set<string>();
-  public readonly deletedAutoScalingGroups: string[] = [];
   private violations: string[] = [];
   private totalRequests = 0;
   private totalViolations = 0;
-  private readonly apis: Record<ServiceName, Api> = { codedeploy: loadApi('codedeploy'), lambda: loadApi('lambda'), autoscaling: loadApi('autoscaling') };
+  private readonly services = new Map<ServiceName, { readonly service: EmulatedService; readonly api: Api }>();
   private readonly servers: http.Server[] = [];
   private readonly ports: Partial<Record<ServiceName | 'cfn', number>> = {};
 
   public constructor(clock: ScaledClock) {
-    this.world = new CodeDeployWorld(clock);
+    // The registration point: one line per emulated service.
+    this.world = this.register(new CodeDeployWorld(clock));
+    this.lambda = this.register(new LambdaWorld());
+    this.autoScaling = this.register(new AutoScalingWorld());
+    this.ssm = this.register(new SsmWorld(clock));
+    this.cloudwatch = this.register(new CloudWatchWorld(clock));
+    this.logs = this.register(new LogsWorld());
+  }
+
+  /** Lambda Invoke payloads (InvocationType Event), for the runtime to run. */
+  public get invocations(): unknown[] {
+    return this.lambda.queued;
+  }
+
+  /** Auto Scaling groups that exist; DeleteAutoScalingGroup of any other says it is not found. */
+  public get autoScalingGroups(): Set<string> {
+    return this.autoScaling.groups;
+  }
+
+  public get deletedAutoScalingGroups(): string[] {
+    return this.autoScaling.deleted;
   }
 
   public async start(): Promise<void> {
-    for (const name of ['codedeploy', 'lambda', 'autoscaling', 'cfn'] as const) {
+    for (const name of [...this.services.keys(), 'cfn' as const]) {
       const server = http.createServer((request, response) => {
         const chunks: Buffer[] = [];
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
           try {
-            this.route(name, request, Buffer.concat(chunks), response);
+            if (name === 'cfn') this.cfnResponse(request, Buffer.concat(chunks), response);
+            else this.route(name, request, Buffer.concat(chunks), response);
           } catch (err) {
             this.violation(`${name}: the emulator failed on a request: ${(err as Error).stack}`);
             response.writeHead(500).end();
@@ -98,10 +131,10 @@ export class Emulator {
 
   /** The environment that points the SDK v3 clients here (per-service endpoint variables) with fake credentials. */
   public environment(): Record<string, string> {
+    const endpoints = Object.fromEntries([...this.services.values()]
+      .map(({ service }) => [service.endpointVariable, `http://127.0.0.1:${this.ports[service.name]}`]));
     return {
-      AWS_ENDPOINT_URL_CODEDEPLOY: `http://127.0.0.1:${this.ports.codedeploy}`,
-      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${this.ports.lambda}`,
-      AWS_ENDPOINT_URL_AUTO_SCALING: `http://127.0.0.1:${this.ports.autoscaling}`,
+      ...endpoints,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIAE2EEXAMPLE000000',
       AWS_SECRET_ACCESS_KEY: 'e2e-fake-secret-key',
@@ -127,17 +160,25 @@ export class Emulator {
     return { requests: this.totalRequests, violations: this.totalViolations };
   }
 
-  /** Clears what one scenario left (the world keeps its history; scenarios use their own groups). */
+  /** Clears what one scenario left (the worlds keep their history; scenarios use their own groups and functions). */
   public resetScenario(): void {
     this.requests.length = 0;
     this.faults.length = 0;
-    this.invocations.length = 0;
     this.responses.length = 0;
     this.abandoned.length = 0;
+    for (const { service } of this.services.values()) service.resetScenario?.();
   }
 
   public calls(operation: string): RecordedRequest[] {
     return this.requests.filter((request) => request.operation === operation);
+  }
+
+  private register<T extends EmulatedService>(service: T): T {
+    const api = loadApi(service.name);
+    const listed = api.protocol.protocols ?? [api.model.metadata.protocol];
+    if (!listed.includes(service.protocol)) throw new Error(`${service.name}: the model lists protocols ${listed.join(', ')}, not ${service.protocol}`);
+    this.services.set(service.name, { service, api });
+    return service;
   }
 
   private violation(text: string): void {
@@ -145,83 +186,94 @@ export class Emulator {
     this.totalViolations++;
   }
 
-  private route(name: ServiceName | 'cfn', request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): void {
-    if (name === 'cfn') return this.cfnResponse(request, body, response);
+  private route(name: ServiceName, request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): void {
+    const { service, api } = this.services.get(name)!;
     this.totalRequests++;
-    this.checkSignature(name, request);
-    const decoded = name === 'codedeploy' ? this.decodeJson(request, body) : name === 'lambda' ? this.decodeRestJson(request, body) : this.decodeQuery(body);
+    this.checkSignature(service, request);
+    const decoded = service.protocol === 'json' ? this.decodeJson(service, api, request, body)
+      : service.protocol === 'rest-json' ? this.decodeRestJson(service, api, request, body) : this.decodeQuery(service, api, body);
     if ('problem' in decoded) {
       this.violation(`${name}: ${decoded.problem}`);
-      return this.sendError(name, response, { code: 'ValidationException', message: decoded.problem, status: 400 });
+      return this.sendError(service, api, response, { code: 'ValidationException', message: decoded.problem, status: 400 });
     }
     const { operation, input } = decoded;
-    const api = this.apis[name];
-    const problems = validate(api, operation, 'input', input, name === 'codedeploy' ? 'json' : 'text');
-    if (name === 'lambda' && operation === 'Invoke') problems.push(...this.checkInvoke(input));
+    const problems = validate(api, operation, 'input', input, service.protocol === 'json' ? 'json' : 'text');
+    problems.push(...(service.check?.(operation, input) ?? []));
     this.requests.push({ service: name, operation, input });
     if (problems.length > 0) {
       for (const problem of problems) this.violation(`${name} ${problem}`);
-      return this.sendError(name, response, { code: 'ValidationException', message: problems.join('; '), status: 400 });
+      return this.sendError(service, api, response, { code: 'ValidationException', message: problems.join('; '), status: 400 });
     }
-    const fault = this.faults.find((candidate) => candidate.service === name && candidate.operation === operation && (candidate.times ?? 1) > 0);
+    const fault = this.faults.find((candidate) => candidate.service === name && candidate.operation === operation && (candidate.times ?? 1) > 0
+      && Object.entries(candidate.when ?? {}).every(([member, value]) => input[member] === value));
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (fault.hold) {
-        if (fault.handleThenHold) this.answer(name, operation, input);
+        if (fault.handleThenHold) this.carryOut(service, operation, input);
         response.on('close', () => this.abandoned.push(`${name}.${operation}`));
         return;
       }
-      if (fault.error) return this.sendError(name, response, fault.error);
+      if (fault.error) return this.sendError(service, api, response, fault.error);
     }
+    let output: Record<string, unknown>;
     try {
-      const output = this.answer(name, operation, input);
-      const outputProblems = validate(api, operation, 'output', output.body, 'json');
-      for (const problem of outputProblems) this.violation(`emulator's own answer: ${name} ${problem}`);
-      this.send(name, response, operation, output);
+      output = service.handle(operation, input);
     } catch (err) {
-      if (err instanceof ServiceError) return this.sendError(name, response, { code: err.code, message: err.message, status: err.status });
-      throw err;
+      if (!(err instanceof ServiceError)) throw err;
+      return this.sendError(service, api, response, { code: err.code, message: err.bodyMessage, status: err.status });
+    }
+    for (const problem of validate(api, operation, 'output', output, 'json')) this.violation(`emulator's own answer: ${name} ${problem}`);
+    this.send(service, api, response, operation, output);
+  }
+
+  /** A held request the service carries out anyway (its answer is lost): errors are the scenario's business. */
+  private carryOut(service: EmulatedService, operation: string, input: Record<string, unknown>): void {
+    try {
+      service.handle(operation, input);
+    } catch (err) {
+      if (!(err instanceof ServiceError)) throw err;
     }
   }
 
   /** Every request is SigV4-signed for its service and region with the environment's fake key. */
-  private checkSignature(name: ServiceName, request: http.IncomingMessage): void {
+  private checkSignature(service: EmulatedService, request: http.IncomingMessage): void {
     const authorization = String(request.headers.authorization ?? '');
-    const expected = 'Credential=AKIAE2EEXAMPLE000000/';
-    if (!authorization.startsWith('AWS4-HMAC-SHA256 ') || !authorization.includes(expected)
-      || !authorization.includes(`/us-east-1/${SIGNING_NAMES[name]}/aws4_request`)) {
-      this.violation(`${name}: request not SigV4-signed for ${SIGNING_NAMES[name]} in us-east-1 with the environment's key: ${authorization.slice(0, 80)}`);
+    if (!authorization.startsWith('AWS4-HMAC-SHA256 ') || !authorization.includes('Credential=AKIAE2EEXAMPLE000000/')
+      || !authorization.includes(`/us-east-1/${service.signingName}/aws4_request`)) {
+      this.violation(`${service.name}: request not SigV4-signed for ${service.signingName} in us-east-1 with the environment's key: ${authorization.slice(0, 80)}`);
     }
   }
 
-  private decodeJson(request: http.IncomingMessage, body: Buffer): { operation: string; input: Record<string, unknown> } | { problem: string } {
-    const { targetPrefix } = this.apis.codedeploy.model.metadata;
+  /** AWS JSON 1.0 and 1.1: POST / with `X-Amz-Target: <prefix>.<Operation>` and a JSON body (version and prefix from botocore's model). */
+  private decodeJson(service: EmulatedService, api: Api, request: http.IncomingMessage, body: Buffer): Decoded | { problem: string } {
+    const { targetPrefix, jsonVersion } = api.protocol;
     const target = String(request.headers['x-amz-target'] ?? '');
     if (request.method !== 'POST' || request.url !== '/') return { problem: `expected POST /, got ${request.method} ${request.url}` };
-    if (request.headers['content-type'] !== 'application/x-amz-json-1.1') return { problem: `content-type ${request.headers['content-type']} is not application/x-amz-json-1.1` };
+    if (request.headers['content-type'] !== `application/x-amz-json-${jsonVersion}`) {
+      return { problem: `content-type ${request.headers['content-type']} is not application/x-amz-json-${jsonVersion}` };
+    }
     if (!target.startsWith(`${targetPrefix}.`)) return { problem: `X-Amz-Target ${target} does not start with ${targetPrefix}.` };
     const operation = target.slice(targetPrefix!.length + 1);
-    if (!this.apis.codedeploy.model.operations[operation]) return { problem: `${operation} is not a CodeDeploy operation` };
+    if (!api.model.operations[operation] || !service.operations.includes(operation)) return { problem: `${operation} is not an emulated ${service.name} operation` };
     try {
-      const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
-      return { operation, input };
+      return { operation, input: JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown> };
     } catch {
       return { problem: `${operation}: the body is not JSON` };
     }
   }
 
-  private decodeRestJson(request: http.IncomingMessage, body: Buffer): { operation: string; input: Record<string, unknown> } | { problem: string } {
-    const api = this.apis.lambda;
+  /** REST-JSON: the operation from its method and URI template; members from the URI, headers and query string; the payload or a JSON body. */
+  private decodeRestJson(service: EmulatedService, api: Api, request: http.IncomingMessage, body: Buffer): Decoded | { problem: string } {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    for (const [operation, definition] of Object.entries(api.model.operations)) {
-      const template = definition.http?.requestUri;
-      if (!template || operation !== 'Invoke') continue;
+    for (const operation of service.operations) {
+      const definition = api.model.operations[operation];
+      const template = definition?.http?.requestUri;
+      if (!template) continue;
       const pattern = new RegExp(`^${template.split('?')[0].replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
       const match = pattern.exec(url.pathname);
-      if (!match) continue;
-      if (request.method !== 'POST') return { problem: `${operation}: expected POST, got ${request.method}` };
-      const input: Record<string, unknown> = {};
+      if (!match || request.method !== (definition.http?.method ?? 'POST')) continue;
       const located = locatedMembers(api, operation);
+      const input: Record<string, unknown> = {};
       for (const member of located) {
         const raw = member.location === 'uri' ? match.groups?.[member.locationName]
           : member.location === 'header' ? request.headers[member.locationName.toLowerCase()]
@@ -234,94 +286,103 @@ export class Emulator {
         }
       }
       const payload = payloadMember(api, operation);
-      if (payload && body.length > 0) input[payload] = body;
+      if (payload && body.length > 0) {
+        input[payload] = body;
+      } else if (body.length > 0) {
+        try {
+          Object.assign(input, JSON.parse(body.toString('utf8')));
+        } catch {
+          return { problem: `${operation}: the body is not JSON` };
+        }
+      }
       return { operation, input };
     }
-    return { problem: `no Lambda operation at ${request.method} ${url.pathname}` };
+    return { problem: `no emulated ${service.name} operation at ${request.method} ${url.pathname}` };
   }
 
-  private decodeQuery(body: Buffer): { operation: string; input: Record<string, unknown> } | { problem: string } {
+  /** The query protocol: a form with `Action` and `Version`; nested and list members (`A.member.1`, `A.B`) become lists and structures. */
+  private decodeQuery(service: EmulatedService, api: Api, body: Buffer): Decoded | { problem: string } {
     const form = new URLSearchParams(body.toString('utf8'));
     const operation = form.get('Action') ?? '';
     const version = form.get('Version');
-    const { apiVersion } = this.apis.autoscaling.model.metadata;
-    if (!this.apis.autoscaling.model.operations[operation]) return { problem: `Action ${operation} is not an Auto Scaling operation` };
-    if (version !== apiVersion) return { problem: `${operation}: Version ${version} is not ${apiVersion}` };
+    if (!api.model.operations[operation] || !service.operations.includes(operation)) {
+      return { problem: `Action ${operation} is not an emulated ${service.name} operation` };
+    }
+    if (version !== api.model.metadata.apiVersion) return { problem: `${operation}: Version ${version} is not ${api.model.metadata.apiVersion}` };
     const input: Record<string, unknown> = {};
     for (const [name, value] of form) {
       if (name === 'Action' || name === 'Version') continue;
-      // Nested and list members (`A.member.1`, `A.B`) become lists and structures.
       setPath(input, name.split('.'), value);
     }
     return { operation, input };
   }
 
-  /** What a real Invoke requires beyond the model: an async invocation of JSON. */
-  private checkInvoke(input: Record<string, unknown>): string[] {
-    const problems: string[] = [];
-    if (input.InvocationType !== 'Event') problems.push(`Invoke.input.InvocationType: the hand-over must be asynchronous (Event), got ${String(input.InvocationType)}`);
-    const payload = input.Payload;
-    if (Buffer.isBuffer(payload)) {
-      // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html: 256 KB for asynchronous invocations.
-      if (payload.length > 256 * 1024) problems.push(`Invoke.input.Payload: ${payload.length} bytes, over the 256 KB asynchronous limit`);
-      try {
-        JSON.parse(payload.toString('utf8'));
-      } catch {
-        problems.push('Invoke.input.Payload: not JSON');
+  private send(service: EmulatedService, api: Api, response: http.ServerResponse, operation: string, output: Record<string, unknown>): void {
+    const requestId = `e2e-${this.totalRequests}`;
+    switch (service.protocol) {
+      case 'query':
+        // The operations emulated in the query protocol return nothing but their metadata.
+        response.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+        response.end(`<${operation}Response xmlns="${(api.model.metadata as { xmlNamespace?: string }).xmlNamespace}">`
+          + `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`);
+        return;
+      case 'rest-json':
+        return this.sendRestJson(api, response, operation, output, requestId);
+      case 'json': {
+        const json = JSON.stringify(output);
+        response.writeHead(200, {
+          'content-type': `application/x-amz-json-${api.protocol.jsonVersion}`, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(json),
+        });
+        response.end(json);
       }
+    }
+  }
+
+  /** REST-JSON output: the status code and header members where the model puts them; the payload member raw (a blob) or the rest as JSON. */
+  private sendRestJson(api: Api, response: http.ServerResponse, operation: string, output: Record<string, unknown>, requestId: string): void {
+    const headers: Record<string, string | number> = { 'x-amzn-requestid': requestId };
+    let status = api.model.operations[operation].http?.responseCode ?? 200;
+    const body: Record<string, unknown> = { ...output };
+    for (const member of locatedMembers(api, operation, 'output')) {
+      const value = body[member.name];
+      delete body[member.name];
+      if (value === undefined) continue;
+      if (member.location === 'statusCode') status = Number(value);
+      else if (member.location === 'header') headers[member.locationName.toLowerCase()] = String(value);
+    }
+    const payload = payloadMember(api, operation, 'output');
+    let raw: Buffer;
+    if (payload) {
+      const value = body[payload];
+      raw = value === undefined ? Buffer.alloc(0)
+        : isBlobMember(api, operation, 'output', payload) ? Buffer.from(value as Buffer) : Buffer.from(JSON.stringify(value));
     } else {
-      problems.push('Invoke.input.Payload: missing');
+      raw = Object.keys(body).length > 0 ? Buffer.from(JSON.stringify(body)) : Buffer.alloc(0);
     }
-    return problems;
+    if (raw.length > 0 && !payload) headers['content-type'] = 'application/json';
+    headers['content-length'] = raw.length;
+    response.writeHead(status, headers);
+    response.end(raw);
   }
 
-  private answer(name: ServiceName, operation: string, input: Record<string, any>): { status: number; body: Record<string, unknown> } {
-    switch (name) {
-      case 'codedeploy':
-        return { status: 200, body: this.world.handle(operation, input) as Record<string, unknown> };
-      case 'lambda':
-        this.invocations.push(JSON.parse((input.Payload as Buffer).toString('utf8')));
-        return { status: 202, body: {} };
-      case 'autoscaling': {
-        const group = String(input.AutoScalingGroupName);
-        if (!this.autoScalingGroups.delete(group)) throw new ServiceError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${group}' not found`);
-        this.deletedAutoScalingGroups.push(group);
-        return { status: 200, body: {} };
-      }
-    }
-  }
-
-  private send(name: ServiceName, response: http.ServerResponse, operation: string, output: { status: number; body: Record<string, unknown> }): void {
+  private sendError(
+    service: EmulatedService, api: Api, response: http.ServerResponse, error: { code: string; message: string | undefined; status: number },
+  ): void {
     const requestId = `e2e-${this.totalRequests}`;
-    if (name === 'autoscaling') {
-      response.writeHead(output.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-      response.end(`<${operation}Response xmlns="${(this.apis.autoscaling.model.metadata as { xmlNamespace?: string }).xmlNamespace}">`
-        + `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`);
-      return;
-    }
-    if (name === 'lambda') {
-      response.writeHead(output.status, { 'x-amzn-requestid': requestId, 'content-length': '0' });
-      response.end();
-      return;
-    }
-    const json = JSON.stringify(output.body);
-    response.writeHead(output.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(json) });
-    response.end(json);
-  }
-
-  private sendError(name: ServiceName, response: http.ServerResponse, error: { code: string; message: string; status: number }): void {
-    const requestId = `e2e-${this.totalRequests}`;
-    if (name === 'autoscaling') {
+    if (service.protocol === 'query') {
       response.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-      response.end('<ErrorResponse xmlns="https://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type>'
-        + `<Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+      response.end(`<ErrorResponse xmlns="${(api.model.metadata as { xmlNamespace?: string }).xmlNamespace}"><Error><Type>Sender</Type>`
+        + `<Code>${error.code}</Code><Message>${escapeXml(error.message ?? '')}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
       return;
     }
-    const body = name === 'lambda' ? { Type: 'User', message: error.message } : { __type: error.code, message: error.message };
+    const message = error.message === undefined ? {} : { message: error.message };
+    const body = service.protocol === 'rest-json' ? { Type: 'User', ...message } : { __type: error.code, ...message };
     const json = JSON.stringify(body);
     response.writeHead(error.status, {
-      'content-type': name === 'lambda' ? 'application/json' : 'application/x-amz-json-1.1',
+      'content-type': service.protocol === 'rest-json' ? 'application/json' : `application/x-amz-json-${api.protocol.jsonVersion}`,
       'x-amzn-errortype': error.code,
+      // A JSON service that kept its query protocol's error codes says so in this header (the SDK reads the code from it).
+      ...(api.protocol.awsQueryCompatible ? { 'x-amzn-query-error': `${error.code};${error.status >= 500 ? 'Receiver' : 'Sender'}` } : {}),
       'x-amzn-requestid': requestId,
       'content-length': Buffer.byteLength(json),
     });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vm from 'vm';
 
 /**
- * The handler's bundle (assets/handlers/server-deployer.lambda/index.js, built by
+ * A handler's bundle (assets/handlers/<handler>.lambda/index.js, built by
  * `npx projen pre-compile`) loaded as Lambda's Node.js runtime loads a CommonJS handler: compiled in
  * Node's module wrapper and run with a `require` that resolves from the bundle's own path (the SDK
  * v3 clients the runtime provides come from node_modules here).
@@ -13,9 +13,16 @@ import * as vm from 'vm';
  * `console` for the bundle's own code, to a clock that runs `scale` times faster than real time and
  * to a log capture. So a 15-second poll takes 15 / scale real seconds, and the handler's timers
  * (backoff, poll, the per-call timeout) keep their proportions. The SDK and node's HTTP stack, which
- * the bundle requires, keep real time.
+ * the bundle requires, keep real time. And `process` is the test's (jest gives each test file its
+ * own), so the bundle reads the environment the test set, as the SDK clients it requires do.
  */
-export const BUNDLE = path.join(__dirname, '..', '..', '..', 'assets', 'handlers', 'server-deployer.lambda', 'index.js');
+export const BUNDLE = bundlePath('server-deployer');
+/** The traffic hook's bundle (assets/handlers/traffic-hook.lambda/index.js). */
+export const TRAFFIC_HOOK_BUNDLE = bundlePath('traffic-hook');
+
+function bundlePath(handler: string): string {
+  return path.join(__dirname, '..', '..', '..', 'assets', 'handlers', `${handler}.lambda`, 'index.js');
+}
 
 /** Time as the bundle sees it: `scale` times faster than the host's, starting at `start`. */
 export class ScaledClock {
@@ -69,20 +76,21 @@ export function capturingConsole(): CapturedConsole {
 
 export type BundledHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
-/** Loads the bundle once (a warm container: its SDK clients live as long as the test file). */
-export function loadBundle(clock: ScaledClock, captured: CapturedConsole): BundledHandler {
-  if (!fs.existsSync(BUNDLE)) {
-    throw new Error(`${BUNDLE} does not exist: run \`npx projen pre-compile\` (the test command does) before the end-to-end suite`);
+/** Loads a bundle once (a warm container: its SDK clients live as long as the test file). */
+export function loadBundle(clock: ScaledClock, captured: CapturedConsole, bundle: string = BUNDLE): BundledHandler {
+  if (!fs.existsSync(bundle)) {
+    throw new Error(`${bundle} does not exist: run \`npx projen pre-compile\` (the test command does) before the end-to-end suite`);
   }
-  const source = fs.readFileSync(BUNDLE, 'utf8');
+  const source = fs.readFileSync(bundle, 'utf8');
   const wrapper = vm.runInThisContext(
-    `(function (exports, require, module, __filename, __dirname, setTimeout, clearTimeout, Date, console) {${source}\n})`,
-    { filename: BUNDLE },
+    `(function (exports, require, module, __filename, __dirname, setTimeout, clearTimeout, Date, console, process) {${source}\n})`,
+    { filename: bundle },
   ) as (...args: unknown[]) => void;
   const module = { exports: {} as Record<string, unknown> };
-  const require = createRequire(BUNDLE);
-  wrapper(module.exports, require, module, BUNDLE, path.dirname(BUNDLE), clock.setTimeout, clock.clearTimeout, clock.dateClass(), captured.console);
+  const require = createRequire(bundle);
+  wrapper(module.exports, require, module, bundle, path.dirname(bundle),
+    clock.setTimeout, clock.clearTimeout, clock.dateClass(), captured.console, process);
   const handler = module.exports.handler;
-  if (typeof handler !== 'function') throw new Error(`${BUNDLE} exports no handler`);
+  if (typeof handler !== 'function') throw new Error(`${bundle} exports no handler`);
   return handler as BundledHandler;
 }

@@ -10,8 +10,10 @@ import { ServerDeployerDependencies, retryOptions } from '../dependencies';
 
 /**
  * Delete: a finished deployment is history, there is nothing to delete. A deployment still in
- * progress (CloudFormation gave up waiting, or the stack is rolled back or deleted meanwhile) is
- * stopped, rolled back if `RollbackOnStop` says so.
+ * progress (CloudFormation gave up waiting on a Create, or the stack is rolled back or deleted
+ * meanwhile) is stopped, rolled back if `RollbackOnStop` says so. The physical id is the resource's
+ * first deployment (an Update keeps it: handle-deploy.ts); later ones were each awaited by their
+ * Update, which stopped any that outlived its timeout.
  *
  * Always SUCCESS: failing a Delete would block the stack's deletion or rollback over a deployment
  * that holds no resources; a stop that fails is logged instead.

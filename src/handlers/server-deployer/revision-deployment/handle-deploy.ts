@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { DeployEvent, handOver, RequestState, WatchState } from './continuation';
+import { currentDeploymentId } from './current-deployment';
 import { isDeploymentId, notDeployedId } from './deployment-id';
 import { DeploymentSettings, InvalidPropertiesError, readSettings } from './deployment-properties';
 import { WatchOptions } from './deployment-watch';
@@ -30,8 +31,15 @@ import { ReasonPart, trimmable } from '../reason-fit';
  * to start, or following the deployment, where an earlier invocation left off. Returns `undefined`
  * when the work was handed over to a new invocation, which will answer.
  *
- * Stack rollbacks need nothing special: CloudFormation rolls a failed update back with an Update
- * whose properties are the previous ones, which deploys the previous revision.
+ * The physical id is the deployment a Create made, and an Update answers with the same one (the new
+ * deployment is the `DeploymentId` attribute). That is what makes a stack rollback deploy the
+ * previous revision again: CloudFormation rolls an updated resource back with an Update whose
+ * properties are the previous ones, but an Update answered with a new physical id is a replacement
+ * ("AWS CloudFormation recognizes the update as a replacement and sends a delete request to the
+ * old resource", User Guide, custom resource responses,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html), which a
+ * rollback undoes by deleting the new one: the fleet would keep the revision of the failed update
+ * (test/lifecycle/ walks this).
  */
 export async function handleDeploy(
   deps: ServerDeployerDependencies, context: Context, event: DeployEvent, startedAt: number, resumed?: RequestState,
@@ -52,8 +60,8 @@ export async function handleDeploy(
   } else {
     if (!resumed && event.RequestType === 'Update' && isDeploymentId(event.PhysicalResourceId)
       && !changesDeployment(event.OldResourceProperties, event.ResourceProperties)) {
-      logEvent('unchanged', { deploymentId: event.PhysicalResourceId });
-      return succeeded(event.PhysicalResourceId);
+      logEvent('unchanged', { physicalResourceId: event.PhysicalResourceId });
+      return succeeded(event, await currentDeploymentId(watch, settings, event.PhysicalResourceId));
     }
     const started = await startDeployment(watch, settings, event.RequestId, resumed ?? { phase: 'waiting-to-start', startedAt, invocation: 1 });
     if (started.kind !== 'started') return notStarted(deps, context, event, settings, started);
@@ -63,7 +71,7 @@ export async function handleDeploy(
   const outcome = await followDeployment(watch, settings, state);
   switch (outcome.kind) {
     case 'succeeded':
-      return succeeded(outcome.state.deploymentId);
+      return succeeded(event, outcome.state.deploymentId);
     case 'hand-over':
       return handOverOrGiveUp(deps, context, event, settings, outcome.state);
     case 'lost-track':
@@ -145,8 +153,10 @@ async function lostTrack(
   return failed(event, state.deploymentId, lostTrackReason(state.deploymentId, error, stop));
 }
 
-function succeeded(deploymentId: string): Answer {
-  return { status: 'SUCCESS', physicalResourceId: deploymentId, data: { [REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID]: deploymentId } };
+/** SUCCESS: on Create, the deployment is the physical id; an Update keeps the resource's (see `handleDeploy`). */
+function succeeded(event: DeployEvent, deploymentId: string): Answer {
+  const physicalResourceId = event.RequestType === 'Update' ? event.PhysicalResourceId : deploymentId;
+  return { status: 'SUCCESS', physicalResourceId, data: { [REVISION_DEPLOYMENT_ATTRIBUTE_DEPLOYMENT_ID]: deploymentId } };
 }
 
 /**

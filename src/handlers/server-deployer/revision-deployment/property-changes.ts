@@ -17,6 +17,11 @@ function withoutIgnored(properties: Record<string, unknown>): Record<string, unk
   return kept;
 }
 
+/** Whether two values are equal as JSON documents: objects key by key whatever the key order, lists in order, `undefined` values as absent keys. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return deepEqual(a, b);
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
