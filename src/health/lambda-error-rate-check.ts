@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { aliasMetric, AliasTraffic } from './alias-metric';
-import { checkMinZScore } from './check-evaluation';
+import { checkMinZScore, knownAtSynth } from './check-evaluation';
 import { aliasOf, AlarmPlace, HealthCheckContext, HealthCheckKind } from './health-check-kind';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
@@ -89,7 +89,9 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
   /** Validates the options of `factory`. */
   public static of(factory: string, options: LambdaErrorRateCheckOptions): LambdaErrorRateCheck {
     const problems = new Problems(factory);
-    const periodMinutes = problems.wholeDuration('period', options.period ?? DEFAULT_ERROR_RATE_PERIOD, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
+    const period = options.period ?? DEFAULT_ERROR_RATE_PERIOD;
+    knownAtSynth(problems, 'period', period, 'it is the period of the alarm\'s six metrics and part of its id');
+    const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
     const minZScore = options.minZScore ?? DEFAULT_ERROR_RATE_MIN_Z_SCORE;
     checkMinZScore(problems, minZScore);
     const minIncreasePercent = options.minIncreasePercent ?? DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT;

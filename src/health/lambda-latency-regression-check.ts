@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { aliasMetric, AliasTraffic } from './alias-metric';
-import { checkEvaluation, checkMinZScore } from './check-evaluation';
+import { checkEvaluation, checkMinZScore, knownAtSynth } from './check-evaluation';
 import { aliasOf, AlarmPlace, HealthCheckContext, HealthCheckKind } from './health-check-kind';
 import {
   DEFAULT_LATENCY_REGRESSION_DATAPOINTS_TO_ALARM, DEFAULT_LATENCY_REGRESSION_EVALUATION_PERIODS, DEFAULT_LATENCY_REGRESSION_MIN_REQUESTS,
@@ -137,8 +137,12 @@ export class LambdaLatencyRegressionCheck implements HealthCheckKind {
     const minRequests = options.minRequests ?? DEFAULT_LATENCY_REGRESSION_MIN_REQUESTS;
     problems.integer('minRequests', minRequests, { min: 1 });
     const datapointsToAlarm = options.datapointsToAlarm ?? DEFAULT_LATENCY_REGRESSION_DATAPOINTS_TO_ALARM;
-    if (Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1) {
+    if (!Token.isUnresolved(evaluationPeriods) && Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1) {
       problems.integer('datapointsToAlarm', datapointsToAlarm, { min: 1, max: evaluationPeriods });
+    }
+    const values = { percentile, minZScore, minSlowdownPercent, minRequests, evaluationPeriods, datapointsToAlarm };
+    for (const [prop, value] of Object.entries(values)) {
+      knownAtSynth(problems, prop, value, 'the check computes its alarm\'s metric math, threshold and id from it');
     }
     problems.throwIfAny();
     return new LambdaLatencyRegressionCheck(factory, {

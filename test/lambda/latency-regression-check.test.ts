@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { seededUniform } from '../../bench/guard-sim/random';
 import { alarmValue } from '../../bench/guard-sim/simulate';
@@ -213,6 +213,23 @@ describe('validation', () => {
       'minRequests must be an integer of at least 1, got 0',
       'datapointsToAlarm must be an integer from 1 to 3, got 9',
     ].map((m) => prefix + m).join('\n'));
+  });
+
+  test('values only known at deploy time are refused, each by name: they are computed into the alarm', () => {
+    const stack = new Stack();
+    const token = (name: string): number => new CfnParameter(stack, name, { type: 'Number' }).valueAsNumber;
+    const why = 'the check computes its alarm\'s metric math, threshold and id from it';
+    const refusal = (prop: string): string => `${prefix}${prop} must be known at synth, got a token `
+      + `(a value only known at deploy time, such as a CfnParameter's): ${prop === 'period' ? 'it is the period of the alarm and of its metrics' : why}`;
+    expect(() => HealthCheck.lambdaLatencyRegression({
+      period: Duration.minutes(token('Period')),
+      percentile: token('Percentile'),
+      minZScore: token('MinZScore'),
+      minSlowdownPercent: token('MinSlowdownPercent'),
+      minRequests: token('MinRequests'),
+      evaluationPeriods: token('EvaluationPeriods'),
+      datapointsToAlarm: token('DatapointsToAlarm'),
+    })).toThrow(['period', 'percentile', 'minZScore', 'minSlowdownPercent', 'minRequests', 'evaluationPeriods', 'datapointsToAlarm'].map(refusal).join('\n'));
   });
 
   test('the boundaries are allowed', () => {
