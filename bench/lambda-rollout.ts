@@ -38,7 +38,7 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LambdaRollout, SmokeTest } from '../src';
 import { deploymentModelReport } from './deploy-model/report';
-import { errorRateExpression } from '../src/health/lambda-error-rate-check';
+import { LambdaErrorRateCheck } from '../src/health/lambda-error-rate-check';
 
 const SIZES = [10, 50, 100];
 /** At least 5 runs; 7 keep the whole bench near 4 minutes on 2 busy cores (5 take under 3). */
@@ -105,7 +105,9 @@ function addHandWrittenErrorRate(stack: Stack, i: number, application: codedeplo
     statistic: 'Sum',
     period,
   });
-  const math = errorRateExpression({ periodMinutes: 5, minZScore: 4, minIncreasePercent: 1, minFailures: 2, singleFailureMaxRequests: 13 });
+  const math = LambdaErrorRateCheck.of('HealthCheck.lambdaErrorRate', {
+    period: Duration.minutes(5), minZScore: 4, minIncreasePercent: 1, minFailures: 2, singleFailureMaxRequests: 13,
+  }).expression();
   const newMetrics = { new_errors: metric('Errors', true), new_invocations: metric('Invocations', true), new_throttles: metric('Throttles', true) };
   const z = new cloudwatch.MathExpression({
     expression: math.expression,

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { aliasMetric, AliasTraffic } from './alias-metric';
+import { checkMinZScore, knownAtSynth } from './check-evaluation';
 import { aliasOf, AlarmPlace, HealthCheckContext, HealthCheckKind } from './health-check-kind';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
@@ -64,14 +65,11 @@ export interface LambdaErrorRateCheckOptions {
   readonly singleFailureMaxRequests?: number;
 }
 
-/** The largest `minZScore`: beyond 10 standard errors a test is a count in disguise. */
-const MAX_Z_SCORE = 10;
-
 /** Construct id of the error-rate alarm with the default thresholds; others carry theirs in the id. */
 const ALARM_ID = 'NewVersionErrorRateAlarm';
 
 /** The thresholds of an error-rate check, validated. */
-export interface ErrorRateThresholds {
+interface ErrorRateThresholds {
   readonly periodMinutes: number;
   /** Standard errors the new rate must lie above the old one. */
   readonly minZScore: number;
@@ -91,11 +89,11 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
   /** Validates the options of `factory`. */
   public static of(factory: string, options: LambdaErrorRateCheckOptions): LambdaErrorRateCheck {
     const problems = new Problems(factory);
-    const periodMinutes = problems.wholeDuration('period', options.period ?? DEFAULT_ERROR_RATE_PERIOD, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
+    const period = options.period ?? DEFAULT_ERROR_RATE_PERIOD;
+    knownAtSynth(problems, 'period', period, 'it is the period of the alarm\'s six metrics and part of its id');
+    const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
     const minZScore = options.minZScore ?? DEFAULT_ERROR_RATE_MIN_Z_SCORE;
-    if (!Token.isUnresolved(minZScore) && !(minZScore > 0 && minZScore <= MAX_Z_SCORE)) {
-      problems.add(`minZScore must be greater than 0 and at most ${MAX_Z_SCORE}, got ${minZScore}`);
-    }
+    checkMinZScore(problems, minZScore);
     const minIncreasePercent = options.minIncreasePercent ?? DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT;
     if (!Token.isUnresolved(minIncreasePercent) && !(minIncreasePercent >= 0 && minIncreasePercent < 100)) {
       problems.add(`minIncreasePercent must be at least 0 and less than 100, got ${minIncreasePercent}`);
@@ -104,6 +102,9 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
     problems.integer('minFailures', minFailures, { min: 1 });
     const singleFailureMaxRequests = options.singleFailureMaxRequests ?? DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS;
     problems.integer('singleFailureMaxRequests', singleFailureMaxRequests, { min: 0 });
+    for (const [prop, value] of Object.entries({ minZScore, minIncreasePercent, minFailures, singleFailureMaxRequests })) {
+      knownAtSynth(problems, prop, value, 'the check computes its alarm\'s metric math and id from it');
+    }
     problems.throwIfAny();
     return new LambdaErrorRateCheck(factory, { periodMinutes: periodMinutes!, minZScore, minIncreasePercent, minFailures, singleFailureMaxRequests });
   }
@@ -128,7 +129,7 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
       new_invocations: metric('Invocations', AliasTraffic.NEW_VERSION),
       new_throttles: metric('Throttles', AliasTraffic.NEW_VERSION),
     };
-    const { expression, newFailures, newRequests } = errorRateExpression(t);
+    const { expression, newFailures, newRequests } = this.expression();
     const z = new cloudwatch.MathExpression({
       expression,
       usingMetrics: {
@@ -169,42 +170,44 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
     return isDefault ? ALARM_ID
       : `${ALARM_ID}-${t.periodMinutes}m-z${t.minZScore}-${t.minIncreasePercent}pp-${t.minFailures}f-${t.singleFailureMaxRequests}r`;
   }
-}
 
-/**
- * The metric-math expression of an error-rate check, over six `Sum` metrics of one period: the
- * new version's `new_errors`, `new_invocations`, `new_throttles` (alias + `ExecutedVersion`) and
- * the alias's `all_errors`, `all_invocations`, `all_throttles`, through two helper expressions
- * `new_failures` and `new_requests`.
- *
- * Failures are errors plus throttles; requests are invocations plus throttles (Lambda does not
- * count a throttled request as an invocation:
- * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). The old version's
- * counts are the alias's minus the new version's. The value is the pooled two-proportion z-score
- * z = (p1 - p0) / sqrt(p (1 - p) (1/n1 + 1/n0)) when the new version has at least `minFailures`
- * failures (or one, within its first `singleFailureMaxRequests` requests of the period) and a rate
- * at least `minIncreasePercent` points above the old one, and 0 otherwise (also when either
- * version has no request, or every request failed). Metric math has no square root, so it is
- * `^ 0.5`; FILL(…, 0) keeps a metric without a datapoint (no throttles, no traffic yet) from
- * hiding the others. Syntax: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
- * (The synthesis bench, bench/lambda-rollout.ts, writes the same alarm by hand with it.)
- */
-export function errorRateExpression(t: ErrorRateThresholds): { expression: string; newFailures: string; newRequests: string } {
-  const allFailures = '(FILL(all_errors,0) + FILL(all_throttles,0))';
-  const allRequests = '(FILL(all_invocations,0) + FILL(all_throttles,0))';
-  const oldFailures = `(${allFailures} - new_failures)`;
-  const oldRequests = `(${allRequests} - new_requests)`;
-  const increase = `(new_failures / new_requests - ${oldFailures} / ${oldRequests})`;
-  const pooled = `(${allFailures} / ${allRequests})`;
-  const z = `${increase} / (${pooled} * (1 - ${pooled}) * (1 / new_requests + 1 / ${oldRequests})) ^ 0.5`;
-  const judged = `new_requests > 0 && ${oldRequests} > 0 && ${allFailures} < ${allRequests}`;
-  const enough = t.singleFailureMaxRequests > 0 && t.minFailures > 1
-    ? `(new_failures >= ${t.minFailures} || (new_failures >= 1 && new_requests <= ${t.singleFailureMaxRequests}))`
-    : `new_failures >= ${t.minFailures}`;
-  const worse = `${enough} && ${increase} >= ${t.minIncreasePercent / 100}`;
-  return {
-    expression: `IF(${judged}, IF(${worse}, ${z}, 0), 0)`,
-    newFailures: 'FILL(new_errors,0) + FILL(new_throttles,0)',
-    newRequests: 'FILL(new_invocations,0) + FILL(new_throttles,0)',
-  };
+  /**
+   * The metric-math expression of the check, over six `Sum` metrics of one period: the
+   * new version's `new_errors`, `new_invocations`, `new_throttles` (alias + `ExecutedVersion`) and
+   * the alias's `all_errors`, `all_invocations`, `all_throttles`, through two helper expressions
+   * `new_failures` and `new_requests`.
+   *
+   * Failures are errors plus throttles; requests are invocations plus throttles (Lambda does not
+   * count a throttled request as an invocation:
+   * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). The old version's
+   * counts are the alias's minus the new version's. The value is the pooled two-proportion z-score
+   * z = (p1 - p0) / sqrt(p (1 - p) (1/n1 + 1/n0)) when the new version has at least `minFailures`
+   * failures (or one, within its first `singleFailureMaxRequests` requests of the period) and a rate
+   * at least `minIncreasePercent` points above the old one, and 0 otherwise (also when either
+   * version has no request, or every request failed). Metric math has no square root, so it is
+   * `^ 0.5`; FILL(…, 0) keeps a metric without a datapoint (no throttles, no traffic yet) from
+   * hiding the others. Syntax: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+   * (The guard simulator reuses it for the hand-written check on slow requests it compares latency guards with, and the
+   * synthesis bench, bench/lambda-rollout.ts, for the default guard written by hand.)
+   */
+  public expression(): { expression: string; newFailures: string; newRequests: string } {
+    const t = this.thresholds;
+    const allFailures = '(FILL(all_errors,0) + FILL(all_throttles,0))';
+    const allRequests = '(FILL(all_invocations,0) + FILL(all_throttles,0))';
+    const oldFailures = `(${allFailures} - new_failures)`;
+    const oldRequests = `(${allRequests} - new_requests)`;
+    const increase = `(new_failures / new_requests - ${oldFailures} / ${oldRequests})`;
+    const pooled = `(${allFailures} / ${allRequests})`;
+    const z = `${increase} / (${pooled} * (1 - ${pooled}) * (1 / new_requests + 1 / ${oldRequests})) ^ 0.5`;
+    const judged = `new_requests > 0 && ${oldRequests} > 0 && ${allFailures} < ${allRequests}`;
+    const enough = t.singleFailureMaxRequests > 0 && t.minFailures > 1
+      ? `(new_failures >= ${t.minFailures} || (new_failures >= 1 && new_requests <= ${t.singleFailureMaxRequests}))`
+      : `new_failures >= ${t.minFailures}`;
+    const worse = `${enough} && ${increase} >= ${t.minIncreasePercent / 100}`;
+    return {
+      expression: `IF(${judged}, IF(${worse}, ${z}, 0), 0)`,
+      newFailures: 'FILL(new_errors,0) + FILL(new_throttles,0)',
+      newRequests: 'FILL(new_invocations,0) + FILL(new_throttles,0)',
+    };
+  }
 }

@@ -23,3 +23,12 @@ export const ALARM_EVALUATION = {
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)
  */
 export const ALARM_ACTIONS = { min: 1, max: 5 } as const;
+
+/**
+ * Metrics one alarm on a metric math expression may read. Source: CloudWatch User Guide, "Create a
+ * CloudWatch alarm based on a metric math expression"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html):
+ * an alarm's expression can use up to 10 metrics; aws-cdk-lib refuses more at synth ("Alarms on math
+ * expressions cannot contain more than 10 individual metrics").
+ */
+export const ALARM_MATH = { maxMetrics: 10 } as const;

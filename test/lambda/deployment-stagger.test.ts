@@ -1,10 +1,12 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Aspects, CfnCondition, CfnParameter, CfnResource, Fn, IAspect, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import { LambdaRollout } from '../../src';
 import { DEFAULT_DEPLOYMENT_GROUP_SIZE } from '../../src/private/defaults';
 import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth';
 import { inlineFunction } from '../support/inline-function';
+import { conditionFindings } from '../support/template-conditions';
 
 // One synthesis for every template assertion below.
 let result: CheckedSynth;
@@ -44,8 +46,32 @@ beforeAll(() => {
   new LambdaRollout(stacks.Shared, 'Other', { function: other });
   functions.Shared = [shared, other];
 
+  // Functions created only under a condition, each with its rollout (the CDK way: an Aspect sets
+  // every resource's condition, the versions' included, after the rollouts were created).
+  stacks.Conditional = new Stack(app, 'Conditional');
+  LambdaRollout.staggerDeployments(stacks.Conditional, 1);
+  const environment = new CfnParameter(stacks.Conditional, 'Environment', { default: 'prod' });
+  const isProd = new CfnCondition(stacks.Conditional, 'IsProd', { expression: Fn.conditionEquals(environment.valueAsString, 'prod') });
+  functions.Conditional = ['Fn1', 'Fn2', 'Fn3', 'Fn4', 'Fn5'].map((id) => {
+    const fn = inlineFunction(stacks.Conditional, id);
+    const conditional = id === 'Fn1' || id === 'Fn4';
+    if (conditional) Aspects.of(fn).add(new CreateIf(isProd));
+    new LambdaRollout(stacks.Conditional, `Rollout${id}`, { function: fn, ...(conditional ? { condition: isProd } : {}) });
+    return fn;
+  });
+
   result = checkedSynth(app);
 });
+
+/** Creates a subtree only under a condition. */
+class CreateIf implements IAspect {
+  constructor(private readonly condition: CfnCondition) {}
+  public visit(node: IConstruct): void {
+    if (CfnResource.isCfnResource(node)) {
+      node.cfnOptions.condition = this.condition;
+    }
+  }
+}
 
 /** The logical id of a function's current version. */
 function versionId(stack: Stack, fn: lambda.Function): string {
@@ -88,6 +114,12 @@ test('the group size set after the rollouts were created applies to them', () =>
 
 test('a function with two rollouts is queued once: its version neither waits for itself nor makes a cycle', () => {
   expect(versionChains('Shared')).toEqual({ SharedFn: [], OtherFn: ['SharedFn'] });
+});
+
+test('a version created under a condition waits only for, and is waited for only by, versions under the same condition', () => {
+  // CloudFormation does not create a resource that depends on one it does not create.
+  expect(versionChains('Conditional')).toEqual({ Fn1: [], Fn2: [], Fn3: ['Fn2'], Fn4: ['Fn1'], Fn5: ['Fn3'] });
+  expect(conditionFindings(template('Conditional').toJSON())).toEqual([]);
 });
 
 test('the chains pass the CloudFormation validator, and cdk-nag finds nothing in the library\'s resources', () => {
