@@ -38,6 +38,7 @@ import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkDistinctHealthChecks, rolloutAlarms } from '../rollout/rollout-alarms';
+import { recordRollout } from '../rollout/rollout-record';
 import { rolloutRole } from '../rollout/service-role';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
@@ -342,6 +343,14 @@ export class ServerRollout extends Construct {
     }
     // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
     groupResource.node.addDependency(policy);
+
+    // For `cdk-rollouts watch`: the application, and whether a deployment may wait for ContinueDeployment.
+    recordRollout(this, groupResource, {
+      kind: 'server',
+      application: { resource: this.application, name: this.application.applicationName },
+      deploymentGroupName,
+      blueGreen: props.blueGreen !== undefined,
+    });
   }
 
   /**
