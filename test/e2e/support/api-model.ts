@@ -24,16 +24,20 @@ export interface ModelShape {
   readonly locationName?: string;
   readonly payload?: string;
   readonly flattened?: boolean;
+  /** Query protocol outputs: the element that wraps the result. */
+  readonly resultWrapper?: string;
 }
 
 export interface ModelOperation {
-  readonly http?: { readonly requestUri?: string };
+  readonly http?: { readonly method?: string; readonly requestUri?: string };
   readonly input?: ModelShape;
   readonly output?: ModelShape;
 }
 
 export interface ServiceModel {
-  readonly metadata: { readonly protocol: string; readonly targetPrefix?: string; readonly endpointPrefix: string; readonly apiVersion: string };
+  readonly metadata: {
+    readonly protocol: string; readonly targetPrefix?: string; readonly endpointPrefix: string; readonly apiVersion: string; readonly xmlNamespace?: string;
+  };
   readonly operations: Readonly<Record<string, ModelOperation>>;
   readonly shapes: Readonly<Record<string, ModelShape>>;
 }
@@ -52,6 +56,15 @@ export const SERVICES = {
 } as const;
 export type ServiceName = keyof typeof SERVICES;
 
+/** The services the emulator's service modules play (services/*.ts), registered through `Emulator.register`. */
+export const MODULE_SERVICES = {
+  cloudformation: { file: 'cloudformation-2010-05-15', constraints: 'cloudformation' },
+  cloudwatch: { file: 'monitoring-2010-08-01', constraints: 'cloudwatch' },
+  logs: { file: 'logs-2014-03-28', constraints: 'logs' },
+  ssm: { file: 'ssm-2014-11-06', constraints: 'ssm' },
+} as const;
+export type ModuleServiceName = keyof typeof MODULE_SERVICES;
+
 const constraintsFile = JSON.parse(fs.readFileSync(path.join(__dirname, 'api-constraints.json'), 'utf8')) as {
   readonly source: string;
   readonly services: Readonly<Record<string, Readonly<Record<string, Constraint>>>>;
@@ -65,11 +78,11 @@ export interface Api {
   readonly constraints: Readonly<Record<string, Constraint>>;
 }
 
-export function loadApi(service: ServiceName): Api {
+export function loadApi(service: ServiceName | ModuleServiceName): Api {
+  const { file, constraints } = service in SERVICES ? SERVICES[service as ServiceName] : MODULE_SERVICES[service as ModuleServiceName];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const model = require(`aws-sdk/apis/${SERVICES[service].file}.min.json`) as ServiceModel;
-  const constraints = constraintsFile.services[SERVICES[service].constraints];
-  return { model, constraints };
+  const model = require(`aws-sdk/apis/${file}.min.json`) as ServiceModel;
+  return { model, constraints: constraintsFile.services[constraints] ?? {} };
 }
 
 /** How scalar values arrive: typed JSON, or strings (query protocol forms, headers, URI labels). */
@@ -95,7 +108,7 @@ export function validate(api: Api, operation: string, direction: 'input' | 'outp
   return problems;
 }
 
-function resolve(api: Api, shape: ModelShape): ModelShape {
+export function resolve(api: Api, shape: ModelShape): ModelShape {
   if (!shape.shape) return shape;
   const named = api.model.shapes[shape.shape];
   if (!named) throw new Error(`model has no shape ${shape.shape}`);

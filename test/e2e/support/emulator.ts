@@ -1,8 +1,10 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { Api, loadApi, locatedMembers, payloadMember, ServiceName, validate } from './api-model';
+import { Api, loadApi, ServiceName, validate } from './api-model';
 import { CodeDeployWorld, ServiceError } from './codedeploy-world';
 import type { ScaledClock } from './lambda-runtime';
+import { decodeJson, decodeQuery, decodeRestJson, escapeXml, queryError, queryResponse } from './protocols';
+import type { ServiceModule } from './service-module';
 
 /**
  * A loopback (127.0.0.1) emulator of the AWS endpoints the server deployer calls — CodeDeploy
@@ -15,7 +17,7 @@ import type { ScaledClock } from './lambda-runtime';
 
 /** What a scenario makes one call do, for the next `times` matching requests. */
 export interface Fault {
-  readonly service: ServiceName;
+  readonly service: ServiceName | string;
   readonly operation: string;
   /** How many requests it applies to (then it is used up). Default 1. */
   times?: number;
@@ -28,7 +30,7 @@ export interface Fault {
 }
 
 export interface RecordedRequest {
-  readonly service: ServiceName;
+  readonly service: ServiceName | string;
   readonly operation: string;
   readonly input: Record<string, unknown>;
 }
@@ -61,20 +63,36 @@ export class Emulator {
   private totalViolations = 0;
   private readonly apis: Record<ServiceName, Api> = { codedeploy: loadApi('codedeploy'), lambda: loadApi('lambda'), autoscaling: loadApi('autoscaling') };
   private readonly servers: http.Server[] = [];
-  private readonly ports: Partial<Record<ServiceName | 'cfn', number>> = {};
+  private readonly ports: Partial<Record<string, number>> = {};
+  /** The services registered beyond the three above (service-module.ts). */
+  private readonly modules = new Map<string, ServiceModule>();
+  /** Lambda operations besides Invoke (GetAlias, ...), answered by a registered handler. */
+  private lambdaOperations?: (operation: string, input: Record<string, any>) => Record<string, unknown>;
 
   public constructor(clock: ScaledClock) {
     this.world = new CodeDeployWorld(clock);
   }
 
+  /** Adds a service (before `start`): the registration point of the service modules (services/*.ts). */
+  public register(module: ServiceModule): void {
+    this.modules.set(module.name, module);
+  }
+
+  /** Answers the Lambda operations other than Invoke (before `start`). */
+  public registerLambdaOperations(handler: (operation: string, input: Record<string, any>) => Record<string, unknown>): void {
+    this.lambdaOperations = handler;
+  }
+
   public async start(): Promise<void> {
-    for (const name of ['codedeploy', 'lambda', 'autoscaling', 'cfn'] as const) {
+    for (const name of ['codedeploy', 'lambda', 'autoscaling', 'cfn', ...this.modules.keys()]) {
       const server = http.createServer((request, response) => {
         const chunks: Buffer[] = [];
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
           try {
-            this.route(name, request, Buffer.concat(chunks), response);
+            const module = this.modules.get(name);
+            if (module) this.routeModule(module, request, Buffer.concat(chunks), response);
+            else this.route(name as ServiceName | 'cfn', request, Buffer.concat(chunks), response);
           } catch (err) {
             this.violation(`${name}: the emulator failed on a request: ${(err as Error).stack}`);
             response.writeHead(500).end();
@@ -102,6 +120,7 @@ export class Emulator {
       AWS_ENDPOINT_URL_CODEDEPLOY: `http://127.0.0.1:${this.ports.codedeploy}`,
       AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${this.ports.lambda}`,
       AWS_ENDPOINT_URL_AUTO_SCALING: `http://127.0.0.1:${this.ports.autoscaling}`,
+      ...Object.fromEntries([...this.modules.values()].map((module) => [module.endpointVariable, `http://127.0.0.1:${this.ports[module.name]}`])),
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIAE2EEXAMPLE000000',
       AWS_SECRET_ACCESS_KEY: 'e2e-fake-secret-key',
@@ -148,14 +167,15 @@ export class Emulator {
   private route(name: ServiceName | 'cfn', request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): void {
     if (name === 'cfn') return this.cfnResponse(request, body, response);
     this.totalRequests++;
-    this.checkSignature(name, request);
-    const decoded = name === 'codedeploy' ? this.decodeJson(request, body) : name === 'lambda' ? this.decodeRestJson(request, body) : this.decodeQuery(body);
+    this.checkSignature(name, SIGNING_NAMES[name], request);
+    const api = this.apis[name];
+    const decoded = name === 'codedeploy' ? decodeJson(api, request, body, '1.1', api.model.metadata.targetPrefix!)
+      : name === 'lambda' ? decodeRestJson(api, request, body) : decodeQuery(api, body);
     if ('problem' in decoded) {
       this.violation(`${name}: ${decoded.problem}`);
       return this.sendError(name, response, { code: 'ValidationException', message: decoded.problem, status: 400 });
     }
     const { operation, input } = decoded;
-    const api = this.apis[name];
     const problems = validate(api, operation, 'input', input, name === 'codedeploy' ? 'json' : 'text');
     if (name === 'lambda' && operation === 'Invoke') problems.push(...this.checkInvoke(input));
     this.requests.push({ service: name, operation, input });
@@ -185,75 +205,13 @@ export class Emulator {
   }
 
   /** Every request is SigV4-signed for its service and region with the environment's fake key. */
-  private checkSignature(name: ServiceName, request: http.IncomingMessage): void {
+  private checkSignature(name: string, signingName: string, request: http.IncomingMessage): void {
     const authorization = String(request.headers.authorization ?? '');
     const expected = 'Credential=AKIAE2EEXAMPLE000000/';
     if (!authorization.startsWith('AWS4-HMAC-SHA256 ') || !authorization.includes(expected)
-      || !authorization.includes(`/us-east-1/${SIGNING_NAMES[name]}/aws4_request`)) {
-      this.violation(`${name}: request not SigV4-signed for ${SIGNING_NAMES[name]} in us-east-1 with the environment's key: ${authorization.slice(0, 80)}`);
+      || !authorization.includes(`/us-east-1/${signingName}/aws4_request`)) {
+      this.violation(`${name}: request not SigV4-signed for ${signingName} in us-east-1 with the environment's key: ${authorization.slice(0, 80)}`);
     }
-  }
-
-  private decodeJson(request: http.IncomingMessage, body: Buffer): { operation: string; input: Record<string, unknown> } | { problem: string } {
-    const { targetPrefix } = this.apis.codedeploy.model.metadata;
-    const target = String(request.headers['x-amz-target'] ?? '');
-    if (request.method !== 'POST' || request.url !== '/') return { problem: `expected POST /, got ${request.method} ${request.url}` };
-    if (request.headers['content-type'] !== 'application/x-amz-json-1.1') return { problem: `content-type ${request.headers['content-type']} is not application/x-amz-json-1.1` };
-    if (!target.startsWith(`${targetPrefix}.`)) return { problem: `X-Amz-Target ${target} does not start with ${targetPrefix}.` };
-    const operation = target.slice(targetPrefix!.length + 1);
-    if (!this.apis.codedeploy.model.operations[operation]) return { problem: `${operation} is not a CodeDeploy operation` };
-    try {
-      const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
-      return { operation, input };
-    } catch {
-      return { problem: `${operation}: the body is not JSON` };
-    }
-  }
-
-  private decodeRestJson(request: http.IncomingMessage, body: Buffer): { operation: string; input: Record<string, unknown> } | { problem: string } {
-    const api = this.apis.lambda;
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    for (const [operation, definition] of Object.entries(api.model.operations)) {
-      const template = definition.http?.requestUri;
-      if (!template || operation !== 'Invoke') continue;
-      const pattern = new RegExp(`^${template.split('?')[0].replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
-      const match = pattern.exec(url.pathname);
-      if (!match) continue;
-      if (request.method !== 'POST') return { problem: `${operation}: expected POST, got ${request.method}` };
-      const input: Record<string, unknown> = {};
-      const located = locatedMembers(api, operation);
-      for (const member of located) {
-        const raw = member.location === 'uri' ? match.groups?.[member.locationName]
-          : member.location === 'header' ? request.headers[member.locationName.toLowerCase()]
-            : url.searchParams.get(member.locationName) ?? undefined;
-        if (raw !== undefined) input[member.name] = member.location === 'uri' ? decodeURIComponent(String(raw)) : String(raw);
-      }
-      for (const parameter of url.searchParams.keys()) {
-        if (!located.some((member) => member.location === 'querystring' && member.locationName === parameter)) {
-          return { problem: `${operation}: query parameter ${parameter} is not in the model` };
-        }
-      }
-      const payload = payloadMember(api, operation);
-      if (payload && body.length > 0) input[payload] = body;
-      return { operation, input };
-    }
-    return { problem: `no Lambda operation at ${request.method} ${url.pathname}` };
-  }
-
-  private decodeQuery(body: Buffer): { operation: string; input: Record<string, unknown> } | { problem: string } {
-    const form = new URLSearchParams(body.toString('utf8'));
-    const operation = form.get('Action') ?? '';
-    const version = form.get('Version');
-    const { apiVersion } = this.apis.autoscaling.model.metadata;
-    if (!this.apis.autoscaling.model.operations[operation]) return { problem: `Action ${operation} is not an Auto Scaling operation` };
-    if (version !== apiVersion) return { problem: `${operation}: Version ${version} is not ${apiVersion}` };
-    const input: Record<string, unknown> = {};
-    for (const [name, value] of form) {
-      if (name === 'Action' || name === 'Version') continue;
-      // Nested and list members (`A.member.1`, `A.B`) become lists and structures.
-      setPath(input, name.split('.'), value);
-    }
-    return { operation, input };
   }
 
   /** What a real Invoke requires beyond the model: an async invocation of JSON. */
@@ -280,6 +238,10 @@ export class Emulator {
       case 'codedeploy':
         return { status: 200, body: this.world.handle(operation, input) as Record<string, unknown> };
       case 'lambda':
+        if (operation !== 'Invoke') {
+          if (!this.lambdaOperations) throw new ServiceError('UnknownOperationException', `${operation} is not emulated`);
+          return { status: 200, body: this.lambdaOperations(operation, input) };
+        }
         this.invocations.push(JSON.parse((input.Payload as Buffer).toString('utf8')));
         return { status: 202, body: {} };
       case 'autoscaling': {
@@ -299,7 +261,7 @@ export class Emulator {
         + `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`);
       return;
     }
-    if (name === 'lambda') {
+    if (name === 'lambda' && Object.keys(output.body).length === 0) {
       response.writeHead(output.status, { 'x-amzn-requestid': requestId, 'content-length': '0' });
       response.end();
       return;
@@ -324,6 +286,64 @@ export class Emulator {
       'x-amzn-errortype': error.code,
       'x-amzn-requestid': requestId,
       'content-length': Buffer.byteLength(json),
+    });
+    response.end(json);
+  }
+
+  /** A request to a registered service module: decoded by its protocol, validated both ways against its model. */
+  private routeModule(module: ServiceModule, request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): void {
+    this.totalRequests++;
+    const requestId = `e2e-${this.totalRequests}`;
+    this.checkSignature(module.name, module.signingName, request);
+    const { api, protocol } = module;
+    const decoded = protocol.kind === 'json' ? decodeJson(api, request, body, protocol.version, protocol.targetPrefix)
+      : protocol.kind === 'query' ? decodeQuery(api, body) : decodeRestJson(api, request, body);
+    const fail = (error: { code: string; message: string; status: number }) => {
+      if (protocol.kind === 'query') {
+        response.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+        response.end(queryError(api, error.code, error.message, requestId));
+        return;
+      }
+      const json = JSON.stringify(protocol.kind === 'json' ? { __type: error.code, message: error.message } : { message: error.message });
+      response.writeHead(error.status, {
+        'content-type': protocol.kind === 'json' ? `application/x-amz-json-${protocol.version}` : 'application/json',
+        'x-amzn-errortype': error.code, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(json),
+      });
+      response.end(json);
+    };
+    if ('problem' in decoded) {
+      this.violation(`${module.name}: ${decoded.problem}`);
+      return fail({ code: 'ValidationException', message: decoded.problem, status: 400 });
+    }
+    const { operation, input } = decoded;
+    this.requests.push({ service: module.name, operation, input });
+    const problems = validate(api, operation, 'input', input, protocol.kind === 'json' ? 'json' : 'text');
+    if (problems.length > 0) {
+      for (const problem of problems) this.violation(`${module.name} ${problem}`);
+      return fail({ code: 'ValidationException', message: problems.join('; '), status: 400 });
+    }
+    const fault = this.faults.find((candidate) => candidate.service === module.name && candidate.operation === operation && (candidate.times ?? 1) > 0);
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.error) return fail(fault.error);
+    }
+    let output: Record<string, unknown>;
+    try {
+      output = module.handle(operation, input);
+    } catch (err) {
+      if (err instanceof ServiceError) return fail({ code: err.code, message: err.message, status: err.status });
+      throw err;
+    }
+    for (const problem of validate(api, operation, 'output', output, 'json')) this.violation(`emulator's own answer: ${module.name} ${problem}`);
+    if (protocol.kind === 'query') {
+      response.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      response.end(queryResponse(api, operation, output, requestId));
+      return;
+    }
+    const json = JSON.stringify(output);
+    response.writeHead(200, {
+      'content-type': protocol.kind === 'json' ? `application/x-amz-json-${protocol.version}` : 'application/json',
+      'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(json),
     });
     response.end(json);
   }
@@ -358,25 +378,4 @@ export class Emulator {
     this.responses.push({ path: request.url ?? '', body: parsed, bytes: body.length, contentType: contentType as string | undefined });
     response.writeHead(problems.length > 0 ? 400 : 200).end();
   }
-}
-
-function setPath(target: Record<string, unknown>, parts: readonly string[], value: string): void {
-  const [head, ...rest] = parts;
-  if (rest.length === 0) {
-    target[head] = value;
-    return;
-  }
-  if (rest[0] === 'member') {
-    const list = (target[head] as unknown[] | undefined) ?? [];
-    target[head] = list;
-    const index = Number(rest[1]) - 1;
-    if (rest.length === 2) list[index] = value;
-    else setPath((list[index] ??= {}) as Record<string, unknown>, rest.slice(2), value);
-    return;
-  }
-  setPath((target[head] ??= {}) as Record<string, unknown>, rest, value);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
