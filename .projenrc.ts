@@ -63,7 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Handlers: bundled by esbuild; the SDK clients come with the Lambda runtime and are mocked in tests.
     'esbuild',
     '@aws-sdk/client-auto-scaling',
+    '@aws-sdk/client-cloudformation',
     '@aws-sdk/client-cloudwatch',
+    '@aws-sdk/client-cloudwatch-logs',
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-lambda',
     '@aws-sdk/client-ssm',
@@ -136,6 +138,24 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // The handlers import the AWS SDK v3 that the Lambda runtime provides: esbuild leaves it out of the
 // bundle, so it is a devDependency (for the handler tests), never a dependency of the library.
 project.eslint?.allowDevDeps('src/handlers/**');
+
+// The `cdk-rollouts` command (src/cli/): one minified esbuild bundle with its AWS SDK v3 clients
+// (devDependencies, like the handlers' SDK), so that the package gains no runtime dependency (jsii
+// requires runtime dependencies to be bundled dependencies, which would ship the SDK's sources
+// uncompressed to every user of every language) and the command starts without resolving modules.
+// Node.js 18 is the oldest the bundled SDK runs on. Its compiled modules under lib/cli/ are not shipped.
+project.bundler.addBundle('./src/cli/cdk-rollouts.ts', {
+  platform: 'node',
+  target: 'node18',
+  minify: true,
+  outfile: 'cdk-rollouts.js',
+  executable: true,
+  tsconfigPath: 'test/tsconfig.json',
+  watchTask: false,
+});
+project.addBins({ 'cdk-rollouts': 'assets/cli/cdk-rollouts/cdk-rollouts.js' });
+project.eslint?.allowDevDeps('src/cli/**');
+project.npmignore?.addPatterns('/lib/cli/');
 
 // The layers of src/ import only downward (projenrc/layers.ts lists them; docs/ARCHITECTURE.md
 // draws them): lint refuses an import up a layer or across to a sibling, and any import cycle.

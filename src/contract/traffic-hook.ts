@@ -36,6 +36,17 @@ export function settingsParameterName(prefix: string, functionName: string, alia
 }
 
 /**
+ * The parameter `cdk-rollouts promote` writes to end a bake early: `<stack prefix>/promote/<function
+ * name>/<alias name>`, under the stack's prefix that the hook may already read, holding the id of
+ * the deployment to promote, so that a promote never ends a later deployment's bake. The bake reads
+ * it once a minute, with the alarms. Settings parameters are `<prefix>/<function>/<alias>`, one level
+ * shallower, so the two never collide.
+ */
+export function promoteParameterName(prefix: string, functionName: string, aliasName: string): string {
+  return `${prefix}/promote/${functionName}/${aliasName}`;
+}
+
+/**
  * A standard SSM parameter's value holds at most 4 KB (Systems Manager API reference, PutParameter,
  * `Value`: "Standard parameters have a value limit of 4 KB";
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html). Advanced
