@@ -1,6 +1,6 @@
 /**
  * Writes test/e2e/support/api-constraints.json: the enums, length and range limits of the members
- * the server deployer's calls send and receive, taken from AWS's full API models as botocore ships
+ * the calls the emulator serves send and receive, taken from AWS's full API models as botocore ships
  * them (`botocore/data/<service>/<version>/service-2.json.gz`).
  *
  * Why: the end-to-end emulator validates requests against the aws-sdk v2 models
@@ -15,17 +15,25 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 
-/** The operations the handler calls, per service (directory under botocore's data/). */
+/**
+ * The operations the emulator serves, per service (directory under botocore's data/): the server
+ * deployer's calls, and those of `cdk-rollouts` (src/cli/).
+ */
 export const OPERATIONS: Record<string, { readonly version: string; readonly operations: readonly string[] }> = {
   codedeploy: {
     version: '2014-10-06',
     operations: [
       'CreateDeployment', 'GetDeployment', 'ListDeployments', 'StopDeployment', 'ListDeploymentTargets', 'BatchGetDeploymentTargets',
       'CreateDeploymentGroup', 'GetDeploymentGroup', 'UpdateDeploymentGroup', 'DeleteDeploymentGroup',
+      'GetDeploymentConfig', 'ContinueDeployment',
     ],
   },
-  lambda: { version: '2015-03-31', operations: ['Invoke'] },
+  lambda: { version: '2015-03-31', operations: ['Invoke', 'GetAlias'] },
   autoscaling: { version: '2011-01-01', operations: ['DeleteAutoScalingGroup'] },
+  cloudformation: { version: '2010-05-15', operations: ['DescribeStacks', 'GetTemplate', 'ListStackResources'] },
+  cloudwatch: { version: '2010-08-01', operations: ['DescribeAlarms', 'DescribeAlarmHistory', 'GetMetricData'] },
+  logs: { version: '2014-03-28', operations: ['FilterLogEvents'] },
+  ssm: { version: '2014-11-06', operations: ['GetParameter', 'PutParameter'] },
 };
 
 interface Shape {

@@ -12,10 +12,11 @@ export function diagnosisLines(label: string, diagnosis: Diagnosis): string[] {
     const rule = alarm.threshold !== undefined ? ` (alarm when ${COMPARISONS[alarm.comparison ?? ''] ?? alarm.comparison ?? ''} ${fmt(alarm.threshold)})` : '';
     lines.push(`  alarm ${alarm.name}${rule}${alarm.alarmAt !== undefined ? `: ALARM at ${clockTime(alarm.alarmAt)}` : ''}`);
     if (alarm.reason) lines.push(`    ${alarm.reason}`);
+    if (alarm.datapoints.length > 0) lines.push('    its value as it evaluated, each minute:');
     for (const point of alarm.datapoints) {
       const breaching = alarm.threshold !== undefined && point.value !== undefined && breaches(point.value, alarm.threshold, alarm.comparison);
-      lines.push(`    ${clockTime(point.time)}  ${point.value === undefined ? '-' : point.value.toFixed(2).padStart(8)}${breaching ? ' !' : '  '}`
-        + `${point.detail ? `  ${point.detail}` : ''}`);
+      const value = point.value === undefined ? 'no data'.padStart(8) : point.value.toFixed(2).padStart(8);
+      lines.push(`    ${clockTime(point.time)}  ${value}${breaching ? ' !' : '  '}${point.detail ? `  ${point.detail}` : ''}`.trimEnd());
     }
   }
   if (diagnosis.hookLog) {

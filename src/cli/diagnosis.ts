@@ -1,7 +1,7 @@
 import { DescribeAlarmHistoryCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { AlarmInfo, isErrorRateAlarm } from './alarms';
+import { AlarmInfo, ERROR_RATE_IDS, isErrorRateAlarm } from './alarms';
 import type { AwsClients } from './aws-clients';
 import { alarmLink, deploymentLink, logGroupLink } from './console-links';
 import { getTargets, listTargets } from './deployment-targets';
@@ -10,8 +10,8 @@ import { fmt, rate } from './format';
 import { metricData, periodOf } from './guard-evidence';
 import type { AlarmDiagnosis, Diagnosis, InstanceFailure } from './view';
 
-/** Datapoints read before the stop, in periods of the alarm (the last one holds the stop). */
-const PERIODS_BEFORE_STOP = 5;
+/** Minutes of the alarm's evaluation shown, up to the minute after it went off. */
+const MINUTES_AROUND_STOP = 6;
 /** The hook's log lines quoted, the last ones. */
 const HOOK_LOG_LINES = 20;
 /** The instance's log tail quoted, its last lines. */
@@ -77,8 +77,8 @@ async function alarmDiagnoses(
         AlarmName: name, HistoryItemType: 'StateUpdate', StartDate: new Date(created - 60_000), EndDate: new Date(stoppedAt + 60_000),
         ScanBy: 'TimestampAscending', MaxRecords: 10,
       }));
-      const toAlarm = (history.AlarmHistoryItems ?? []).find((item) => newState(item.HistoryData) === 'ALARM');
-      if (toAlarm) fired.push({ name, at: toAlarm.Timestamp?.getTime(), reason: toAlarm.HistorySummary });
+      const toAlarm = (history.AlarmHistoryItems ?? []).find((item) => newState(item.HistoryData)?.stateValue === 'ALARM');
+      if (toAlarm) fired.push({ name, at: toAlarm.Timestamp?.getTime(), reason: newState(toAlarm.HistoryData)?.stateReason ?? toAlarm.HistorySummary });
     } catch {
       // Best effort: the current state below still names it.
     }
@@ -102,7 +102,12 @@ async function alarmDiagnoses(
   }));
 }
 
-/** The alarm's value per period over the periods up to the one that holds `at`, with its own metric or metric math. */
+/**
+ * The alarm's value as it evaluated, minute by minute, up to the minute after `at`: with its own
+ * metric or metric math, over its period ending at each minute (CloudWatch evaluates an alarm every
+ * minute over its last period). A period of a minute is one call for all minutes; a longer one is a
+ * call per minute, `MINUTES_AROUND_STOP` calls, once per failure.
+ */
 async function datapointsAround(clients: AwsClients, alarm: MetricAlarm, errorRate: boolean, at: number): Promise<AlarmDiagnosis['datapoints']> {
   const queries = alarm.Metrics && alarm.Metrics.length > 0 ? alarm.Metrics : [{
     Id: 'm',
@@ -115,26 +120,27 @@ async function datapointsAround(clients: AwsClients, alarm: MetricAlarm, errorRa
     ReturnData: true,
   }];
   const valueId = queries.find((query) => query.ReturnData !== false)?.Id ?? 'm';
-  const periodSeconds = periodOf(queries, queries.find((query) => query.Id === valueId)) ?? 60;
-  const end = Math.ceil((at + 1) / 60_000) * 60_000;
-  const start = end - PERIODS_BEFORE_STOP * periodSeconds * 1000;
-  const returned = errorRate ? [valueId, 'new_failures', 'new_requests', 'all_errors', 'all_invocations', 'all_throttles'] : [valueId];
-  const results = await metricData(clients, queries, returned, start, end);
-  const series = results.get(valueId);
-  const valueAt = (id: string, time: number): number => {
-    const result = results.get(id);
-    const index = (result?.Timestamps ?? []).findIndex((t) => t.getTime() === time);
-    return index >= 0 ? result!.Values![index] : 0;
-  };
-  const times = [...new Set([...(series?.Timestamps ?? []).map((t) => t.getTime())])].sort((a, b) => a - b);
-  return times.map((time) => {
-    const index = series!.Timestamps!.findIndex((t) => t.getTime() === time);
-    const detail = errorRate ? evidenceText(
-      valueAt('new_failures', time), valueAt('new_requests', time),
-      valueAt('all_errors', time) + valueAt('all_throttles', time), valueAt('all_invocations', time) + valueAt('all_throttles', time),
-    ) : undefined;
-    return { time, value: series!.Values![index], ...(detail ? { detail } : {}) };
-  });
+  const periodMs = (periodOf(queries, queries.find((query) => query.Id === valueId)) ?? 60) * 1000;
+  const last = Math.ceil((at + 1) / 60_000) * 60_000;
+  const returned = errorRate ? [valueId, ...ERROR_RATE_IDS] : [valueId];
+  const points: AlarmDiagnosis['datapoints'] = [];
+  const windows = periodMs <= 60_000
+    ? [{ start: last - MINUTES_AROUND_STOP * 60_000, end: last }]
+    : Array.from({ length: MINUTES_AROUND_STOP }, (_, i) => last - (MINUTES_AROUND_STOP - 1 - i) * 60_000).map((end) => ({ start: end - periodMs, end }));
+  for (const window of windows) {
+    const results = await metricData(clients, queries, returned, window.start, window.end);
+    const series = results.get(valueId);
+    // No datapoint: the alarm had nothing to evaluate in that window (a minute, or a longer period).
+    if (periodMs > 60_000 && (series?.Timestamps ?? []).length === 0) points.push({ time: window.end });
+    (series?.Timestamps ?? []).forEach((timestamp, index) => {
+      const time = periodMs <= 60_000 ? timestamp.getTime() + periodMs : window.end;
+      const count = (id: string) => results.get(id)?.Values?.[(results.get(id)?.Timestamps ?? []).findIndex((t) => t.getTime() === timestamp.getTime())] ?? 0;
+      const detail = errorRate ? evidenceText(count('new_failures'), count('new_requests'),
+        count('all_errors') + count('all_throttles'), count('all_invocations') + count('all_throttles')) : undefined;
+      points.push({ time, value: series!.Values![index], ...(detail ? { detail } : {}) });
+    });
+  }
+  return points;
 }
 
 function evidenceText(newFailures: number, newRequests: number, allFailures: number, allRequests: number): string {
@@ -182,10 +188,10 @@ async function failedInstance(clients: AwsClients, deploymentId: string): Promis
   }
 }
 
-/** The state an alarm history item moved to (its HistoryData JSON: `newState.stateValue`). */
-function newState(historyData: string | undefined): string | undefined {
+/** The state an alarm history item moved to, and why (its HistoryData JSON: `newState.stateValue`, `newState.stateReason`). */
+function newState(historyData: string | undefined): { stateValue?: string; stateReason?: string } | undefined {
   try {
-    return (JSON.parse(historyData ?? '{}') as { newState?: { stateValue?: string } }).newState?.stateValue;
+    return (JSON.parse(historyData ?? '{}') as { newState?: { stateValue?: string; stateReason?: string } }).newState;
   } catch {
     return undefined;
   }

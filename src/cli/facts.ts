@@ -97,7 +97,8 @@ export function evidenceText(evidence: Evidence): string {
 function evidenceFact(key: string, prefix: string, data: Record<string, unknown>, evidence: Evidence): Fact {
   return {
     key: `${key}:evidence`,
-    text: `${prefix}: guard over the ${duration(evidence.periodSeconds * 1000)} to ${clockTime(evidence.windowEnd)}: ${evidenceText(evidence)}`,
+    // The window's end is left out of the text (it moves every minute); the JSON event carries it.
+    text: `${prefix}: guard (${duration(evidence.periodSeconds * 1000)} period): ${evidenceText(evidence)}`,
     data: {
       type: 'evidence', ...data, alarm: evidence.alarmName, periodSeconds: evidence.periodSeconds, windowEnd: new Date(evidence.windowEnd).toISOString(),
       newRequests: evidence.newRequests, newFailures: evidence.newFailures, oldRequests: evidence.oldRequests, oldFailures: evidence.oldFailures,
@@ -109,7 +110,7 @@ function evidenceFact(key: string, prefix: string, data: Record<string, unknown>
 
 /** `healthy 3 of 4 (minimum 3, all but one)`. */
 export function healthyText(server: ServerView): string {
-  return `healthy ${server.healthy} of ${server.total}${server.minimumHealthy ? ` (minimum ${server.minimumHealthy.count}, ${server.minimumHealthy.description})` : ''}`;
+  return `${server.replacement !== undefined ? 'replacement ' : ''}healthy ${server.healthy} of ${server.replacement ?? server.total}${server.minimumHealthy ? ` (minimum ${server.minimumHealthy.count}, ${server.minimumHealthy.description})` : ''}`;
 }
 
 function serverFacts(key: string, prefix: string, data: Record<string, unknown>, server: ServerView): Fact[] {

@@ -22,21 +22,13 @@ export function newServerTrack(): ServerTrack {
 }
 
 /**
- * A server deployment's progress: the instance counts of its overview (GetDeployment's
- * `deploymentOverview`), the healthy hosts against the config's minimum, and each instance's
- * lifecycle events. A poll reads at most 25 unfinished instances (one BatchGetDeploymentTargets),
- * taking turns, so a fleet of any size costs one call per poll; instances that finished are not
- * read again. The ids are listed when the deployment is first seen and when the overview's count changes.
+ * Reads a server deployment's instances: each one's lifecycle events. A poll reads at most 25
+ * unfinished instances (one BatchGetDeploymentTargets), taking turns, so a fleet of any size costs
+ * one call per poll; instances that finished are not read again. The ids are listed when the
+ * deployment is first seen and when the overview's count of instances changes.
  */
-export async function readServerDeployment(
-  clients: AwsClients, deployment: DeploymentInfo, config: DeploymentConfigInfo | undefined, track: ServerTrack,
-): Promise<ServerView> {
-  const overview = deployment.deploymentOverview ?? {};
-  const counts = {
-    pending: overview.Pending ?? 0, inProgress: overview.InProgress ?? 0, succeeded: overview.Succeeded ?? 0,
-    failed: overview.Failed ?? 0, skipped: overview.Skipped ?? 0, ready: overview.Ready ?? 0,
-  };
-  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+export async function readServerInstances(clients: AwsClients, deployment: DeploymentInfo, track: ServerTrack): Promise<void> {
+  const total = overviewCounts(deployment).total;
   if (track.targetIds === undefined || track.listedTotal !== total) {
     track.targetIds = await listTargets(clients, deployment.deploymentId!);
     track.listedTotal = total;
@@ -51,7 +43,33 @@ export async function readServerDeployment(
       if (view) track.instances.set(view.id, view);
     }
   }
-  const minimum = minimumHealthy(config, total);
+}
+
+function overviewCounts(deployment: DeploymentInfo) {
+  const overview = deployment.deploymentOverview ?? {};
+  const counts = {
+    pending: overview.Pending ?? 0, inProgress: overview.InProgress ?? 0, succeeded: overview.Succeeded ?? 0,
+    failed: overview.Failed ?? 0, skipped: overview.Skipped ?? 0, ready: overview.Ready ?? 0,
+  };
+  return { ...counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+}
+
+/**
+ * A server deployment's progress: the instance counts of its overview (GetDeployment's
+ * `deploymentOverview`), the healthy hosts against the config's minimum, and the instances read.
+ */
+export function serverView(deployment: DeploymentInfo, config: DeploymentConfigInfo | undefined, track: ServerTrack): ServerView {
+  const { total, ...counts } = overviewCounts(deployment);
+  // Blue/green: the minimum applies to the replacement (Green) instances, which are healthy once
+  // installed (Ready, then Succeeded); in place: every instance not taken offline nor failed
+  // (CodeDeploy User Guide, "CodeDeploy instance health": an instance being updated is offline).
+  const instances = (track.targetIds ?? []).flatMap((id) => track.instances.get(id) ?? []);
+  const replacement = instances.filter((instance) => instance.label === 'Green');
+  const fleet = replacement.length > 0 ? replacement.length : total;
+  const healthy = replacement.length > 0
+    ? replacement.filter((instance) => instance.status === 'Ready' || instance.status === 'Succeeded').length
+    : total - counts.inProgress - counts.failed;
+  const minimum = minimumHealthy(config, fleet);
   return {
     total,
     succeeded: counts.succeeded,
@@ -59,9 +77,10 @@ export async function readServerDeployment(
     inProgress: counts.inProgress,
     pending: counts.pending + counts.ready,
     skipped: counts.skipped,
-    healthy: total - counts.inProgress - counts.failed,
+    healthy,
+    ...(replacement.length > 0 ? { replacement: replacement.length } : {}),
     ...(minimum ? { minimumHealthy: minimum } : {}),
-    instances: track.targetIds.flatMap((id) => track.instances.get(id) ?? []),
+    instances,
     waitingForReroute: deployment.status === 'Ready',
   };
 }

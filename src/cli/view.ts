@@ -99,8 +99,10 @@ export interface ServerView {
   readonly inProgress: number;
   readonly pending: number;
   readonly skipped: number;
-  /** Instances not taken offline nor failed (CodeDeploy User Guide, "CodeDeploy instance health"). */
+  /** Instances not taken offline nor failed (CodeDeploy User Guide, "CodeDeploy instance health"); blue/green: replacement instances installed. */
   readonly healthy: number;
+  /** Blue/green: the number of replacement (Green) instances, which the minimum applies to. */
+  readonly replacement?: number;
   readonly minimumHealthy?: { readonly count: number; readonly description: string };
   readonly instances: InstanceView[];
   /** A blue/green deployment whose replacement is ready and waits for traffic to be rerouted (status Ready). */

@@ -8,7 +8,7 @@ import { describeStack, discoverRollouts, Rollout, StackState } from './discover
 import { duration } from './format';
 import { readEvidence } from './guard-evidence';
 import { LambdaTrack, readLambdaDeployment } from './lambda-deployment';
-import { newServerTrack, readServerDeployment, ServerTrack } from './server-deployment';
+import { newServerTrack, readServerInstances, ServerTrack, serverView } from './server-deployment';
 import { DeploymentView, Diagnosis, Evidence, isFinal, RolloutView, Snapshot } from './view';
 import { describeError } from '../handlers/shared/errors';
 import { isThrottling } from '../handlers/shared/retry';
@@ -161,7 +161,8 @@ export async function watch(clients: AwsClients, options: WatchOptions, output: 
     await Promise.all(watched.map(async (state) => {
       for (const tracked of state.deployments) {
         if (!tracked.info || !tracked.view) continue;
-        if (!isFinal(tracked.view.status) && tracked.view.lambda && (tracked.evidenceAt === undefined || now() - tracked.evidenceAt >= EVIDENCE_INTERVAL_MS)) {
+        // The guard judges the new version: a rollback's traffic goes the other way, so it has no evidence to show.
+        if (!isFinal(tracked.view.status) && tracked.view.lambda && !tracked.rollbackOf && (tracked.evidenceAt === undefined || now() - tracked.evidenceAt >= EVIDENCE_INTERVAL_MS)) {
           const alarm = groupAlarmNames(state.group).map((name) => alarms.get(name)).find(isErrorRateAlarm);
           if (alarm && tracked.view.lambda.events.some((event) => event.name === 'AllowTraffic' && event.status !== 'Pending')) {
             const evidence = await attempt(() => readEvidence(clients, alarm.alarm, now()));
@@ -236,21 +237,30 @@ async function activeDeployments(clients: AwsClients, rollout: Rollout): Promise
   return response.deployments ?? [];
 }
 
-/** One poll of a deployment: GetDeployment, the group once per deployment, then the Lambda or server view. */
+/**
+ * One poll of a deployment: the Lambda or server view, then GetDeployment. The status is read last
+ * (after the first poll, which needs the deployment's AppSpec first), so that it is never older
+ * than the traffic, events and instances read with it: a change that happens while a poll reads
+ * shows in the status no later than in its details, and the outputs list changes in one order.
+ */
 async function refresh(clients: AwsClients, configs: DeploymentConfigs, state: RolloutState, tracked: Tracked, now: number): Promise<void> {
-  const info = (await clients.codedeploy.send(new GetDeploymentCommand({ deploymentId: tracked.id }))).deploymentInfo;
-  if (!info) return;
-  tracked.info = info;
+  const getDeployment = async () => (await clients.codedeploy.send(new GetDeploymentCommand({ deploymentId: tracked.id }))).deploymentInfo;
+  const first = !tracked.info;
+  if (first) tracked.info = await getDeployment();
+  if (!tracked.info) return;
   if (!state.group) {
     state.group = (await clients.codedeploy.send(new GetDeploymentGroupCommand({
       applicationName: state.rollout.applicationName, deploymentGroupName: state.rollout.deploymentGroupName,
     }))).deploymentGroupInfo;
   }
-  const config = await configs.get(info.deploymentConfigName);
+  const config = await configs.get(tracked.info.deploymentConfigName);
+  const isLambda = state.rollout.kind === 'lambda' || tracked.info.computePlatform === 'Lambda';
+  const lambda = isLambda ? await readLambdaDeployment(clients, state.rollout, tracked.info, config, tracked.lambda, now) : undefined;
+  if (!isLambda) await readServerInstances(clients, tracked.info, tracked.server);
+  const info = first ? tracked.info : (await getDeployment()) ?? tracked.info;
+  tracked.info = info;
+  const server = !isLambda ? serverView(info, config, tracked.server) : undefined;
   const status = info.status ?? 'Unknown';
-  const lambda = state.rollout.kind === 'lambda' || info.computePlatform === 'Lambda'
-    ? await readLambdaDeployment(clients, state.rollout, info, config, tracked.lambda, now) : undefined;
-  const server = !lambda && state.rollout.kind === 'server' ? await readServerDeployment(clients, info, config, tracked.server) : undefined;
   const progress = status === 'Succeeded' ? 1
     : lambda ? lambda.share
       : server && server.total > 0 ? (server.succeeded + server.failed + server.skipped) / server.total : 0;
@@ -299,7 +309,9 @@ function judge(snapshot: Snapshot, states: RolloutState[], updated: Set<string>)
   });
   for (const stack of snapshot.stacks) {
     // Only a stack that updated while watched: an old rollback is not this run's failure.
-    if (updated.has(stack.name) && /ROLLBACK|FAILED/.test(stack.status)) verdicts.push({ label: stack.name, outcome: 'failed', text: `${stack.name}: stack ${stack.status}`, diagnoses: [] });
+    if (updated.has(stack.name) && /ROLLBACK|FAILED/.test(stack.status)) {
+      verdicts.push({ label: stack.name, outcome: 'failed', text: `${stack.name}: FAILED, the stack ended ${stack.status}`, diagnoses: [] });
+    }
   }
   return verdicts;
 }

@@ -27,12 +27,18 @@ export interface Fault {
   readonly hold?: boolean;
   /** With `hold`: carry the request out first (the service acted; only its answer is lost). */
   readonly handleThenHold?: boolean;
+  /** Only for callers whose user agent holds this (`app/<id>`, with AWS_SDK_UA_APP_ID): one of several processes. */
+  readonly userAgentIncludes?: string;
 }
 
 export interface RecordedRequest {
   readonly service: ServiceName | string;
   readonly operation: string;
   readonly input: Record<string, unknown>;
+  /** The caller's user agent (the SDK's, with `app/<id>` when AWS_SDK_UA_APP_ID is set): tells callers apart. */
+  readonly userAgent?: string;
+  /** When it arrived (the emulator clock's time, epoch ms). */
+  readonly at?: number;
 }
 
 /** A CloudFormation response as the handler PUT it. */
@@ -69,7 +75,7 @@ export class Emulator {
   /** Lambda operations besides Invoke (GetAlias, ...), answered by a registered handler. */
   private lambdaOperations?: (operation: string, input: Record<string, any>) => Record<string, unknown>;
 
-  public constructor(clock: ScaledClock) {
+  public constructor(private readonly clock: Pick<ScaledClock, 'now'>) {
     this.world = new CodeDeployWorld(clock);
   }
 
@@ -159,6 +165,12 @@ export class Emulator {
     return this.requests.filter((request) => request.operation === operation);
   }
 
+  private faultFor(service: string, operation: string, request: http.IncomingMessage): Fault | undefined {
+    const userAgent = String(request.headers['user-agent'] ?? '');
+    return this.faults.find((candidate) => candidate.service === service && candidate.operation === operation && (candidate.times ?? 1) > 0
+      && (candidate.userAgentIncludes === undefined || userAgent.includes(candidate.userAgentIncludes)));
+  }
+
   private violation(text: string): void {
     this.violations.push(text);
     this.totalViolations++;
@@ -178,12 +190,12 @@ export class Emulator {
     const { operation, input } = decoded;
     const problems = validate(api, operation, 'input', input, name === 'codedeploy' ? 'json' : 'text');
     if (name === 'lambda' && operation === 'Invoke') problems.push(...this.checkInvoke(input));
-    this.requests.push({ service: name, operation, input });
+    this.requests.push({ service: name, operation, input, userAgent: String(request.headers['user-agent'] ?? ''), at: this.clock.now() });
     if (problems.length > 0) {
       for (const problem of problems) this.violation(`${name} ${problem}`);
       return this.sendError(name, response, { code: 'ValidationException', message: problems.join('; '), status: 400 });
     }
-    const fault = this.faults.find((candidate) => candidate.service === name && candidate.operation === operation && (candidate.times ?? 1) > 0);
+    const fault = this.faultFor(name, operation, request);
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (fault.hold) {
@@ -316,13 +328,13 @@ export class Emulator {
       return fail({ code: 'ValidationException', message: decoded.problem, status: 400 });
     }
     const { operation, input } = decoded;
-    this.requests.push({ service: module.name, operation, input });
+    this.requests.push({ service: module.name, operation, input, userAgent: String(request.headers['user-agent'] ?? ''), at: this.clock.now() });
     const problems = validate(api, operation, 'input', input, protocol.kind === 'json' ? 'json' : 'text');
     if (problems.length > 0) {
       for (const problem of problems) this.violation(`${module.name} ${problem}`);
       return fail({ code: 'ValidationException', message: problems.join('; '), status: 400 });
     }
-    const fault = this.faults.find((candidate) => candidate.service === module.name && candidate.operation === operation && (candidate.times ?? 1) > 0);
+    const fault = this.faultFor(module.name, operation, request);
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (fault.error) return fail(fault.error);
