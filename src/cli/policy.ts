@@ -33,17 +33,23 @@ export const WATCH_STATEMENT: PolicyStatement = {
   Resource: '*',
 };
 
-/** `stop`: StopDeployment, authorized on the deployment group. */
+/**
+ * `stop`: StopDeployment. The Service Authorization Reference gives it no resource type
+ * (wildcard-only), so it can only be granted on `*`; a permissions boundary or an SCP narrows it if needed.
+ */
 export const STOP_STATEMENT: PolicyStatement = {
   Sid: 'CdkRolloutsStop',
   Effect: 'Allow',
   Action: ['codedeploy:StopDeployment'],
-  Resource: 'arn:aws:codedeploy:*:*:deploymentgroup:*',
+  Resource: '*',
 };
 
-/** `promote`: ContinueDeployment for blue/green groups, and the promote parameters of the library's hook (nothing else in SSM). */
+/**
+ * `promote`: ContinueDeployment for blue/green groups (wildcard-only, as StopDeployment), and the
+ * promote parameters of the library's hook, nothing else in SSM.
+ */
 export const PROMOTE_STATEMENTS: PolicyStatement[] = [
-  { Sid: 'CdkRolloutsPromoteBlueGreen', Effect: 'Allow', Action: ['codedeploy:ContinueDeployment'], Resource: 'arn:aws:codedeploy:*:*:deploymentgroup:*' },
+  { Sid: 'CdkRolloutsPromoteBlueGreen', Effect: 'Allow', Action: ['codedeploy:ContinueDeployment'], Resource: '*' },
   {
     Sid: 'CdkRolloutsPromoteBake',
     Effect: 'Allow',
