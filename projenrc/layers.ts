@@ -43,6 +43,11 @@ export const SRC_LAYERS: Layer[] = [
     why: 'the server rollout imports no Lambda construct',
   },
   { folder: 'guardrails', mayImport: ['private', 'contract'], why: 'guardrails read templates, not constructs' },
+  {
+    folder: 'dashboard',
+    mayImport: ['lambda', 'server', 'private', 'contract'],
+    why: 'the rollout dashboard graphs both kinds of rollout, so it sits above both and below index.ts only',
+  },
 ];
 
 /** The file that re-exports the public API: nothing in src/ imports it. */

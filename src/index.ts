@@ -17,3 +17,4 @@ export * from './revision/revision';
 export * from './revision/revision-deployment';
 export * from './functions/server-deployer-options';
 export * from './server/blue-green-options';
+export * from './dashboard/rollout-dashboard';

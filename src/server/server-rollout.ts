@@ -221,6 +221,8 @@ export class ServerRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
+  /** The load balancers whose traffic the rollout controls (a `RolloutDashboard` graphs their hosts and errors). */
+  public readonly loadBalancers: codedeploy.LoadBalancer[];
   /** The statement that lets the instance roles read the objects of revisions deployed with `deploy`. */
   private revisionObjectsStatement?: iam.PolicyStatement;
   private readonly revisionReadPolicy?: iam.ManagedPolicy;
@@ -241,6 +243,7 @@ export class ServerRollout extends Construct {
 
     const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
+    this.loadBalancers = [...loadBalancers];
     const groupProps: codedeploy.CfnDeploymentGroupProps = {
       applicationName: this.application.applicationName,
       serviceRoleArn: this.serviceRole.roleArn,
