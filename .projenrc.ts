@@ -214,10 +214,22 @@ project.addTask('bench', {
   exec: 'ts-node --project test/tsconfig.json bench/lambda-rollout.ts',
 });
 
+// The command's cost, measured: what it adds to the tarball and how fast it starts (quoted in docs/watch.md).
+project.addTask('bench:cli', {
+  description: 'Measure the cdk-rollouts bundle (raw, gzipped, against the packed package) and its start time (--version, --help, watch to its first request)',
+  exec: 'ts-node --project test/tsconfig.json bench/cli.ts',
+});
+
 // Judgement, measured: the guard simulator replays the alarms each guard synthesizes (quoted in the README).
 project.addTask('bench:guard', {
   description: 'Replay Monte-Carlo traffic through the alarms each Lambda guard synthesizes: false rollbacks, detection, the statistical limit, the goal',
   exec: 'ts-node --project test/tsconfig.json bench/guard.ts',
+});
+
+// The picture of the rollout dashboard in docs/watch.md, drawn from a synthesized dashboard body.
+project.addTask('docs:dashboard', {
+  description: 'Draw docs/watch-dashboard.svg from the body a RolloutDashboard synthesizes (graphs over illustrative data)',
+  exec: 'ts-node --project test/tsconfig.json build-tools/render-dashboard.ts',
 });
 
 // A user's first install: the packed tarball into a fresh `cdk init` app and into one on the peer
