@@ -1,17 +1,10 @@
 import * as fs from 'fs';
-import { CLOCK_ENV, scaledClock } from '../../src/cli/clock';
 import { CliRun, frames, runCli, stripColors } from './support/cli-process';
-import { Emulator } from './support/emulator';
-import { LoadedStack, loadStack, RolloutWorld } from './support/rollout-world';
-import { cloudFormationModule } from './support/services/cloudformation';
-import { cloudWatchModule } from './support/services/cloudwatch';
-import { lambdaAliasOperations } from './support/services/lambda-aliases';
-import { logsModule } from './support/services/logs';
-import { ssmModule } from './support/services/ssm';
-import { watchStacks } from './support/watch-stacks';
+import { Harness, harness as watchHarness, RunOptions, runScenario, ScenarioRun } from './support/watch-harness';
 import {
-  alarmStops, blueGreenWaits, canarySucceeds, fleetInstanceFails, Scenario, ScenarioContext, smokeTestFails, stoppedByUser, Timeline,
+  alarmStops, blueGreenWaits, canarySucceeds, fleetInstanceFails, Scenario, ScenarioContext, smokeTestFails, stoppedByUser,
 } from './support/watch-scenarios';
+import { watchStacks } from './support/watch-stacks';
 import type { Template } from '../iam/template-world';
 
 /**
@@ -22,16 +15,6 @@ import type { Template } from '../iam/template-world';
  * (plain lines), plus `--json` where stated. Time runs `SCALE` times faster for the command and the
  * scenario alike (CDK_ROLLOUTS_CLOCK), so a five-minute deployment takes fifteen seconds.
  */
-
-const SCALE = 20;
-/** The virtual time at which every scenario's clock starts. */
-const VIRTUAL_START = Date.UTC(2026, 0, 1, 12, 0, 0);
-/**
- * Where the scenarios' times are shown: a scenario starts at the first whole virtual minute after
- * every command has made its first request (starting a process takes seconds on a loaded machine,
- * minutes of virtual time), and the times the commands print are shifted back as if it had started at T0.
- */
-const T0 = VIRTUAL_START + 2 * 60_000;
 
 let templates: Record<string, Template>;
 const reports: string[] = [];
@@ -44,111 +27,13 @@ afterAll(() => {
   process.stdout.write(`${reports.join('\n')}\n`);
 });
 
-interface Harness {
-  readonly emulator: Emulator;
-  readonly world: RolloutWorld;
-  readonly stack: LoadedStack;
-  readonly env: Record<string, string | undefined>;
-  readonly now: () => number;
+/** A scenario in a terminal and without one, on the stack of the same name. */
+function run(stackName: string, build: (context: ScenarioContext) => Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
+  return runScenario(stackName, templates[stackName], build, { terminal: true, ...options });
 }
 
 async function harness(stackName: string): Promise<Harness> {
-  const realAnchor = Date.now();
-  const clock = scaledClock(realAnchor, VIRTUAL_START, SCALE);
-  const emulator = new Emulator(clock);
-  const world = new RolloutWorld(clock.now);
-  emulator.register(cloudFormationModule(world));
-  emulator.register(cloudWatchModule(world));
-  emulator.register(logsModule(world));
-  emulator.register(ssmModule(world, clock.now));
-  emulator.registerLambdaOperations(lambdaAliasOperations(world));
-  await emulator.start();
-  const stack = loadStack(world, emulator.world, stackName, templates[stackName], { status: 'UPDATE_IN_PROGRESS', currentVersion: '1', newVersion: '2' });
-  const env = {
-    ...emulator.environment(),
-    [CLOCK_ENV]: `${realAnchor}:${VIRTUAL_START}:${SCALE}`,
-    AWS_PROFILE: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-  };
-  return { emulator, world, stack, env, now: clock.now };
-}
-
-interface ScenarioRun {
-  /** The virtual time the scenario started. */
-  readonly t0: number;
-  readonly plain: CliRun;
-  readonly terminal: CliRun;
-  readonly json?: CliRun;
-  readonly actions: CliRun[];
-  readonly scenario: Scenario;
-  readonly harness: Harness;
-}
-
-/**
- * Runs a scenario under the command in a terminal and without one (and as JSON if asked), driving
- * its timeline; `act` may start `stop` or `promote` when the world is ready for it.
- */
-async function run(stackName: string, build: (context: ScenarioContext) => Scenario, options: {
-  readonly json?: boolean;
-  readonly act?: (h: Harness, scenario: Scenario) => Promise<CliRun> | undefined;
-  readonly prepare?: (h: Harness) => void;
-} = {}): Promise<ScenarioRun> {
-  const h = await harness(stackName);
-  options.prepare?.(h);
-  const args = ['watch', '--stack', stackName];
-  const plain = runCli(args, { ...h.env, AWS_SDK_UA_APP_ID: 'plain' });
-  const terminal = runCli(args, { ...h.env, AWS_SDK_UA_APP_ID: 'terminal' }, { kind: 'pty', columns: 120, rows: 60 });
-  const json = options.json ? runCli([...args, '--json'], { ...h.env, AWS_SDK_UA_APP_ID: 'json' }) : undefined;
-  const ids = ['plain', 'terminal', ...(json ? ['json'] : [])];
-  await until(() => ids.every((id) => h.emulator.requests.some((request) => request.userAgent?.includes(`app/${id}`))), 60_000, 'every command made its first request');
-  const t0 = Math.ceil(h.now() / 60_000) * 60_000 + 60_000;
-  const scenario = build({ world: h.world, codedeploy: h.emulator.world, stack: h.stack, t0 });
-  const timeline = new Timeline(scenario, t0, h.now);
-  const actions: Array<Promise<CliRun>> = [];
-  let failure: unknown;
-  const driver = setInterval(() => {
-    try {
-      timeline.advance();
-      const action = options.act?.(h, scenario);
-      if (action) actions.push(action);
-    } catch (err) {
-      // A scenario that cannot go on ends the commands, and fails the test with its reason.
-      failure ??= err;
-      for (const cli of [plain, terminal, json]) cli?.child.kill();
-    }
-  }, 5);
-  try {
-    const [plainRun, terminalRun, jsonRun] = await Promise.all([plain.done, terminal.done, json?.done]);
-    const actionRuns = await Promise.all(actions);
-    if (failure) throw new Error(`${String(failure)}\nactions:\n${actionRuns.map((a) => `${a.code}: ${a.output}${a.stderr}`).join('\n')}\nplain output:\n${plainRun.output}${plainRun.stderr}`);
-    const shift = (cli: CliRun): CliRun => ({ ...cli, output: shiftTimes(cli.output, t0 - T0) });
-    return {
-      t0,
-      plain: shift(plainRun), terminal: shift(terminalRun), json: jsonRun && shift(jsonRun), actions: actionRuns.map(shift), scenario, harness: h,
-    };
-  } finally {
-    clearInterval(driver);
-    await h.emulator.stop();
-  }
-}
-
-/** Waits (polling) until `condition` holds. */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** The times a command printed (`12:04:20Z`, ISO timestamps), as if its scenario had started at T0. */
-function shiftTimes(text: string, deltaMs: number): string {
-  const day = 24 * 3600_000;
-  return text
-    .replace(/\b(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z)/g, (iso) => new Date(Date.parse(iso) - deltaMs).toISOString().replace(/\.000Z$/, iso.includes('.') ? '.000Z' : 'Z'))
-    .replace(/\b(\d\d):(\d\d):(\d\d)Z\b/g, (_m, h: string, m: string, sec: string) => {
-      const ms = ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000 - deltaMs;
-      return new Date(((ms % day) + day) % day).toISOString().slice(11, 19) + 'Z';
-    });
+  return watchHarness(stackName, templates[stackName]);
 }
 
 /** What every run must hold: no request that broke AWS's models, no escape code without a terminal. */
@@ -156,18 +41,18 @@ function expectClean(result: ScenarioRun): void {
   expect(result.harness.emulator.takeViolations()).toEqual([]);
   expect(result.plain.output).not.toMatch(/\u001b/);
   expect(result.plain.stderr).toBe('');
-  expect(result.terminal.code).toBe(result.plain.code);
+  expect(result.terminal!.code).toBe(result.plain.code);
 }
 
 /** The terminal's frames: each no wider than the terminal, coloured, the cursor hidden while drawing and shown at the end. */
 function terminalFrames(result: ScenarioRun): string[][] {
-  const drawn = frames(result.terminal.output);
+  const drawn = frames(result.terminal!.output);
   expect(drawn.length).toBeGreaterThan(3);
   // The verdicts and diagnoses after the last frame are never cut.
   expect(drawn.slice(0, -1).flat().filter((line) => line.length > 120)).toEqual([]);
-  expect(result.terminal.output).toMatch(/\u001b\[3[123]m/);
-  expect(result.terminal.output.startsWith('\u001b[?25l')).toBe(true);
-  expect(result.terminal.output).toContain('\u001b[?25h');
+  expect(result.terminal!.output).toMatch(/\u001b\[3[123]m/);
+  expect(result.terminal!.output.startsWith('\u001b[?25l')).toBe(true);
+  expect(result.terminal!.output).toContain('\u001b[?25h');
   return drawn;
 }
 
@@ -345,7 +230,7 @@ describe('cdk-rollouts watch', () => {
       expect.stringMatching(/^ {2}d-E2E000002 (InProgress|Succeeded) {2}rollback of d-E2E000001 \d+s$/),
     ]));
     // The verdicts and the diagnosis follow the last frame, as in the plain output.
-    expect(stripColors(result.terminal.output).replace(/\r\n/g, '\n')).toContain(captured.slice(captured.indexOf('Guarded/Api: FAILED')));
+    expect(stripColors(result.terminal!.output).replace(/\r\n/g, '\n')).toContain(captured.slice(captured.indexOf('Guarded/Api: FAILED')));
   }, 180_000);
 
   test('a failed smoke test: the hook\'s log lines of the deployment; exit 1', async () => {

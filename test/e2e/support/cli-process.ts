@@ -11,6 +11,13 @@ export interface CliRun {
   readonly code: number | null;
 }
 
+/** The command: a file node runs (default: the bundle), or an executable (`npx cdk-rollouts` in an app), and where. */
+export interface CliCommand {
+  readonly file: string;
+  readonly args: string[];
+  readonly cwd?: string;
+}
+
 /** How the command is run: with pipes (no terminal), or in a pseudo-terminal of `columns` columns. */
 export type CliMode = { readonly kind: 'pipe' } | { readonly kind: 'pty'; readonly columns: number; readonly rows: number };
 
@@ -20,13 +27,16 @@ export type CliMode = { readonly kind: 'pipe' } | { readonly kind: 'pty'; readon
  * whose own output is everything the command drew, escape sequences included; `-e` returns the
  * command's exit code. Its stdin stays open: `script` ends the session when its input ends.
  */
-export function runCli(args: string[], env: Record<string, string | undefined>, mode: CliMode = { kind: 'pipe' }, timeoutMs = 90_000): { done: Promise<CliRun>; child: ChildProcess } {
-  if (!fs.existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} does not exist: run \`npx projen pre-compile\` (the test command does) first`);
+export function runCli(
+  args: string[], env: Record<string, string | undefined>, mode: CliMode = { kind: 'pipe' }, timeoutMs = 90_000,
+  command: CliCommand = { file: process.execPath, args: [CLI_BUNDLE] },
+): { done: Promise<CliRun>; child: ChildProcess } {
+  if (command.args.includes(CLI_BUNDLE) && !fs.existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} does not exist: run \`npx projen pre-compile\` (the test command does) first`);
   const fullEnv = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)) as Record<string, string>;
-  const quoted = [process.execPath, CLI_BUNDLE, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const quoted = [command.file, ...command.args, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = mode.kind === 'pty'
-    ? spawn('script', ['-qfec', `stty cols ${mode.columns} rows ${mode.rows}; exec ${quoted}`, '/dev/null'], { env: fullEnv, stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [CLI_BUNDLE, ...args], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn('script', ['-qfec', `stty cols ${mode.columns} rows ${mode.rows}; exec ${quoted}`, '/dev/null'], { env: fullEnv, stdio: ['pipe', 'pipe', 'pipe'], cwd: command.cwd })
+    : spawn(command.file, [...command.args, ...args], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], cwd: command.cwd });
   let output = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
