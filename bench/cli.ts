@@ -56,8 +56,13 @@ async function timeToFirstRequest(): Promise<number> {
   started = process.hrtime.bigint();
   const child = spawn(process.execPath, [BUNDLE, 'watch', '--stack', 'Bench'], {
     env: {
-      PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIABENCH0000000000', AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${port}`, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIABENCH0000000000',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${port}`,
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
     },
     stdio: 'ignore',
   });

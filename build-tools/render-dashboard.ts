@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const height = bottom * UNIT_Y + 50;
   const picture = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`
     + `<rect width="${width}" height="${height}" fill="#f2f3f3"/>`
-    + `<text x="10" y="26" font-family="sans-serif" font-size="16">RolloutDashboard of a stack with a Lambda rollout and a server rollout, laid out from its synthesized body (graphs: illustrative data)</text>`
+    + '<text x="10" y="26" font-family="sans-serif" font-size="16">RolloutDashboard of a stack with a Lambda rollout and a server rollout, laid out from its synthesized body (graphs: illustrative data)</text>'
     + `${parts.join('\n')}</svg>\n`;
   const target = join(__dirname, '..', 'docs', 'watch-dashboard.svg');
   writeFileSync(target, picture);

@@ -21,6 +21,8 @@ export async function listTargets(clients: AwsClients, deploymentId: string, sta
 /** The targets of these ids (at most `TARGETS_PER_CALL`). */
 export async function getTargets(clients: AwsClients, deploymentId: string, targetIds: string[]): Promise<DeploymentTarget[]> {
   if (targetIds.length === 0) return [];
-  const response = await clients.codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: targetIds.slice(0, TARGETS_PER_CALL) }));
+  const response = await clients.codedeploy.send(new BatchGetDeploymentTargetsCommand({
+    deploymentId, targetIds: targetIds.slice(0, TARGETS_PER_CALL),
+  }));
   return response.deploymentTargets ?? [];
 }

@@ -6,7 +6,7 @@ import type { AwsClients } from './aws-clients';
 import { alarmLink, deploymentLink, logGroupLink } from './console-links';
 import { getTargets, listTargets } from './deployment-targets';
 import type { Rollout } from './discovery';
-import { fmt, rate } from './format';
+import { rate } from './format';
 import { metricData, periodOf } from './guard-evidence';
 import type { AlarmDiagnosis, Diagnosis, InstanceFailure } from './view';
 
@@ -53,7 +53,9 @@ export async function diagnose(
   };
 }
 
-function summary(deployment: DeploymentInfo, alarms: AlarmDiagnosis[], hookLines: string[] | undefined, instance: InstanceFailure | undefined): string {
+function summary(
+  deployment: DeploymentInfo, alarms: AlarmDiagnosis[], hookLines: string[] | undefined, instance: InstanceFailure | undefined,
+): string {
   const what = `${deployment.deploymentId} ${deployment.status}`;
   const error = deployment.errorInformation;
   if (alarms.length > 0) return `${what}: stopped by alarm ${alarms.map((alarm) => alarm.name).join(', ')}`;
@@ -74,11 +76,17 @@ async function alarmDiagnoses(
   for (const name of alarmNames) {
     try {
       const history = await clients.cloudwatch.send(new DescribeAlarmHistoryCommand({
-        AlarmName: name, HistoryItemType: 'StateUpdate', StartDate: new Date(created - 60_000), EndDate: new Date(stoppedAt + 60_000),
-        ScanBy: 'TimestampAscending', MaxRecords: 10,
+        AlarmName: name,
+        HistoryItemType: 'StateUpdate',
+        StartDate: new Date(created - 60_000),
+        EndDate: new Date(stoppedAt + 60_000),
+        ScanBy: 'TimestampAscending',
+        MaxRecords: 10,
       }));
       const toAlarm = (history.AlarmHistoryItems ?? []).find((item) => newState(item.HistoryData)?.stateValue === 'ALARM');
-      if (toAlarm) fired.push({ name, at: toAlarm.Timestamp?.getTime(), reason: newState(toAlarm.HistoryData)?.stateReason ?? toAlarm.HistorySummary });
+      if (toAlarm) {
+        fired.push({ name, at: toAlarm.Timestamp?.getTime(), reason: newState(toAlarm.HistoryData)?.stateReason ?? toAlarm.HistorySummary });
+      }
     } catch {
       // Best effort: the current state below still names it.
     }
@@ -126,7 +134,8 @@ async function datapointsAround(clients: AwsClients, alarm: MetricAlarm, errorRa
   const points: AlarmDiagnosis['datapoints'] = [];
   const windows = periodMs <= 60_000
     ? [{ start: last - MINUTES_AROUND_STOP * 60_000, end: last }]
-    : Array.from({ length: MINUTES_AROUND_STOP }, (_, i) => last - (MINUTES_AROUND_STOP - 1 - i) * 60_000).map((end) => ({ start: end - periodMs, end }));
+    : Array.from({ length: MINUTES_AROUND_STOP }, (_, i) => last - (MINUTES_AROUND_STOP - 1 - i) * 60_000)
+      .map((end) => ({ start: end - periodMs, end }));
   for (const window of windows) {
     const results = await metricData(clients, queries, returned, window.start, window.end);
     const series = results.get(valueId);
@@ -134,7 +143,10 @@ async function datapointsAround(clients: AwsClients, alarm: MetricAlarm, errorRa
     if (periodMs > 60_000 && (series?.Timestamps ?? []).length === 0) points.push({ time: window.end });
     (series?.Timestamps ?? []).forEach((timestamp, index) => {
       const time = periodMs <= 60_000 ? timestamp.getTime() + periodMs : window.end;
-      const count = (id: string) => results.get(id)?.Values?.[(results.get(id)?.Timestamps ?? []).findIndex((t) => t.getTime() === timestamp.getTime())] ?? 0;
+      const count = (id: string) => {
+        const result = results.get(id);
+        return result?.Values?.[(result.Timestamps ?? []).findIndex((t) => t.getTime() === timestamp.getTime())] ?? 0;
+      };
       const detail = errorRate ? evidenceText(count('new_failures'), count('new_requests'),
         count('all_errors') + count('all_throttles'), count('all_invocations') + count('all_throttles')) : undefined;
       points.push({ time, value: series!.Values![index], ...(detail ? { detail } : {}) });
@@ -148,7 +160,9 @@ function evidenceText(newFailures: number, newRequests: number, allFailures: num
 }
 
 /** The library hook's log lines that name the deployment (FilterLogEvents on the deployment id), the last ones. */
-async function hookLogLines(clients: AwsClients, logGroup: string, deploymentId: string, created: number): Promise<{ logGroup: string; lines: string[] }> {
+async function hookLogLines(
+  clients: AwsClients, logGroup: string, deploymentId: string, created: number,
+): Promise<{ logGroup: string; lines: string[] }> {
   const lines: string[] = [];
   try {
     let nextToken: string | undefined;
@@ -216,7 +230,3 @@ export function parseLine(line: string): Record<string, unknown> | undefined {
   }
 }
 
-/** A number for the diagnosis lines. */
-export function value(value: number | undefined): string {
-  return value === undefined ? '-' : fmt(value);
-}

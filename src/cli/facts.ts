@@ -53,8 +53,12 @@ function deploymentFacts(label: string, base: Record<string, unknown>, deploymen
       + `${deployment.lambda?.schedule ? `, ${deployment.lambda.schedule.description}` : deployment.configName ? `, ${deployment.configName}` : ''}`
       + `${deployment.error ? `: ${deployment.error.code}${deployment.error.message ? ` (${deployment.error.message})` : ''}` : ''}`,
     data: {
-      type: 'deployment', ...data, status: deployment.status, config: deployment.configName,
-      ...(deployment.rollbackOf ? { rollbackOf: deployment.rollbackOf } : {}), ...(deployment.error ? { error: deployment.error } : {}),
+      type: 'deployment',
+      ...data,
+      status: deployment.status,
+      config: deployment.configName,
+      ...(deployment.rollbackOf ? { rollbackOf: deployment.rollbackOf } : {}),
+      ...(deployment.error ? { error: deployment.error } : {}),
     },
   }];
   const lambda = deployment.lambda;
@@ -65,8 +69,13 @@ function deploymentFacts(label: string, base: Record<string, unknown>, deploymen
       key: `${key}:traffic`,
       text: `${prefix}: traffic ${percent(lambda.share)} on version ${lambda.targetVersion} of ${lambda.functionName}:${lambda.alias}${shift}`,
       data: {
-        type: 'traffic', ...data, share: lambda.share, targetVersion: lambda.targetVersion, currentVersion: lambda.currentVersion,
-        shiftsDone: lambda.shiftsDone, ...(lambda.nextShiftAt !== undefined ? { nextShiftAt: new Date(lambda.nextShiftAt).toISOString() } : {}),
+        type: 'traffic',
+        ...data,
+        share: lambda.share,
+        targetVersion: lambda.targetVersion,
+        currentVersion: lambda.currentVersion,
+        shiftsDone: lambda.shiftsDone,
+        ...(lambda.nextShiftAt !== undefined ? { nextShiftAt: new Date(lambda.nextShiftAt).toISOString() } : {}),
       },
     });
     for (const event of lambda.events) {
@@ -76,7 +85,10 @@ function deploymentFacts(label: string, base: Record<string, unknown>, deploymen
         key: `${key}:event:${event.name}`,
         text: `${prefix}: ${event.name} ${event.status}${step}`,
         data: {
-          type: 'lifecycle-event', ...data, event: event.name, status: event.status,
+          type: 'lifecycle-event',
+          ...data,
+          event: event.name,
+          status: event.status,
           ...(hook ? { hookStep: hook.step, ...(hook.bakeEndsAt !== undefined ? { bakeEndsAt: new Date(hook.bakeEndsAt).toISOString() } : {}) } : {}),
         },
       });
@@ -100,10 +112,18 @@ function evidenceFact(key: string, prefix: string, data: Record<string, unknown>
     // The window's end is left out of the text (it moves every minute); the JSON event carries it.
     text: `${prefix}: guard (${duration(evidence.periodSeconds * 1000)} period): ${evidenceText(evidence)}`,
     data: {
-      type: 'evidence', ...data, alarm: evidence.alarmName, periodSeconds: evidence.periodSeconds, windowEnd: new Date(evidence.windowEnd).toISOString(),
-      newRequests: evidence.newRequests, newFailures: evidence.newFailures, oldRequests: evidence.oldRequests, oldFailures: evidence.oldFailures,
+      type: 'evidence',
+      ...data,
+      alarm: evidence.alarmName,
+      periodSeconds: evidence.periodSeconds,
+      windowEnd: new Date(evidence.windowEnd).toISOString(),
+      newRequests: evidence.newRequests,
+      newFailures: evidence.newFailures,
+      oldRequests: evidence.oldRequests,
+      oldFailures: evidence.oldFailures,
       ...(evidence.difference !== undefined ? { difference: evidence.difference } : {}),
-      ...(evidence.z !== undefined ? { z: evidence.z } : {}), ...(evidence.threshold !== undefined ? { threshold: evidence.threshold } : {}),
+      ...(evidence.z !== undefined ? { z: evidence.z } : {}),
+      ...(evidence.threshold !== undefined ? { threshold: evidence.threshold } : {}),
     },
   };
 }
@@ -118,8 +138,16 @@ function serverFacts(key: string, prefix: string, data: Record<string, unknown>,
     key: `${key}:hosts`,
     text: `${prefix}: ${server.succeeded + server.failed + server.skipped} of ${server.total} instances done, ${healthyText(server)}`,
     data: {
-      type: 'hosts', ...data, total: server.total, succeeded: server.succeeded, failed: server.failed, inProgress: server.inProgress,
-      pending: server.pending, skipped: server.skipped, healthy: server.healthy, ...(server.minimumHealthy ? { minimumHealthy: server.minimumHealthy.count } : {}),
+      type: 'hosts',
+      ...data,
+      total: server.total,
+      succeeded: server.succeeded,
+      failed: server.failed,
+      inProgress: server.inProgress,
+      pending: server.pending,
+      skipped: server.skipped,
+      healthy: server.healthy,
+      ...(server.minimumHealthy ? { minimumHealthy: server.minimumHealthy.count } : {}),
     },
   }];
   for (const instance of server.instances) {
@@ -127,8 +155,12 @@ function serverFacts(key: string, prefix: string, data: Record<string, unknown>,
       key: `${key}:instance:${instance.id}`,
       text: `${prefix}: instance ${instance.id}${instance.label ? ` (${instance.label})` : ''} ${instance.status}${instance.event ? `, ${instance.event} ${instance.eventStatus}` : ''}`,
       data: {
-        type: 'instance', ...data, instance: instance.id, status: instance.status,
-        ...(instance.label ? { label: instance.label } : {}), ...(instance.event ? { event: instance.event, eventStatus: instance.eventStatus } : {}),
+        type: 'instance',
+        ...data,
+        instance: instance.id,
+        status: instance.status,
+        ...(instance.label ? { label: instance.label } : {}),
+        ...(instance.event ? { event: instance.event, eventStatus: instance.eventStatus } : {}),
       },
     });
   }

@@ -15,7 +15,8 @@ import type { Evidence } from './view';
  */
 export async function readEvidence(clients: AwsClients, alarm: MetricAlarm, now: number): Promise<Evidence | undefined> {
   const queries = alarm.Metrics ?? [];
-  const expression = queries.find((query) => query.ReturnData !== false && query.Expression !== undefined && !ERROR_RATE_IDS.includes(query.Id as never));
+  const expression = queries.find((query) => query.ReturnData !== false && query.Expression !== undefined
+    && !ERROR_RATE_IDS.includes(query.Id as never));
   const periodSeconds = periodOf(queries, expression);
   if (!expression?.Id || periodSeconds === undefined) return undefined;
   const end = Math.floor(now / 60_000) * 60_000;

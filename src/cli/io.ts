@@ -7,6 +7,6 @@ export const EXIT_USAGE = 2;
 export interface Io {
   readonly argv: string[];
   readonly env: NodeJS.ProcessEnv;
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
+  readonly stdout: { readonly isTTY?: boolean; readonly columns?: number; write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
 }

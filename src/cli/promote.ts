@@ -61,7 +61,10 @@ async function promoteBake(clients: AwsClients, rollout: Rollout, deployment: De
   const prefix = rollout.hookSettingsParameter.split('/').slice(0, -2).join('/');
   const parameter = promoteParameterName(prefix, functionName, alias);
   await clients.ssm.send(new PutParameterCommand({
-    Name: parameter, Value: id, Type: 'String', Overwrite: true,
+    Name: parameter,
+    Value: id,
+    Type: 'String',
+    Overwrite: true,
     Description: `cdk-rollouts promote: ends the bake of CodeDeploy deployment ${id}`,
   }));
   return {

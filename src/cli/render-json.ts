@@ -1,5 +1,5 @@
-import { isoTime } from './format';
 import { snapshotFacts } from './facts';
+import { isoTime } from './format';
 import type { Snapshot } from './view';
 import type { Verdict, WatchOutput } from './watch';
 

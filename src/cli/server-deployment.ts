@@ -48,8 +48,12 @@ export async function readServerInstances(clients: AwsClients, deployment: Deplo
 function overviewCounts(deployment: DeploymentInfo) {
   const overview = deployment.deploymentOverview ?? {};
   const counts = {
-    pending: overview.Pending ?? 0, inProgress: overview.InProgress ?? 0, succeeded: overview.Succeeded ?? 0,
-    failed: overview.Failed ?? 0, skipped: overview.Skipped ?? 0, ready: overview.Ready ?? 0,
+    pending: overview.Pending ?? 0,
+    inProgress: overview.InProgress ?? 0,
+    succeeded: overview.Succeeded ?? 0,
+    failed: overview.Failed ?? 0,
+    skipped: overview.Skipped ?? 0,
+    ready: overview.Ready ?? 0,
   };
   return { ...counts, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
 }

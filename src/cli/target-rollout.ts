@@ -5,7 +5,9 @@ import { describeStack, discoverRollouts, findRollout, Rollout } from './discove
 import { ACTIVE_STATUSES } from '../handlers/revision-deployment/deployment-status';
 
 /** The rollout a `stop` or `promote` names, and its active deployment if it has one. */
-export async function targetRollout(clients: AwsClients, stackName: string, name: string): Promise<{ rollout: Rollout; deployment?: DeploymentInfo }> {
+export async function targetRollout(
+  clients: AwsClients, stackName: string, name: string,
+): Promise<{ rollout: Rollout; deployment?: DeploymentInfo }> {
   await describeStack(clients, stackName);
   const { rollouts } = await discoverRollouts(clients, stackName);
   const rollout = findRollout(rollouts, name);

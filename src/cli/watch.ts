@@ -10,9 +10,9 @@ import { readEvidence } from './guard-evidence';
 import { LambdaTrack, readLambdaDeployment } from './lambda-deployment';
 import { newServerTrack, readServerInstances, ServerTrack, serverView } from './server-deployment';
 import { DeploymentView, Diagnosis, Evidence, isFinal, RolloutView, Snapshot } from './view';
+import { ACTIVE_STATUSES } from '../handlers/revision-deployment/deployment-status';
 import { describeError } from '../handlers/shared/errors';
 import { isThrottling } from '../handlers/shared/retry';
-import { ACTIVE_STATUSES } from '../handlers/revision-deployment/deployment-status';
 
 export interface WatchOptions {
   readonly stacks: string[];
@@ -155,14 +155,16 @@ export async function watch(clients: AwsClients, options: WatchOptions, output: 
     }));
 
     // Alarms of the rollouts that deploy (one DescribeAlarms for all), the guard's evidence, and diagnoses.
-    const watched = [...states.values()].filter((state) => state.deployments.some((tracked) => tracked.view && (!isFinal(tracked.view.status) || !tracked.diagnosis)));
+    const watched = [...states.values()]
+      .filter((state) => state.deployments.some((tracked) => tracked.view && (!isFinal(tracked.view.status) || !tracked.diagnosis)));
     const alarmNames = watched.flatMap((state) => groupAlarmNames(state.group));
     if (alarmNames.length > 0) alarms = (await attempt(() => describeAlarms(clients, alarmNames))) ?? alarms;
     await Promise.all(watched.map(async (state) => {
       for (const tracked of state.deployments) {
         if (!tracked.info || !tracked.view) continue;
         // The guard judges the new version: a rollback's traffic goes the other way, so it has no evidence to show.
-        if (!isFinal(tracked.view.status) && tracked.view.lambda && !tracked.rollbackOf && (tracked.evidenceAt === undefined || now() - tracked.evidenceAt >= EVIDENCE_INTERVAL_MS)) {
+        const evidenceDue = tracked.evidenceAt === undefined || now() - tracked.evidenceAt >= EVIDENCE_INTERVAL_MS;
+        if (!isFinal(tracked.view.status) && tracked.view.lambda && !tracked.rollbackOf && evidenceDue) {
           const alarm = groupAlarmNames(state.group).map((name) => alarms.get(name)).find(isErrorRateAlarm);
           if (alarm && tracked.view.lambda.events.some((event) => event.name === 'AllowTraffic' && event.status !== 'Pending')) {
             const evidence = await attempt(() => readEvidence(clients, alarm.alarm, now()));
@@ -203,7 +205,8 @@ export async function watch(clients: AwsClients, options: WatchOptions, output: 
           ...(tracked.view.lambda && tracked.evidence ? { lambda: { ...tracked.view.lambda, evidence: tracked.evidence } } : {}),
           ...(tracked.diagnosis ? { diagnosis: tracked.diagnosis } : {}),
         }] : [])),
-        alarms: state.deployments.some((tracked) => tracked.view) ? groupAlarmNames(state.group).map((name) => ({ name, state: stateOf(alarms.get(name)) })) : [],
+        alarms: state.deployments.some((tracked) => tracked.view)
+          ? groupAlarmNames(state.group).map((name) => ({ name, state: stateOf(alarms.get(name)) })) : [],
       })),
       notes,
     };

@@ -81,7 +81,8 @@ export function dashboardBody(lambda: LambdaPanel[], server: ServerPanel[], regi
     y += height;
   };
   const graph = (title: string, metrics: unknown[], yLabel: string): Cell => ({
-    width: 6, type: 'metric',
+    width: 6,
+    type: 'metric',
     properties: { title, region, view: 'timeSeries', stacked: false, period: 60, metrics, yAxis: { left: { min: 0, label: yLabel, showUnits: false } } },
   });
   const alarms = (title: string, arns: string[], width: number): Cell => ({

@@ -38,7 +38,9 @@ beforeAll(() => {
 });
 
 /** The body as CloudFormation would pass it to CloudWatch: every name and ARN resolved. */
-function body(): { widgets: Array<{ type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> }>; start: string } {
+interface BodyWidget { type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> }
+
+function body(): { widgets: BodyWidget[]; start: string } {
   const [[logicalId, dashboard]] = Object.entries(result.template(stack).findResources('AWS::CloudWatch::Dashboard'));
   expect(logicalId).toMatch(/^Dashboard/);
   return JSON.parse(world.stacks[0].resolve(dashboard.Properties.DashboardBody));
@@ -70,7 +72,11 @@ test('per Lambda rollout: requests, errors and p99 duration by version with SEAR
   ]);
   const guardArn = world.stacks[0].getAtt(logicalOf('Api', 'NewVersionErrorRateAlarm'), 'Arn');
   expect(guard).toEqual({
-    type: 'metric', x: 18, y: 1, width: 6, height: 6,
+    type: 'metric',
+    x: 18,
+    y: 1,
+    width: 6,
+    height: 6,
     properties: { title: 'Guard: z-score of new vs old failure rate', region: 'eu-west-1', view: 'timeSeries', annotations: { alarms: [guardArn] } },
   });
   expect(alarms).toEqual({ type: 'alarm', x: 0, y: 7, width: 24, height: 2, properties: { title: 'Alarms that stop a deployment', alarms: [guardArn], sortBy: 'stateUpdatedTimestamp' } });

@@ -159,8 +159,17 @@ describe('cdk-rollouts watch', () => {
     expect(result.json!.code).toBe(0);
     expect([...new Set(events.map((event) => event.type))]).toEqual(['stack', 'rollout', 'deployment', 'traffic', 'lifecycle-event', 'alarm', 'evidence', 'verdict', 'end']);
     expect(events).toContainEqual(expect.objectContaining({
-      type: 'evidence', rollout: 'Canary/Api', deploymentId: 'd-E2E000001', alarm: 'Canary-ApiNewVersionErrorRateAlarm376017FF',
-      periodSeconds: 300, newRequests: 12, newFailures: 0, oldRequests: 108, oldFailures: 1, z: 0, threshold: 4,
+      type: 'evidence',
+      rollout: 'Canary/Api',
+      deploymentId: 'd-E2E000001',
+      alarm: 'Canary-ApiNewVersionErrorRateAlarm376017FF',
+      periodSeconds: 300,
+      newRequests: 12,
+      newFailures: 0,
+      oldRequests: 108,
+      oldFailures: 1,
+      z: 0,
+      threshold: 4,
     }));
     expect(events[events.length - 1]).toEqual({ time: expect.any(String), type: 'end', exitCode: 0 });
 
@@ -445,13 +454,22 @@ describe('usage and access errors: exit 2', () => {
     const nothing = await runCli(['stop', '--stack', 'Fleet', 'Web'], h.env).done;
     expect([nothing.code, nothing.output]).toEqual([1, 'Fleet/Web: no deployment is in progress in deployment group Fleet-WebDeploymentGroupD9A4A711; nothing was stopped.\n']);
     const id = h.emulator.world.drive('Fleet-ServerRolloutsApplication676C67E4', 'Fleet-WebDeploymentGroupD9A4A711', {
-      status: 'InProgress', computePlatform: 'Server', deploymentConfigName: 'CodeDeployDefault.OneAtATime', createTime: 1_767_268_800, instances: [],
+      status: 'InProgress',
+      computePlatform: 'Server',
+      deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+      createTime: 1_767_268_800,
+      instances: [],
       onStop: () => undefined,
     });
     const notReady = await runCli(['promote', '--stack', 'Fleet', 'Web', '--json'], h.env).done;
     expect(notReady.code).toBe(1);
     expect(JSON.parse(notReady.output)).toEqual({
-      done: false, action: 'promote', rollout: 'Fleet/Web', deploymentGroup: 'Fleet-WebDeploymentGroupD9A4A711', deploymentId: id, status: 'InProgress',
+      done: false,
+      action: 'promote',
+      rollout: 'Fleet/Web',
+      deploymentGroup: 'Fleet-WebDeploymentGroupD9A4A711',
+      deploymentId: id,
+      status: 'InProgress',
       text: `Fleet/Web: deployment ${id} is InProgress, not waiting for traffic to be rerouted; nothing was promoted (CodeDeploy can only be told to continue a blue/green deployment that waits in status Ready).`,
     });
     const stopped = await runCli(['stop', '--stack', 'Fleet', 'Web', '--no-rollback'], h.env).done;

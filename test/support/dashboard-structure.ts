@@ -92,8 +92,7 @@ function metricWidgetProblems(properties: Json, at: string): string[] {
     }
   }
   if (properties.yAxis !== undefined) {
-    if (!isObject(properties.yAxis)) problems.push(`${at}.yAxis: an object`);
-    else {
+    if (!isObject(properties.yAxis)) {problems.push(`${at}.yAxis: an object`);} else {
       unknown(properties.yAxis, ['left', 'right'], `${at}.yAxis`, problems);
       for (const side of ['left', 'right']) if (isObject(properties.yAxis[side])) unknown(properties.yAxis[side] as Json, AXIS, `${at}.yAxis.${side}`, problems);
     }

@@ -36,7 +36,11 @@ export interface ModelOperation {
 
 export interface ServiceModel {
   readonly metadata: {
-    readonly protocol: string; readonly targetPrefix?: string; readonly endpointPrefix: string; readonly apiVersion: string; readonly xmlNamespace?: string;
+    readonly protocol: string;
+    readonly targetPrefix?: string;
+    readonly endpointPrefix: string;
+    readonly apiVersion: string;
+    readonly xmlNamespace?: string;
   };
   readonly operations: Readonly<Record<string, ModelOperation>>;
   readonly shapes: Readonly<Record<string, ModelShape>>;

@@ -33,7 +33,7 @@ export function runCli(
 ): { done: Promise<CliRun>; child: ChildProcess } {
   if (command.args.includes(CLI_BUNDLE) && !fs.existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} does not exist: run \`npx projen pre-compile\` (the test command does) first`);
   const fullEnv = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)) as Record<string, string>;
-  const quoted = [command.file, ...command.args, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const quoted = [command.file, ...command.args, ...args].map((arg) => `'${arg.replace(/'/g, '\'\\\'\'')}'`).join(' ');
   const child = mode.kind === 'pty'
     ? spawn('script', ['-qfec', `stty cols ${mode.columns} rows ${mode.rows}; exec ${quoted}`, '/dev/null'], { env: fullEnv, stdio: ['pipe', 'pipe', 'pipe'], cwd: command.cwd })
     : spawn(command.file, [...command.args, ...args], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], cwd: command.cwd });

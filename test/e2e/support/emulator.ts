@@ -319,7 +319,9 @@ export class Emulator {
       const json = JSON.stringify(protocol.kind === 'json' ? { __type: error.code, message: error.message } : { message: error.message });
       response.writeHead(error.status, {
         'content-type': protocol.kind === 'json' ? `application/x-amz-json-${protocol.version}` : 'application/json',
-        'x-amzn-errortype': error.code, 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(json),
+        'x-amzn-errortype': error.code,
+        'x-amzn-requestid': requestId,
+        'content-length': Buffer.byteLength(json),
       });
       response.end(json);
     };
@@ -355,7 +357,8 @@ export class Emulator {
     const json = JSON.stringify(output);
     response.writeHead(200, {
       'content-type': protocol.kind === 'json' ? `application/x-amz-json-${protocol.version}` : 'application/json',
-      'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(json),
+      'x-amzn-requestid': requestId,
+      'content-length': Buffer.byteLength(json),
     });
     response.end(json);
   }

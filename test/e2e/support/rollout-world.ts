@@ -45,10 +45,16 @@ export class RolloutWorld {
 
   public constructor(private readonly now: () => number) {}
 
+  /** The metric's series, if it has one: the same namespace, name and dimensions (in any order). */
+  public findMetric(namespace: string, metricName: string, dimensions: Readonly<Record<string, string>>): Series | undefined {
+    const key = JSON.stringify(sortedDimensions(dimensions));
+    return this.series.find((s) => s.namespace === namespace && s.metricName === metricName
+      && JSON.stringify(sortedDimensions(s.dimensions)) === key);
+  }
+
   /** The metric's series (created empty on first use). */
   public metric(namespace: string, metricName: string, dimensions: Record<string, string>): Series {
-    const key = JSON.stringify(sortedDimensions(dimensions));
-    let series = this.series.find((s) => s.namespace === namespace && s.metricName === metricName && JSON.stringify(sortedDimensions(s.dimensions)) === key);
+    let series = this.findMetric(namespace, metricName, dimensions);
     if (!series) {
       series = { namespace, metricName, dimensions, values: new Map() };
       this.series.push(series);
@@ -88,13 +94,22 @@ class ScenarioStackWorld extends StackWorld {
   }
 }
 
+/** A deployment group `loadStack` created in CodeDeploy. */
+export interface LoadedGroup {
+  readonly logicalId: string;
+  readonly application: string;
+  readonly name: string;
+  readonly computePlatform: string;
+  readonly alarms: string[];
+}
+
 /** What `loadStack` found, for the scenario to drive. */
 export interface LoadedStack {
   readonly stack: WorldStack;
   /** Physical names by logical id. */
   readonly names: Record<string, string>;
   /** The deployment groups, with their application, compute platform and alarms. */
-  readonly groups: Array<{ readonly logicalId: string; readonly application: string; readonly name: string; readonly computePlatform: string; readonly alarms: string[] }>;
+  readonly groups: LoadedGroup[];
   /** The Lambda aliases, as `<function>:<alias>`. */
   readonly aliases: string[];
   readonly logGroups: string[];
@@ -117,10 +132,12 @@ export function loadStack(world: RolloutWorld, codedeploy: CodeDeployWorld, stac
     stackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stackName}/11111111-2222-3333-4444-555555555555`,
     status: options.status ?? 'UPDATE_IN_PROGRESS',
     template,
-    resources: resources.map(([logicalId, resource]) => ({ LogicalResourceId: logicalId, PhysicalResourceId: names[logicalId], ResourceType: resource.Type })),
+    resources: resources.map(([logicalId, resource]) => ({
+      LogicalResourceId: logicalId, PhysicalResourceId: names[logicalId], ResourceType: resource.Type,
+    })),
   };
   world.stacks.set(stackName, stack);
-  const groups: Array<LoadedStack['groups'][number]> = [];
+  const groups: LoadedGroup[] = [];
   const aliases: string[] = [];
   const logGroups: string[] = [];
   for (const [logicalId, resource] of resources) {
@@ -132,7 +149,9 @@ export function loadStack(world: RolloutWorld, codedeploy: CodeDeployWorld, stac
         break;
       }
       case 'AWS::SSM::Parameter':
-        world.parameters.set(stackWorld.resolve(properties.Name), { value: stackWorld.resolve(properties.Value), version: 1, modified: 1_700_000_000 });
+        world.parameters.set(stackWorld.resolve(properties.Name), {
+          value: stackWorld.resolve(properties.Value), version: 1, modified: 1_700_000_000,
+        });
         break;
       case 'AWS::Logs::LogGroup':
         world.logs.set(names[logicalId], []);
@@ -146,16 +165,19 @@ export function loadStack(world: RolloutWorld, codedeploy: CodeDeployWorld, stac
       }
       case 'AWS::CodeDeploy::DeploymentConfig': {
         const routing = properties.TrafficRoutingConfig;
+        const canary = routing?.TimeBasedCanary;
+        const linear = routing?.TimeBasedLinear;
+        const hosts = properties.MinimumHealthyHosts;
         codedeploy.configs.set(names[logicalId], {
           computePlatform: stackWorld.resolve(properties.ComputePlatform ?? 'Server'),
           ...(routing ? {
             trafficRoutingConfig: {
               type: routing.Type,
-              ...(routing.TimeBasedCanary ? { timeBasedCanary: { canaryPercentage: routing.TimeBasedCanary.CanaryPercentage, canaryInterval: routing.TimeBasedCanary.CanaryInterval } } : {}),
-              ...(routing.TimeBasedLinear ? { timeBasedLinear: { linearPercentage: routing.TimeBasedLinear.LinearPercentage, linearInterval: routing.TimeBasedLinear.LinearInterval } } : {}),
+              ...(canary ? { timeBasedCanary: { canaryPercentage: canary.CanaryPercentage, canaryInterval: canary.CanaryInterval } } : {}),
+              ...(linear ? { timeBasedLinear: { linearPercentage: linear.LinearPercentage, linearInterval: linear.LinearInterval } } : {}),
             },
           } : {}),
-          ...(properties.MinimumHealthyHosts ? { minimumHealthyHosts: { type: properties.MinimumHealthyHosts.Type, value: properties.MinimumHealthyHosts.Value } } : {}),
+          ...(hosts ? { minimumHealthyHosts: { type: hosts.Type, value: hosts.Value } } : {}),
         });
         break;
       }
@@ -171,7 +193,9 @@ export function loadStack(world: RolloutWorld, codedeploy: CodeDeployWorld, stac
           computePlatform,
           deploymentConfigName: group.DeploymentConfigName ? stackWorld.resolve(group.DeploymentConfigName) : 'CodeDeployDefault.OneAtATime',
           ...(alarms.length > 0 ? { alarmConfiguration: { enabled: true, alarms: alarms.map((alarmName) => ({ name: alarmName })) } } : {}),
-          ...(group.DeploymentStyle ? { deploymentStyle: { deploymentType: group.DeploymentStyle.DeploymentType, deploymentOption: group.DeploymentStyle.DeploymentOption } } : {}),
+          ...(group.DeploymentStyle ? {
+            deploymentStyle: { deploymentType: group.DeploymentStyle.DeploymentType, deploymentOption: group.DeploymentStyle.DeploymentOption },
+          } : {}),
         });
         groups.push({ logicalId, application, name, computePlatform, alarms });
         break;

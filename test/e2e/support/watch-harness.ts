@@ -1,4 +1,3 @@
-import { CLOCK_ENV, scaledClock } from '../../../src/cli/clock';
 import { CliCommand, CliRun, runCli } from './cli-process';
 import { Emulator } from './emulator';
 import { LoadedStack, loadStack, RolloutWorld } from './rollout-world';
@@ -8,6 +7,7 @@ import { lambdaAliasOperations } from './services/lambda-aliases';
 import { logsModule } from './services/logs';
 import { ssmModule } from './services/ssm';
 import { Scenario, ScenarioContext, Timeline } from './watch-scenarios';
+import { CLOCK_ENV, scaledClock } from '../../../src/cli/clock';
 import type { Template } from '../../iam/template-world';
 
 /**
@@ -51,7 +51,9 @@ export async function harness(stackName: string, template: Template): Promise<Ha
   const env = {
     ...emulator.environment(),
     [CLOCK_ENV]: `${realAnchor}:${VIRTUAL_START}:${SCALE}`,
-    AWS_PROFILE: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_PROFILE: undefined,
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
   };
   return { emulator, world, stack, env, now: clock.now };
 }
@@ -82,7 +84,9 @@ export interface RunOptions {
  * Runs a scenario under the command without a terminal (and in one, and as JSON, if asked),
  * driving its timeline; `act` may start `stop` or `promote` when the world is ready for it.
  */
-export async function runScenario(stackName: string, template: Template, build: (context: ScenarioContext) => Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
+export async function runScenario(
+  stackName: string, template: Template, build: (context: ScenarioContext) => Scenario, options: RunOptions = {},
+): Promise<ScenarioRun> {
   const h = await harness(stackName, template);
   options.prepare?.(h);
   const args = ['watch', '--stack', stackName];
@@ -120,7 +124,12 @@ export async function runScenario(stackName: string, template: Template, build: 
     const shift = (cli: CliRun): CliRun => ({ ...cli, output: shiftTimes(cli.output, t0 - T0) });
     return {
       t0,
-      plain: shift(plainRun), terminal: terminalRun && shift(terminalRun), json: jsonRun && shift(jsonRun), actions: actionRuns.map(shift), scenario, harness: h,
+      plain: shift(plainRun),
+      terminal: terminalRun && shift(terminalRun),
+      json: jsonRun && shift(jsonRun),
+      actions: actionRuns.map(shift),
+      scenario,
+      harness: h,
     };
   } finally {
     clearInterval(driver);

@@ -93,7 +93,14 @@ function route(context: ScenarioContext, share: number): void {
 }
 
 /** Lambda's metrics of one minute: the alias's, and the new version's (ExecutedVersion). */
-function lambdaMinute(context: ScenarioContext, minute: number, counts: { newInvocations: number; newErrors: number; oldInvocations: number; oldErrors: number }): void {
+interface MinuteCounts {
+  readonly newInvocations: number;
+  readonly newErrors: number;
+  readonly oldInvocations: number;
+  readonly oldErrors: number;
+}
+
+function lambdaMinute(context: ScenarioContext, minute: number, counts: MinuteCounts): void {
   const fn = functionOf(context);
   const alias = { FunctionName: fn, Resource: `${fn}:live` };
   const set = (metric: string, dimensions: Record<string, string>, value: number) => context.world.metric('AWS/Lambda', metric, dimensions).values.set(minute, value);
@@ -105,9 +112,9 @@ function lambdaMinute(context: ScenarioContext, minute: number, counts: { newInv
 
 /** A line as the library's hook logs it through Lambda's Node.js runtime (timestamp, request id, level, JSON). */
 function hookLog(context: ScenarioContext, at: number, fields: Record<string, unknown>): void {
-  const group = context.stack.logGroups.find((name) => name.includes('TrafficHook'));
-  if (!group) throw new Error(`${context.stack.stack.name} has no traffic hook log group`);
-  context.world.log(group, `${new Date(at).toISOString()}\t6f1c0e5a-e2e0-4a00-8000-000000000001\tINFO\t${JSON.stringify(fields)}`, at);
+  const logGroup = context.stack.logGroups.find((name) => name.includes('TrafficHook'));
+  if (!logGroup) throw new Error(`${context.stack.stack.name} has no traffic hook log group`);
+  context.world.log(logGroup, `${new Date(at).toISOString()}\t6f1c0e5a-e2e0-4a00-8000-000000000001\tINFO\t${JSON.stringify(fields)}`, at);
 }
 
 function drive(context: ScenarioContext, scenario: { deployments: string[] }, driven: DrivenDeployment, rollbackOf?: string): string {
@@ -130,37 +137,52 @@ export function canarySucceeds(context: ScenarioContext): Scenario {
   let id = '';
   const promoteParameter = () => [...context.world.parameters.keys()].find((name) => name.includes('/promote/'));
   scenario.steps.push(
-    { at: 0, run: () => {
-      deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
-      id = drive(context, scenario, deployment);
-      Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
-      hookLog(context, t0 + 1 * SECOND, { event: 'lifecycle-event', deploymentId: id, invocation: 1 });
-    } },
-    { at: 20 * SECOND, run: () => {
-      hookLog(context, t0 + 19 * SECOND, { event: 'verdict', deploymentId: id, status: 'Succeeded', reason: `1 invocation(s) of ${fn}:2 answered as expected` });
-      Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Succeeded', endTime: (t0 + 20 * SECOND) / 1000 });
-      Object.assign(event(deployment, 'AllowTraffic'), { status: 'InProgress', startTime: (t0 + 20 * SECOND) / 1000 });
-      route(context, 0.1);
-      lambdaMinute(context, t0, { newInvocations: 12, newErrors: 0, oldInvocations: 108, oldErrors: 1 });
-    } },
-    { at: 2 * MINUTE + 20 * SECOND, run: () => {
-      route(context, 1);
-      Object.assign(event(deployment, 'AllowTraffic'), { status: 'Succeeded', endTime: (t0 + 2 * MINUTE + 20 * SECOND) / 1000 });
-      Object.assign(event(deployment, 'AfterAllowTraffic'), { status: 'InProgress', startTime: (t0 + 2 * MINUTE + 20 * SECOND) / 1000 });
-    } },
+    {
+      at: 0,
+      run: () => {
+        deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
+        id = drive(context, scenario, deployment);
+        Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
+        hookLog(context, t0 + 1 * SECOND, { event: 'lifecycle-event', deploymentId: id, invocation: 1 });
+      },
+    },
+    {
+      at: 20 * SECOND,
+      run: () => {
+        hookLog(context, t0 + 19 * SECOND, { event: 'verdict', deploymentId: id, status: 'Succeeded', reason: `1 invocation(s) of ${fn}:2 answered as expected` });
+        Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Succeeded', endTime: (t0 + 20 * SECOND) / 1000 });
+        Object.assign(event(deployment, 'AllowTraffic'), { status: 'InProgress', startTime: (t0 + 20 * SECOND) / 1000 });
+        route(context, 0.1);
+        lambdaMinute(context, t0, { newInvocations: 12, newErrors: 0, oldInvocations: 108, oldErrors: 1 });
+      },
+    },
+    {
+      at: 2 * MINUTE + 20 * SECOND,
+      run: () => {
+        route(context, 1);
+        Object.assign(event(deployment, 'AllowTraffic'), { status: 'Succeeded', endTime: (t0 + 2 * MINUTE + 20 * SECOND) / 1000 });
+        Object.assign(event(deployment, 'AfterAllowTraffic'), { status: 'InProgress', startTime: (t0 + 2 * MINUTE + 20 * SECOND) / 1000 });
+      },
+    },
     // The hook's bake reads the alarms and the promote parameter once a minute; the test promotes
     // once the bake has begun, and this scenario's hook finds it at its check two minutes in.
-    { at: 4 * MINUTE + 20 * SECOND, run: () => {
-      const parameter = promoteParameter();
-      if (!parameter || context.world.parameters.get(parameter)?.value !== id) throw new Error('the scenario expected cdk-rollouts promote within two minutes of the bake\'s start');
-      hookLog(context, t0 + 4 * MINUTE + 20 * SECOND, { event: 'promoted', deploymentId: id, parameter });
-      Object.assign(event(deployment, 'AfterAllowTraffic'), { status: 'Succeeded', endTime: (t0 + 4 * MINUTE + 20 * SECOND) / 1000 });
-      deployment.status = 'Succeeded';
-      deployment.completeTime = (t0 + 4 * MINUTE + 20 * SECOND) / 1000;
-    } },
-    { at: 4 * MINUTE + 40 * SECOND, run: () => {
-      context.world.stacks.get('Canary')!.status = 'UPDATE_COMPLETE';
-    } },
+    {
+      at: 4 * MINUTE + 20 * SECOND,
+      run: () => {
+        const parameter = promoteParameter();
+        if (!parameter || context.world.parameters.get(parameter)?.value !== id) throw new Error('the scenario expected cdk-rollouts promote within two minutes of the bake\'s start');
+        hookLog(context, t0 + 4 * MINUTE + 20 * SECOND, { event: 'promoted', deploymentId: id, parameter });
+        Object.assign(event(deployment, 'AfterAllowTraffic'), { status: 'Succeeded', endTime: (t0 + 4 * MINUTE + 20 * SECOND) / 1000 });
+        deployment.status = 'Succeeded';
+        deployment.completeTime = (t0 + 4 * MINUTE + 20 * SECOND) / 1000;
+      },
+    },
+    {
+      at: 4 * MINUTE + 40 * SECOND,
+      run: () => {
+        context.world.stacks.get('Canary')!.status = 'UPDATE_COMPLETE';
+      },
+    },
   );
   return scenario;
 }
@@ -176,49 +198,74 @@ export function alarmStops(context: ScenarioContext): Scenario {
   const fn = functionOf(context);
   let deployment!: DrivenDeployment;
   scenario.steps.push(
-    { at: 0, run: () => {
-      deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
-      drive(context, scenario, deployment);
-      Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Skipped' });
-      Object.assign(event(deployment, 'AllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
-      route(context, 0.1);
-      lambdaMinute(context, t0, { newInvocations: 40, newErrors: 6, oldInvocations: 360, oldErrors: 1 });
-    } },
-    { at: 1 * MINUTE + 20 * SECOND, run: () => {
-      const alarm = group(context).alarms.find((name) => name.includes('ErrorRate'))!;
-      context.world.setAlarm(alarm, 'ALARM', 'Threshold Crossed: 1 datapoint [6.74] was greater than or equal to the threshold (4.0).', t0 + 1 * MINUTE + 20 * SECOND);
-    } },
-    { at: 1 * MINUTE + 50 * SECOND, run: () => {
-      const alarm = group(context).alarms.find((name) => name.includes('ErrorRate'))!;
-      deployment.status = 'Stopped';
-      deployment.completeTime = (t0 + 1 * MINUTE + 50 * SECOND) / 1000;
-      // Representative wording: CodeDeploy's ALARM_ACTIVE message names the alarms.
-      deployment.errorInformation = { code: 'ALARM_ACTIVE', message: `One or more alarms have been activated: ${alarm}` };
-      Object.assign(event(deployment, 'AllowTraffic'), { status: 'Failed', endTime: deployment.completeTime });
-      const rollback: DrivenDeployment = {
-        status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce', createTime: deployment.completeTime,
-        appSpec: lambdaAppSpec(fn, true), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() },
-      };
-      drive(context, scenario, rollback, scenario.deployments[0]);
-      scenario.steps.push(
+    {
+      at: 0,
+      run: () => {
+        deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
+        drive(context, scenario, deployment);
+        Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Skipped' });
+        Object.assign(event(deployment, 'AllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
+        route(context, 0.1);
+        lambdaMinute(context, t0, { newInvocations: 40, newErrors: 6, oldInvocations: 360, oldErrors: 1 });
+      },
+    },
+    {
+      at: 1 * MINUTE + 20 * SECOND,
+      run: () => {
+        const alarm = group(context).alarms.find((name) => name.includes('ErrorRate'))!;
+        context.world.setAlarm(alarm, 'ALARM', 'Threshold Crossed: 1 datapoint [6.74] was greater than or equal to the threshold (4.0).', t0 + 1 * MINUTE + 20 * SECOND);
+      },
+    },
+    {
+      at: 1 * MINUTE + 50 * SECOND,
+      run: () => {
+        const alarm = group(context).alarms.find((name) => name.includes('ErrorRate'))!;
+        deployment.status = 'Stopped';
+        deployment.completeTime = (t0 + 1 * MINUTE + 50 * SECOND) / 1000;
+        // Representative wording: CodeDeploy's ALARM_ACTIVE message names the alarms.
+        deployment.errorInformation = { code: 'ALARM_ACTIVE', message: `One or more alarms have been activated: ${alarm}` };
+        Object.assign(event(deployment, 'AllowTraffic'), { status: 'Failed', endTime: deployment.completeTime });
+        const rollback: DrivenDeployment = {
+          status: 'InProgress',
+          computePlatform: 'Lambda',
+          deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+          createTime: deployment.completeTime,
+          appSpec: lambdaAppSpec(fn, true),
+          lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() },
+        };
+        drive(context, scenario, rollback, scenario.deployments[0]);
+        scenario.steps.push(
         // CodeDeploy's rollback deployment moves the alias back.
-        { at: 2 * MINUTE + 10 * SECOND, run: () => {
-          route(context, 0);
-          Object.assign(rollback.lambdaTarget!.events[1], { status: 'InProgress', startTime: (t0 + 2 * MINUTE + 10 * SECOND) / 1000 });
-        } },
-        { at: 2 * MINUTE + 30 * SECOND, run: () => {
-          for (const e of rollback.lambdaTarget!.events) Object.assign(e, { status: e.lifecycleEventName === 'AllowTraffic' ? 'Succeeded' : 'Skipped' });
-          rollback.status = 'Succeeded';
-          rollback.completeTime = (t0 + 2 * MINUTE + 30 * SECOND) / 1000;
-        } },
-        { at: 2 * MINUTE + 50 * SECOND, run: () => {
-          context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-        } },
-        { at: 3 * MINUTE + 20 * SECOND, run: () => {
-          context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_COMPLETE';
-        } },
-      );
-    } },
+          {
+            at: 2 * MINUTE + 10 * SECOND,
+            run: () => {
+              route(context, 0);
+              Object.assign(rollback.lambdaTarget!.events[1], { status: 'InProgress', startTime: (t0 + 2 * MINUTE + 10 * SECOND) / 1000 });
+            },
+          },
+          {
+            at: 2 * MINUTE + 30 * SECOND,
+            run: () => {
+              for (const e of rollback.lambdaTarget!.events) Object.assign(e, { status: e.lifecycleEventName === 'AllowTraffic' ? 'Succeeded' : 'Skipped' });
+              rollback.status = 'Succeeded';
+              rollback.completeTime = (t0 + 2 * MINUTE + 30 * SECOND) / 1000;
+            },
+          },
+          {
+            at: 2 * MINUTE + 50 * SECOND,
+            run: () => {
+              context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
+            },
+          },
+          {
+            at: 3 * MINUTE + 20 * SECOND,
+            run: () => {
+              context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_COMPLETE';
+            },
+          },
+        );
+      },
+    },
   );
   return scenario;
 }
@@ -231,32 +278,46 @@ export function smokeTestFails(context: ScenarioContext): Scenario {
   let deployment!: DrivenDeployment;
   let id = '';
   scenario.steps.push(
-    { at: 0, run: () => {
-      deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
-      id = drive(context, scenario, deployment);
-      Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
-      hookLog(context, t0 + 1 * SECOND, { event: 'lifecycle-event', deploymentId: id, invocation: 1 });
-      hookLog(context, t0 + 2 * SECOND, { event: 'serving', deploymentId: id, lifecycle: 'BeforeAllowTraffic', functionName: fn, alias: 'live', targetVersion: '2' });
-    } },
-    { at: 40 * SECOND, run: () => {
-      hookLog(context, t0 + 39 * SECOND, {
-        event: 'verdict', deploymentId: id, status: 'Failed',
-        reason: `invocation 1 of 3 of ${fn}:2 returned a function error (Unhandled): {"errorType":"TypeError","errorMessage":"Cannot read properties of undefined (reading 'id')"}`,
-      });
-      Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Failed', endTime: (t0 + 40 * SECOND) / 1000 });
-      Object.assign(event(deployment, 'AllowTraffic'), { status: 'Skipped' });
-      Object.assign(event(deployment, 'AfterAllowTraffic'), { status: 'Skipped' });
-      deployment.status = 'Failed';
-      deployment.completeTime = (t0 + 40 * SECOND) / 1000;
-      // Representative wording of CodeDeploy's HOOK_EXECUTION_FAILURE message.
-      deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: 'The deployment failed because one or more lifecycle event hooks failed.' };
-    } },
-    { at: 50 * SECOND, run: () => {
-      context.world.stacks.get('Smoke')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-    } },
-    { at: 1 * MINUTE + 20 * SECOND, run: () => {
-      context.world.stacks.get('Smoke')!.status = 'UPDATE_ROLLBACK_COMPLETE';
-    } },
+    {
+      at: 0,
+      run: () => {
+        deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
+        id = drive(context, scenario, deployment);
+        Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
+        hookLog(context, t0 + 1 * SECOND, { event: 'lifecycle-event', deploymentId: id, invocation: 1 });
+        hookLog(context, t0 + 2 * SECOND, { event: 'serving', deploymentId: id, lifecycle: 'BeforeAllowTraffic', functionName: fn, alias: 'live', targetVersion: '2' });
+      },
+    },
+    {
+      at: 40 * SECOND,
+      run: () => {
+        hookLog(context, t0 + 39 * SECOND, {
+          event: 'verdict',
+          deploymentId: id,
+          status: 'Failed',
+          reason: `invocation 1 of 3 of ${fn}:2 returned a function error (Unhandled): {"errorType":"TypeError","errorMessage":"Cannot read properties of undefined (reading 'id')"}`,
+        });
+        Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Failed', endTime: (t0 + 40 * SECOND) / 1000 });
+        Object.assign(event(deployment, 'AllowTraffic'), { status: 'Skipped' });
+        Object.assign(event(deployment, 'AfterAllowTraffic'), { status: 'Skipped' });
+        deployment.status = 'Failed';
+        deployment.completeTime = (t0 + 40 * SECOND) / 1000;
+        // Representative wording of CodeDeploy's HOOK_EXECUTION_FAILURE message.
+        deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: 'The deployment failed because one or more lifecycle event hooks failed.' };
+      },
+    },
+    {
+      at: 50 * SECOND,
+      run: () => {
+        context.world.stacks.get('Smoke')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
+      },
+    },
+    {
+      at: 1 * MINUTE + 20 * SECOND,
+      run: () => {
+        context.world.stacks.get('Smoke')!.status = 'UPDATE_ROLLBACK_COMPLETE';
+      },
+    },
   );
   return scenario;
 }
@@ -290,54 +351,80 @@ export function fleetInstanceFails(context: ScenarioContext): Scenario {
   const ids = ['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002', 'i-0a1b2c3d4e5f60003'];
   let deployment!: DrivenDeployment;
   scenario.steps.push(
-    { at: 0, run: () => {
-      deployment = {
-        status: 'InProgress', computePlatform: 'Server', deploymentConfigName: 'CodeDeployDefault.OneAtATime', createTime: t0 / 1000,
-        instances: ids.map((instanceId) => ({ instanceId, status: 'Pending', events: serverEvents() })),
-      };
-      drive(context, scenario, deployment);
-      progress(deployment.instances![0], 'Install', t0);
-    } },
-    { at: 30 * SECOND, run: () => {
-      succeed(deployment.instances![0], t0 + 30 * SECOND);
-      progress(deployment.instances![1], 'AfterInstall', t0 + 30 * SECOND);
-    } },
-    { at: 1 * MINUTE, run: () => {
-      const failing = deployment.instances![1];
-      progress(failing, 'ValidateService', t0 + 1 * MINUTE);
-      failing.status = 'Failed';
-      Object.assign(failing.events.find((e) => e.lifecycleEventName === 'ValidateService')!, {
-        status: 'Failed', endTime: (t0 + 1 * MINUTE) / 1000,
-        diagnostics: {
-          errorCode: 'ScriptFailed', scriptName: 'scripts/validate.sh',
-          message: 'Script at specified location: scripts/validate.sh run as user root failed with exit code 1',
-          logTail: '[stdout]checking http://localhost/health\n[stderr]curl: (7) Failed to connect to localhost port 80: Connection refused\n[stderr]service did not answer within 30 s',
-        },
-      });
-      deployment.status = 'Failed';
-      deployment.completeTime = (t0 + 1 * MINUTE) / 1000;
-      // Representative wording of CodeDeploy's HEALTH_CONSTRAINTS message.
-      deployment.errorInformation = { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' };
-      const rollback: DrivenDeployment = {
-        status: 'InProgress', computePlatform: 'Server', deploymentConfigName: 'CodeDeployDefault.OneAtATime', createTime: deployment.completeTime,
-        instances: ids.map((instanceId) => ({ instanceId, status: 'Pending', events: serverEvents() })),
-      };
-      drive(context, scenario, rollback, scenario.deployments[0]);
-      progress(rollback.instances![0], 'Install', t0 + 1 * MINUTE);
-      scenario.steps.push(
-        { at: 1 * MINUTE + 20 * SECOND, run: () => {
-          context.world.stacks.get('Fleet')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-        } },
-        { at: 1 * MINUTE + 40 * SECOND, run: () => {
-          for (const instance of rollback.instances!) succeed(instance, t0 + 1 * MINUTE + 40 * SECOND);
-          rollback.status = 'Succeeded';
-          rollback.completeTime = (t0 + 1 * MINUTE + 40 * SECOND) / 1000;
-        } },
-        { at: 2 * MINUTE, run: () => {
-          context.world.stacks.get('Fleet')!.status = 'UPDATE_ROLLBACK_COMPLETE';
-        } },
-      );
-    } },
+    {
+      at: 0,
+      run: () => {
+        deployment = {
+          status: 'InProgress',
+          computePlatform: 'Server',
+          deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+          createTime: t0 / 1000,
+          instances: ids.map((instanceId) => ({ instanceId, status: 'Pending', events: serverEvents() })),
+        };
+        drive(context, scenario, deployment);
+        progress(deployment.instances![0], 'Install', t0);
+      },
+    },
+    {
+      at: 30 * SECOND,
+      run: () => {
+        succeed(deployment.instances![0], t0 + 30 * SECOND);
+        progress(deployment.instances![1], 'AfterInstall', t0 + 30 * SECOND);
+      },
+    },
+    {
+      at: 1 * MINUTE,
+      run: () => {
+        const failing = deployment.instances![1];
+        progress(failing, 'ValidateService', t0 + 1 * MINUTE);
+        failing.status = 'Failed';
+        Object.assign(failing.events.find((e) => e.lifecycleEventName === 'ValidateService')!, {
+          status: 'Failed',
+          endTime: (t0 + 1 * MINUTE) / 1000,
+          diagnostics: {
+            errorCode: 'ScriptFailed',
+            scriptName: 'scripts/validate.sh',
+            message: 'Script at specified location: scripts/validate.sh run as user root failed with exit code 1',
+            logTail: '[stdout]checking http://localhost/health\n[stderr]curl: (7) Failed to connect to localhost port 80: Connection refused\n[stderr]service did not answer within 30 s',
+          },
+        });
+        deployment.status = 'Failed';
+        deployment.completeTime = (t0 + 1 * MINUTE) / 1000;
+        // Representative wording of CodeDeploy's HEALTH_CONSTRAINTS message.
+        deployment.errorInformation = { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' };
+        const rollback: DrivenDeployment = {
+          status: 'InProgress',
+          computePlatform: 'Server',
+          deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+          createTime: deployment.completeTime,
+          instances: ids.map((instanceId) => ({ instanceId, status: 'Pending', events: serverEvents() })),
+        };
+        drive(context, scenario, rollback, scenario.deployments[0]);
+        progress(rollback.instances![0], 'Install', t0 + 1 * MINUTE);
+        scenario.steps.push(
+          {
+            at: 1 * MINUTE + 20 * SECOND,
+            run: () => {
+              context.world.stacks.get('Fleet')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
+            },
+          },
+          {
+            at: 1 * MINUTE + 40 * SECOND,
+            run: () => {
+              for (const instance of rollback.instances!) succeed(instance, t0 + 1 * MINUTE + 40 * SECOND);
+              rollback.status = 'Succeeded';
+              rollback.completeTime = (t0 + 1 * MINUTE + 40 * SECOND) / 1000;
+            },
+          },
+          {
+            at: 2 * MINUTE,
+            run: () => {
+              context.world.stacks.get('Fleet')!.status = 'UPDATE_ROLLBACK_COMPLETE';
+            },
+          },
+        );
+      },
+    },
   );
   return scenario;
 }
@@ -355,48 +442,66 @@ export function blueGreenWaits(context: ScenarioContext): Scenario {
   const blue = ['i-0b1e000000000001', 'i-0b1e000000000002'];
   const green = ['i-06ee000000000001', 'i-06ee000000000002'];
   scenario.steps.push(
-    { at: 0, run: () => {
-      deployment = {
-        status: 'InProgress', computePlatform: 'Server', deploymentConfigName: 'CodeDeployDefault.OneAtATime', createTime: t0 / 1000,
-        instances: [
-          ...blue.map((instanceId): DrivenInstance => ({ instanceId, status: 'Pending', label: 'Blue', events: [{ lifecycleEventName: 'BlockTraffic', status: 'Pending' }] })),
-          ...green.map((instanceId): DrivenInstance => ({ instanceId, status: 'Pending', label: 'Green', events: serverEvents() })),
-        ],
-        onContinue: () => {
-          continued = true;
-        },
-      };
-      drive(context, scenario, deployment);
-      for (const instance of deployment.instances!.slice(2)) progress(instance, 'Install', t0);
-    } },
-    { at: 40 * SECOND, run: () => {
-      for (const instance of deployment.instances!.slice(2)) {
-        succeed(instance, t0 + 40 * SECOND);
-        instance.status = 'Ready';
-      }
-      deployment.status = 'Ready';
-    } },
+    {
+      at: 0,
+      run: () => {
+        deployment = {
+          status: 'InProgress',
+          computePlatform: 'Server',
+          deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+          createTime: t0 / 1000,
+          instances: [
+            ...blue.map((instanceId): DrivenInstance => ({ instanceId, status: 'Pending', label: 'Blue', events: [{ lifecycleEventName: 'BlockTraffic', status: 'Pending' }] })),
+            ...green.map((instanceId): DrivenInstance => ({ instanceId, status: 'Pending', label: 'Green', events: serverEvents() })),
+          ],
+          onContinue: () => {
+            continued = true;
+          },
+        };
+        drive(context, scenario, deployment);
+        for (const instance of deployment.instances!.slice(2)) progress(instance, 'Install', t0);
+      },
+    },
+    {
+      at: 40 * SECOND,
+      run: () => {
+        for (const instance of deployment.instances!.slice(2)) {
+          succeed(instance, t0 + 40 * SECOND);
+          instance.status = 'Ready';
+        }
+        deployment.status = 'Ready';
+      },
+    },
     // The reroute, once cdk-rollouts promote has continued the deployment.
-    { at: 2 * MINUTE, run: () => {
-      if (!continued) throw new Error('the scenario expected cdk-rollouts promote before 2 minutes');
-      deployment.status = 'InProgress';
-      for (const instance of deployment.instances!.slice(2)) instance.status = 'Succeeded';
-      for (const instance of deployment.instances!.slice(0, 2)) {
-        instance.status = 'InProgress';
-        Object.assign(instance.events[0], { status: 'InProgress', startTime: (t0 + 2 * MINUTE) / 1000 });
-      }
-    } },
-    { at: 2 * MINUTE + 30 * SECOND, run: () => {
-      for (const instance of deployment.instances!.slice(0, 2)) {
-        instance.status = 'Succeeded';
-        Object.assign(instance.events[0], { status: 'Succeeded', endTime: (t0 + 2 * MINUTE + 30 * SECOND) / 1000 });
-      }
-      deployment.status = 'Succeeded';
-      deployment.completeTime = (t0 + 2 * MINUTE + 30 * SECOND) / 1000;
-    } },
-    { at: 3 * MINUTE, run: () => {
-      context.world.stacks.get('BlueGreen')!.status = 'UPDATE_COMPLETE';
-    } },
+    {
+      at: 2 * MINUTE,
+      run: () => {
+        if (!continued) throw new Error('the scenario expected cdk-rollouts promote before 2 minutes');
+        deployment.status = 'InProgress';
+        for (const instance of deployment.instances!.slice(2)) instance.status = 'Succeeded';
+        for (const instance of deployment.instances!.slice(0, 2)) {
+          instance.status = 'InProgress';
+          Object.assign(instance.events[0], { status: 'InProgress', startTime: (t0 + 2 * MINUTE) / 1000 });
+        }
+      },
+    },
+    {
+      at: 2 * MINUTE + 30 * SECOND,
+      run: () => {
+        for (const instance of deployment.instances!.slice(0, 2)) {
+          instance.status = 'Succeeded';
+          Object.assign(instance.events[0], { status: 'Succeeded', endTime: (t0 + 2 * MINUTE + 30 * SECOND) / 1000 });
+        }
+        deployment.status = 'Succeeded';
+        deployment.completeTime = (t0 + 2 * MINUTE + 30 * SECOND) / 1000;
+      },
+    },
+    {
+      at: 3 * MINUTE,
+      run: () => {
+        context.world.stacks.get('BlueGreen')!.status = 'UPDATE_COMPLETE';
+      },
+    },
   );
   return scenario;
 }
@@ -408,31 +513,44 @@ export function stoppedByUser(context: ScenarioContext): Scenario & { stopReques
   const fn = functionOf(context);
   let deployment!: DrivenDeployment;
   scenario.steps.push(
-    { at: 0, run: () => {
-      deployment = {
-        status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn),
-        lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() },
-        onStop: (rollback) => {
-          scenario.stopRequests.push(rollback);
-        },
-      };
-      drive(context, scenario, deployment);
-      Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Skipped' });
-      Object.assign(event(deployment, 'AllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
-      route(context, 0.1);
-    } },
-    { at: 1 * MINUTE + 30 * SECOND, run: () => {
-      if (scenario.stopRequests.length === 0) throw new Error('the scenario expected cdk-rollouts stop before 1.5 minutes');
-      deployment.status = 'Stopped';
-      deployment.completeTime = (t0 + 1 * MINUTE + 30 * SECOND) / 1000;
-      deployment.errorInformation = { code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.' };
-      Object.assign(event(deployment, 'AllowTraffic'), { status: 'Failed', endTime: deployment.completeTime });
-      route(context, 0);
-      context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-    } },
-    { at: 2 * MINUTE, run: () => {
-      context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_COMPLETE';
-    } },
+    {
+      at: 0,
+      run: () => {
+        deployment = {
+          status: 'InProgress',
+          computePlatform: 'Lambda',
+          deploymentConfigName: configName(context),
+          createTime: t0 / 1000,
+          appSpec: lambdaAppSpec(fn),
+          lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() },
+          onStop: (rollback) => {
+            scenario.stopRequests.push(rollback);
+          },
+        };
+        drive(context, scenario, deployment);
+        Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Skipped' });
+        Object.assign(event(deployment, 'AllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
+        route(context, 0.1);
+      },
+    },
+    {
+      at: 1 * MINUTE + 30 * SECOND,
+      run: () => {
+        if (scenario.stopRequests.length === 0) throw new Error('the scenario expected cdk-rollouts stop before 1.5 minutes');
+        deployment.status = 'Stopped';
+        deployment.completeTime = (t0 + 1 * MINUTE + 30 * SECOND) / 1000;
+        deployment.errorInformation = { code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.' };
+        Object.assign(event(deployment, 'AllowTraffic'), { status: 'Failed', endTime: deployment.completeTime });
+        route(context, 0);
+        context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_IN_PROGRESS';
+      },
+    },
+    {
+      at: 2 * MINUTE,
+      run: () => {
+        context.world.stacks.get('Guarded')!.status = 'UPDATE_ROLLBACK_COMPLETE';
+      },
+    },
   );
   return scenario;
 }

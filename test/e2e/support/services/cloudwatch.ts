@@ -1,7 +1,7 @@
 import { evaluate, parse, Value } from '../../../../bench/guard-sim/metric-math';
 import { loadApi } from '../api-model';
 import { ServiceError } from '../codedeploy-world';
-import { RolloutWorld, sortedDimensions } from '../rollout-world';
+import type { RolloutWorld } from '../rollout-world';
 import type { ServiceModule } from '../service-module';
 
 /**
@@ -85,11 +85,11 @@ function metricData(world: RolloutWorld, input: { MetricDataQueries: Query[]; St
     if (query.MetricStat) {
       const { Metric, Period, Stat } = query.MetricStat;
       const dimensions = Object.fromEntries((Metric.Dimensions ?? []).map((d) => [d.Name, d.Value]));
-      const key = JSON.stringify(sortedDimensions(dimensions));
-      const series = world.series.find((s) => s.namespace === Metric.Namespace && s.metricName === Metric.MetricName && JSON.stringify(sortedDimensions(s.dimensions)) === key);
+      const series = world.findMetric(Metric.Namespace, Metric.MetricName, dimensions);
       result = new Map();
       for (let t = start; t < end; t += Period * 1000) {
-        const values = [...(series?.values ?? new Map<number, number>()).entries()].filter(([minute]) => minute >= t && minute < t + Period * 1000).map(([, v]) => v);
+        const values = [...(series?.values ?? new Map<number, number>()).entries()]
+          .filter(([minute]) => minute >= t && minute < t + Period * 1000).map(([, v]) => v);
         if (values.length > 0) result.set(t, statistic(Stat, values));
       }
     } else {

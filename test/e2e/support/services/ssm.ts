@@ -18,8 +18,13 @@ export function ssmModule(world: RolloutWorld, now: () => number): ServiceModule
           if (!parameter) throw new ServiceError('ParameterNotFound', '');
           return {
             Parameter: {
-              Name: input.Name, Type: 'String', Value: parameter.value, Version: parameter.version, LastModifiedDate: parameter.modified,
-              ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${input.Name}`, DataType: 'text',
+              Name: input.Name,
+              Type: 'String',
+              Value: parameter.value,
+              Version: parameter.version,
+              LastModifiedDate: parameter.modified,
+              ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${input.Name}`,
+              DataType: 'text',
             },
           };
         }
