@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import { CliRun, frames, runCli, stripColors } from './support/cli-process';
 import { Harness, harness as watchHarness, RunOptions, runScenario, ScenarioRun } from './support/watch-harness';
 import {
@@ -443,6 +444,29 @@ describe('usage and access errors: exit 2', () => {
     h.emulator.faults.push({ service: 'cloudformation', operation: 'DescribeStacks', times: 1, error: { code: 'AccessDenied', message: 'User is not authorized to perform: cloudformation:DescribeStacks', status: 403 } });
     const result = await runCli(['watch', '--stack', 'Fleet'], h.env).done;
     expect([result.code, result.stderr]).toEqual([2, 'cdk-rollouts: cannot call AWS: AccessDenied: User is not authorized to perform: cloudformation:DescribeStacks\n']);
+  }, 30_000);
+
+  test('--profile: the credentials and Region of a named profile in the shared files, through the SDK\'s chain', async () => {
+    const dir = fs.mkdtempSync(`${os.tmpdir()}/cdk-rollouts-profile-`);
+    fs.writeFileSync(`${dir}/config`, '[profile ops]\nregion = us-east-1\n');
+    fs.writeFileSync(`${dir}/credentials`, '[ops]\naws_access_key_id = AKIAE2EEXAMPLE000000\naws_secret_access_key = e2e-fake-secret-key\n');
+    const env = {
+      ...h.env,
+      AWS_REGION: undefined,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_CONFIG_FILE: `${dir}/config`,
+      AWS_SHARED_CREDENTIALS_FILE: `${dir}/credentials`,
+    };
+    const before = h.emulator.calls('DescribeStacks').length;
+    const result = await runCli(['watch', '--stack', 'Missing', '--profile', 'ops'], env).done;
+    // The request reached the emulator signed with the profile's key for its Region (the emulator checks the signature).
+    expect([result.code, result.stderr]).toEqual([2, 'cdk-rollouts: stack Missing does not exist in this account and Region\n']);
+    expect(h.emulator.calls('DescribeStacks').length).toBe(before + 1);
+    const noRegion = await runCli(['watch', '--stack', 'Fleet'], { ...env, AWS_CONFIG_FILE: '/nonexistent' }).done;
+    expect(noRegion.code).toBe(2);
+    expect(noRegion.stderr).toMatch(/^cdk-rollouts: cannot call AWS: .*Region is missing/);
   }, 30_000);
 
   test('a rollout the stack does not have', async () => {
