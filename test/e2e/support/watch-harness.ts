@@ -106,9 +106,14 @@ export async function runScenario(
   const timeline = new Timeline(scenario, t0, h.now);
   const actions: Array<Promise<CliRun>> = [];
   let failure: unknown;
+  // A command has seen a state once it began a poll after the state changed and began the next one
+  // (each poll begins with DescribeStacks); a command that has ended is waited for no more.
+  const commands = [{ id: 'plain', cli: plain }, { id: 'terminal', cli: terminal }, { id: 'json', cli: json }];
+  const observed = (since: number) => commands.every(({ id, cli }) => !cli || cli.child.exitCode !== null || cli.child.signalCode !== null
+    || h.emulator.requests.filter((request) => request.operation === 'DescribeStacks' && request.at! > since && request.userAgent?.includes(`app/${id}`)).length >= 2);
   const driver = setInterval(() => {
     try {
-      timeline.advance();
+      timeline.advance(observed);
       const action = options.act?.(h, scenario);
       if (action) actions.push(action);
     } catch (err) {

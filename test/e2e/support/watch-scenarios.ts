@@ -39,14 +39,24 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 export const FUNCTION_VERSIONS = { current: '1', target: '2' } as const;
 
-/** Applies the steps that are due, in order; returns whether any is left. */
+/**
+ * Applies the steps that are due, in order, one at a time: a step waits, beyond its time, until
+ * `observed()` says the watching commands have seen the state the step before made (a loaded
+ * machine can stall a command for seconds, minutes of virtual time, and a state it never saw would
+ * be missing from its output). The times a step writes are its own (`t0 + at`), so the output does
+ * not depend on the wait. Returns whether any step is left.
+ */
 export class Timeline {
   private next = 0;
+  private lastAppliedAt = -Infinity;
   public constructor(private readonly scenario: Scenario, private readonly t0: number, private readonly now: () => number) {}
 
-  public advance(): boolean {
+  public advance(observed: (since: number) => boolean = () => true): boolean {
     const steps = this.scenario.steps;
-    while (this.next < steps.length && this.now() - this.t0 >= steps[this.next].at) steps[this.next++].run();
+    if (this.next < steps.length && this.now() - this.t0 >= steps[this.next].at && (this.next === 0 || observed(this.lastAppliedAt))) {
+      this.lastAppliedAt = this.now();
+      steps[this.next++].run();
+    }
     return this.next < steps.length;
   }
 }
