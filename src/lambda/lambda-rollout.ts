@@ -28,6 +28,7 @@ import { constructError, Problems } from '../private/validation';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
+import { recordRollout } from '../rollout/rollout-record';
 import { rolloutRole } from '../rollout/service-role';
 
 /** Properties of a `LambdaRollout`. */
@@ -258,6 +259,16 @@ export class LambdaRollout extends Construct {
       policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, groupRole,
     }));
     groupRole.forwardTo(serviceRoleGrants(this));
+
+    // For `cdk-rollouts watch`: where the alias, the application and the hook's settings and log are.
+    recordRollout(this, this.deploymentGroup, {
+      kind: 'lambda',
+      application: { resource: this.application, name: this.application.applicationName },
+      deploymentGroupName: props.deploymentGroupName,
+      alias: this.alias,
+      hookSettings: wiring?.parameter,
+      hookLogGroup: wiring?.hook.logGroup,
+    });
   }
 }
 

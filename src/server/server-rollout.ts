@@ -38,6 +38,7 @@ import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
+import { recordRollout } from '../rollout/rollout-record';
 import { rolloutRole } from '../rollout/service-role';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
@@ -255,6 +256,8 @@ export class ServerRollout extends Construct {
   /** The policy that lets them, once something is granted in it. */
   private revisionReadPolicy?: iam.ManagedPolicy;
   /** The statement that lets the instance roles read the objects of revisions deployed with `addRevisionDeployment`. */
+  /** The load balancers whose traffic the rollout controls (a `RolloutDashboard` graphs their hosts and errors). */
+  public readonly loadBalancers: codedeploy.LoadBalancer[];
   private revisionObjectsStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: ServerRolloutProps) {
@@ -273,6 +276,7 @@ export class ServerRollout extends Construct {
 
     const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
+    this.loadBalancers = [...loadBalancers];
     const groupProps: codedeploy.CfnDeploymentGroupProps = {
       applicationName: this.application.applicationName,
       serviceRoleArn: this.serviceRole.roleArn,
@@ -375,6 +379,14 @@ export class ServerRollout extends Construct {
     }
     // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
     groupResource.node.addDependency(policy);
+
+    // For `cdk-rollouts watch`: the application, and whether a deployment may wait for ContinueDeployment.
+    recordRollout(this, groupResource, {
+      kind: 'server',
+      application: { resource: this.application, name: this.application.applicationName },
+      deploymentGroupName,
+      blueGreen: props.blueGreen !== undefined,
+    });
   }
 
   /**
