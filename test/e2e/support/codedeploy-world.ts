@@ -7,8 +7,10 @@ export { ServiceError };
 
 /**
  * The CodeDeploy the emulator plays: deployment groups, deployments whose statuses follow a script
- * (one status per GetDeployment of that deployment, the last one kept), CodeDeploy's one-deployment-
- * at-a-time rule per group, stops and automatic rollbacks. Values are in the JSON protocol's wire
+ * (one status per GetDeployment of that deployment, the last one kept) or that a `cdk-rollouts`
+ * scenario drives over time (`drive`), CodeDeploy's one-deployment-at-a-time rule per group, stops
+ * and automatic rollbacks, Lambda hook executions, deployment configs (predefined and created) and
+ * ContinueDeployment of a blue/green deployment that waits. Values are in the JSON protocol's wire
  * form (timestamps in epoch seconds), and every answer is checked against the model's output shape
  * by the emulator.
  */

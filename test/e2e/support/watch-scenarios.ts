@@ -122,6 +122,24 @@ function hookLog(context: ScenarioContext, at: number, fields: Record<string, un
   context.emulator.logs.log(logGroup, `${new Date(at).toISOString()}\t6f1c0e5a-e2e0-4a00-8000-000000000001\tINFO\t${JSON.stringify(fields)}`, at);
 }
 
+/** A Lambda deployment to the new version that CloudFormation's alias update starts at t0, on the group's config. */
+function lambdaDeployment(context: ScenarioContext): DrivenDeployment {
+  const fn = functionOf(context);
+  return {
+    status: 'InProgress',
+    computePlatform: 'Lambda',
+    deploymentConfigName: configName(context),
+    createTime: context.t0 / 1000,
+    appSpec: lambdaAppSpec(fn),
+    lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() },
+  };
+}
+
+/** The step at which CloudFormation's update of the stack reaches `status`. */
+function stackStatus(context: ScenarioContext, stack: string, at: number, status: string): Step {
+  return { at, run: () => void (context.emulator.cloudformation.stack(stack).status = status) };
+}
+
 function drive(context: ScenarioContext, scenario: { deployments: string[] }, driven: DrivenDeployment, rollbackOf?: string): string {
   const { application, name } = group(context);
   const id = context.emulator.world.drive(application, name, driven, rollbackOf);
@@ -145,7 +163,7 @@ export function canarySucceeds(context: ScenarioContext): Scenario {
     {
       at: 0,
       run: () => {
-        deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
+        deployment = lambdaDeployment(context);
         id = drive(context, scenario, deployment);
         Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
         hookLog(context, t0 + 1 * SECOND, { event: 'lifecycle-event', deploymentId: id, invocation: 1 });
@@ -182,12 +200,7 @@ export function canarySucceeds(context: ScenarioContext): Scenario {
         deployment.completeTime = (t0 + 4 * MINUTE + 20 * SECOND) / 1000;
       },
     },
-    {
-      at: 4 * MINUTE + 40 * SECOND,
-      run: () => {
-        context.emulator.cloudformation.stack('Canary').status = 'UPDATE_COMPLETE';
-      },
-    },
+    stackStatus(context, 'Canary', 4 * MINUTE + 40 * SECOND, 'UPDATE_COMPLETE'),
   );
   return scenario;
 }
@@ -206,7 +219,7 @@ export function alarmStops(context: ScenarioContext): Scenario {
     {
       at: 0,
       run: () => {
-        deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
+        deployment = lambdaDeployment(context);
         drive(context, scenario, deployment);
         Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'Skipped' });
         Object.assign(event(deployment, 'AllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
@@ -256,18 +269,8 @@ export function alarmStops(context: ScenarioContext): Scenario {
               rollback.completeTime = (t0 + 2 * MINUTE + 30 * SECOND) / 1000;
             },
           },
-          {
-            at: 2 * MINUTE + 50 * SECOND,
-            run: () => {
-              context.emulator.cloudformation.stack('Guarded').status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-            },
-          },
-          {
-            at: 3 * MINUTE + 20 * SECOND,
-            run: () => {
-              context.emulator.cloudformation.stack('Guarded').status = 'UPDATE_ROLLBACK_COMPLETE';
-            },
-          },
+          stackStatus(context, 'Guarded', 2 * MINUTE + 50 * SECOND, 'UPDATE_ROLLBACK_IN_PROGRESS'),
+          stackStatus(context, 'Guarded', 3 * MINUTE + 20 * SECOND, 'UPDATE_ROLLBACK_COMPLETE'),
         );
       },
     },
@@ -286,7 +289,7 @@ export function smokeTestFails(context: ScenarioContext): Scenario {
     {
       at: 0,
       run: () => {
-        deployment = { status: 'InProgress', computePlatform: 'Lambda', deploymentConfigName: configName(context), createTime: t0 / 1000, appSpec: lambdaAppSpec(fn), lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() } };
+        deployment = lambdaDeployment(context);
         id = drive(context, scenario, deployment);
         Object.assign(event(deployment, 'BeforeAllowTraffic'), { status: 'InProgress', startTime: t0 / 1000 });
         hookLog(context, t0 + 1 * SECOND, { event: 'lifecycle-event', deploymentId: id, invocation: 1 });
@@ -311,18 +314,8 @@ export function smokeTestFails(context: ScenarioContext): Scenario {
         deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: 'The deployment failed because one or more lifecycle event hooks failed.' };
       },
     },
-    {
-      at: 50 * SECOND,
-      run: () => {
-        context.emulator.cloudformation.stack('Smoke').status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-      },
-    },
-    {
-      at: 1 * MINUTE + 20 * SECOND,
-      run: () => {
-        context.emulator.cloudformation.stack('Smoke').status = 'UPDATE_ROLLBACK_COMPLETE';
-      },
-    },
+    stackStatus(context, 'Smoke', 50 * SECOND, 'UPDATE_ROLLBACK_IN_PROGRESS'),
+    stackStatus(context, 'Smoke', 1 * MINUTE + 20 * SECOND, 'UPDATE_ROLLBACK_COMPLETE'),
   );
   return scenario;
 }
@@ -407,12 +400,7 @@ export function fleetInstanceFails(context: ScenarioContext): Scenario {
         drive(context, scenario, rollback, scenario.deployments[0]);
         progress(rollback.instances![0], 'Install', t0 + 1 * MINUTE);
         scenario.steps.push(
-          {
-            at: 1 * MINUTE + 20 * SECOND,
-            run: () => {
-              context.emulator.cloudformation.stack('Fleet').status = 'UPDATE_ROLLBACK_IN_PROGRESS';
-            },
-          },
+          stackStatus(context, 'Fleet', 1 * MINUTE + 20 * SECOND, 'UPDATE_ROLLBACK_IN_PROGRESS'),
           {
             at: 1 * MINUTE + 40 * SECOND,
             run: () => {
@@ -421,12 +409,7 @@ export function fleetInstanceFails(context: ScenarioContext): Scenario {
               rollback.completeTime = (t0 + 1 * MINUTE + 40 * SECOND) / 1000;
             },
           },
-          {
-            at: 2 * MINUTE,
-            run: () => {
-              context.emulator.cloudformation.stack('Fleet').status = 'UPDATE_ROLLBACK_COMPLETE';
-            },
-          },
+          stackStatus(context, 'Fleet', 2 * MINUTE, 'UPDATE_ROLLBACK_COMPLETE'),
         );
       },
     },
@@ -501,12 +484,7 @@ export function blueGreenWaits(context: ScenarioContext): Scenario {
         deployment.completeTime = (t0 + 2 * MINUTE + 30 * SECOND) / 1000;
       },
     },
-    {
-      at: 3 * MINUTE,
-      run: () => {
-        context.emulator.cloudformation.stack('BlueGreen').status = 'UPDATE_COMPLETE';
-      },
-    },
+    stackStatus(context, 'BlueGreen', 3 * MINUTE, 'UPDATE_COMPLETE'),
   );
   return scenario;
 }
@@ -515,19 +493,13 @@ export function blueGreenWaits(context: ScenarioContext): Scenario {
 export function stoppedByUser(context: ScenarioContext): Scenario & { stopRequests: boolean[] } {
   const { t0 } = context;
   const scenario = { stack: 'Guarded', rollout: 'Api', steps: [] as Step[], deployments: [] as string[], stopRequests: [] as boolean[] };
-  const fn = functionOf(context);
   let deployment!: DrivenDeployment;
   scenario.steps.push(
     {
       at: 0,
       run: () => {
         deployment = {
-          status: 'InProgress',
-          computePlatform: 'Lambda',
-          deploymentConfigName: configName(context),
-          createTime: t0 / 1000,
-          appSpec: lambdaAppSpec(fn),
-          lambdaTarget: { targetId: `${fn}:live`, events: lambdaEvents() },
+          ...lambdaDeployment(context),
           onStop: (rollback) => {
             scenario.stopRequests.push(rollback);
           },
@@ -550,12 +522,7 @@ export function stoppedByUser(context: ScenarioContext): Scenario & { stopReques
         context.emulator.cloudformation.stack('Guarded').status = 'UPDATE_ROLLBACK_IN_PROGRESS';
       },
     },
-    {
-      at: 2 * MINUTE,
-      run: () => {
-        context.emulator.cloudformation.stack('Guarded').status = 'UPDATE_ROLLBACK_COMPLETE';
-      },
-    },
+    stackStatus(context, 'Guarded', 2 * MINUTE, 'UPDATE_ROLLBACK_COMPLETE'),
   );
   return scenario;
 }
