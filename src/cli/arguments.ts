@@ -61,10 +61,10 @@ export type Command = WatchCommand | StopCommand | PromoteCommand | PolicyComman
 /** `auto`: frames on a terminal, lines otherwise; `plain`: lines; `json`: one JSON event per line. */
 export type OutputMode = 'auto' | 'plain' | 'json';
 
-export const DEFAULT_INTERVAL_SECONDS = 5;
-export const MIN_INTERVAL_SECONDS = 2;
-export const MAX_INTERVAL_SECONDS = 60;
-export const MAX_WAIT_START_SECONDS = 3600;
+const DEFAULT_INTERVAL_SECONDS = 5;
+const MIN_INTERVAL_SECONDS = 2;
+const MAX_INTERVAL_SECONDS = 60;
+const MAX_WAIT_START_SECONDS = 3600;
 
 export const USAGE = `Usage: cdk-rollouts <command> [options]
 

@@ -25,7 +25,7 @@ export interface AwsClients {
  * throttled after them, the watch loop polls less often (watch.ts), so a busy account slows the
  * command down instead of failing it.
  */
-export const CALL_MAX_ATTEMPTS = 3;
+const CALL_MAX_ATTEMPTS = 3;
 
 /**
  * Clients built the SDK's standard way: credentials from the default provider chain (environment,

@@ -220,7 +220,7 @@ function reasonOf(info: AlarmInfo | undefined): string | undefined {
 }
 
 /** A JSON log line of the library's hook, or undefined. */
-export function parseLine(line: string): Record<string, unknown> | undefined {
+function parseLine(line: string): Record<string, unknown> | undefined {
   const start = line.indexOf('{');
   if (start < 0) return undefined;
   try {

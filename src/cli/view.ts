@@ -149,7 +149,7 @@ export interface InstanceFailure {
 }
 
 /** Final states of a deployment (CodeDeploy API reference, DeploymentInfo `status`). */
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Stopped']);
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 export function isFinal(status: string): boolean {
   return FINAL_STATUSES.has(status);

@@ -36,11 +36,11 @@ export interface Verdict {
 }
 
 /** The guard's evidence is read at most once a minute per deployment: Lambda's metrics have one datapoint a minute. */
-export const EVIDENCE_INTERVAL_MS = 60_000;
+const EVIDENCE_INTERVAL_MS = 60_000;
 /** After this many polls in a row that all failed (not throttling), the command gives up: exit 2. */
-export const MAX_FAILED_POLLS = 12;
+const MAX_FAILED_POLLS = 12;
 /** The longest the loop waits between polls while AWS throttles it. */
-export const MAX_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 60_000;
 /** A throttled poll doubles the wait; this many clean polls in a row halve it again. */
 const CLEAN_POLLS_TO_SPEED_UP = 3;
 

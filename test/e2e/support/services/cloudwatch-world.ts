@@ -223,7 +223,7 @@ interface MetricDataInput {
   readonly ScanBy?: string;
 }
 
-export function sortedDimensions(dimensions: Readonly<Record<string, string>>): Array<[string, string]> {
+function sortedDimensions(dimensions: Readonly<Record<string, string>>): Array<[string, string]> {
   return Object.entries(dimensions).sort(([a], [b]) => a.localeCompare(b));
 }
 
