@@ -1,13 +1,15 @@
 /**
  * The guard simulator's bench: how often each guard rolls back a HEALTHY release and stops a BAD
  * one before all traffic has moved, across traffic levels and baseline error rates, against the
- * statistical limit, and whether the goal of issue #12 is met.
+ * statistical limit, and whether the goal of issue #12 is met; the same for latency guards
+ * (`guard-sim/latency-report.ts`, issue #26) and for servers (`guard-sim/fleet.ts`).
  *
  * Every guard is a real stack (`guard-sim/guards.ts`), synthesized and read back from its
  * template: the alarms its deployment group names and the traffic shift of its deployment config.
  * The model is described in `guard-sim/simulate.ts`; its main assumptions are printed.
  *
- * Run: npx projen bench:guard   (GUARD_RUNS=<n> Monte-Carlo runs per cell, default 3000)
+ * Run: npx projen bench:guard   (GUARD_RUNS=<n> Monte-Carlo runs per cell, default 3000; LATENCY_RUNS, default GUARD_RUNS;
+ *      LATENCY_SENSITIVITY_RUNS, default 1000)
  * Writes bench/results/guard-sim.txt (this output) and bench/results/guard-sim.svg (the chart).
  */
 import { mkdirSync, writeFileSync } from 'fs';
@@ -16,7 +18,8 @@ import { join } from 'path';
 import { ChartPoint, renderChart } from './guard-sim/chart';
 import { batchSizes, FleetResult, simulateFleet } from './guard-sim/fleet';
 import { NamedFleetGuard, synthesizeFleetGuards } from './guard-sim/fleet-guards';
-import { ERROR_RATE, FORMER_DEFAULT, LIBRARY_DEFAULT, NamedGuard, SAM_ANCHOR, synthesizeGuards } from './guard-sim/guards';
+import { ERROR_RATE, FORMER_DEFAULT, LIBRARY_DEFAULT, NamedGuard, SAM_ANCHOR, synthesizeGuards, WITH_LATENCY } from './guard-sim/guards';
+import { latencySection, OLD_DURATIONS, WARM_UP } from './guard-sim/latency-report';
 import { jointLimit, limitDetection } from './guard-sim/limit';
 import { simulate, SimulationOptions, SimulationResult, Traffic, VersionRates, WindowAlignment } from './guard-sim/simulate';
 
@@ -34,6 +37,9 @@ const FLEET_RUNS = Math.max(200, Math.floor(Number(process.env.FLEET_RUNS ?? 100
 const FLEET_SIZES = [2, 4, 10, 50];
 const INSTANCE_RATES = [0.1, 1, 10, 100];
 const BATCH_MINUTES = Math.max(1, Math.floor(Number(process.env.FLEET_BATCH_MINUTES ?? 3)) || 3);
+/** Latency: Monte-Carlo runs per cell, and per cell of its sensitivity check. */
+const LATENCY_RUNS = Math.max(200, Math.floor(Number(process.env.LATENCY_RUNS ?? RUNS)) || RUNS);
+const LATENCY_SENSITIVITY_RUNS = Math.max(200, Math.floor(Number(process.env.LATENCY_SENSITIVITY_RUNS ?? 1000)) || 1000);
 
 interface Scenario {
   readonly name: string;
@@ -61,8 +67,12 @@ function cell(guard: NamedGuard, model: typeof PRIMARY, scenario: Scenario, rps:
   const key = [guard.name, model.datapointDelayMinutes, model.windows, scenario.name, rps, baseline].join('|');
   let result = cache.get(key);
   if (!result) {
+    // Durations (healthy, with the warm-up) for the guards that read Duration; the count guards ignore them.
     const traffic: Traffic = {
-      requestsPerSecond: rps, oldVersion: { errorRate: baseline, throttleRate: 0 }, newVersion: scenario.newVersion(baseline),
+      requestsPerSecond: rps,
+      oldVersion: { errorRate: baseline, throttleRate: 0 },
+      newVersion: scenario.newVersion(baseline),
+      latency: { oldVersion: { distribution: OLD_DURATIONS }, newVersion: { distribution: OLD_DURATIONS, warmUp: WARM_UP } },
     };
     const scenarioIndex = [HEALTHY, ERRORS_5, ERRORS_20, THROTTLES_5].indexOf(scenario);
     const seed = 1 + RATES.indexOf(rps) * 97 + BASELINES.indexOf(baseline) * 13 + scenarioIndex * 7919;
@@ -150,7 +160,10 @@ function describeGuard(guard: NamedGuard): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const guards = synthesizeGuards();
+  const synthesized = synthesizeGuards();
+  // The error guard with the latency check is measured in its healthy cells only (the latency section).
+  const guards = synthesized.filter((g) => g.name !== WITH_LATENCY);
+  const withLatency = synthesized.find((g) => g.name === WITH_LATENCY)!;
   print(`Guard simulator: Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   print(`${RUNS} Monte-Carlo runs per cell (standard error at most ${pct(0.5 / Math.sqrt(RUNS))}, ${pct(Math.sqrt(0.01 * 0.99 / RUNS))} near 1% or 99%); `
     + 'the same random traffic for every guard in a cell.');
@@ -235,9 +248,21 @@ async function main(): Promise<void> {
 
   fleetSection(synthesizeFleetGuards());
 
+  const errorRate = guards.find((g) => g.name === ERROR_RATE)!;
+  const latency = latencySection(print, {
+    runs: LATENCY_RUNS,
+    sensitivityRuns: LATENCY_SENSITIVITY_RUNS,
+    errorGuardCost: () => RATES.flatMap((rps) => BASELINES.map((baseline) => ({
+      rps, baseline, alone: cell(errorRate, PRIMARY, HEALTHY, rps, baseline), withLatency: cell(withLatency, PRIMARY, HEALTHY, rps, baseline),
+    }))),
+  });
+
   print();
   print(`Default decision: the library default (HealthCheck.lambdaErrorRate()) ${verdicts.get(LIBRARY_DEFAULT) ? 'meets' : 'does not meet'} the goal; `
-    + `the former default ${verdicts.get(FORMER_DEFAULT) ? 'meets it' : 'does not meet it'}.`);
+    + `the former default ${verdicts.get(FORMER_DEFAULT) ? 'meets it' : 'does not meet it'}. `
+    + `HealthCheck.lambdaLatencyRegression() ${latency.meetsGoal ? 'meets' : 'does not meet'} the latency goal and `
+    + `${latency.costsErrorGuard ? 'adds false rollbacks to the error guard\'s healthy cells: it stays opt-in'
+      : 'adds no false rollback to the error guard\'s healthy cells'}${!latency.costsErrorGuard && latency.meetsGoal ? ': it may join the default' : ''}.`);
 
   // The chart: default vs the error-rate check vs the anchor, and the limit.
   const charted = guards.filter((g) => [LIBRARY_DEFAULT, FORMER_DEFAULT, SAM_ANCHOR].includes(g.name));
@@ -247,7 +272,6 @@ async function main(): Promise<void> {
     { guard: g.name, panel: healthyPanel, requestsPerSecond: rps, probability: cell(g, PRIMARY, HEALTHY, rps, 0.001).stopped },
     { guard: g.name, panel: badPanel, requestsPerSecond: rps, probability: cell(g, PRIMARY, ERRORS_5, rps, 0.001).stopped },
   ]));
-  const errorRate = guards.find((g) => g.name === ERROR_RATE)!;
   points.push(...RATES.map((rps) => ({
     guard: 'best possible test at 1% false rollbacks',
     panel: badPanel,

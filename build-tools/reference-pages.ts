@@ -90,7 +90,7 @@ export function limitsPage(modules: string[]): string {
     });
     return `## \`src/private/${basename(file)}\`\n\n${constants.join('\n')}`;
   });
-  return `${GENERATED}\n# Limits checked at synth\n\nEvery limit of CodeDeploy, CloudWatch, IAM and Amazon S3 that the library checks when you run\n\`cdk synth\`, with its source, as the code holds it. A value outside a limit fails construction\nwith a message that names the prop, the allowed range and the value given; every problem is\nreported at once.\n\n${sections.join('\n')}`;
+  return `${GENERATED}\n# Limits checked at synth\n\nEvery limit of CodeDeploy, CloudWatch, IAM, Lambda and Amazon S3 that the library checks when you run\n\`cdk synth\`, with its source, as the code holds it. A value outside a limit fails construction\nwith a message that names the prop, the allowed range and the value given; every problem is\nreported at once.\n\n${sections.join('\n')}`;
 }
 
 function main(): void {

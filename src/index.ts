@@ -5,6 +5,7 @@ export * from './health/health-check';
 export type { CheckEvaluationOptions } from './health/check-evaluation';
 export type { LambdaCountCheckOptions, LambdaLatencyCheckOptions } from './health/lambda-threshold-check';
 export type { LambdaErrorRateCheckOptions } from './health/lambda-error-rate-check';
+export type { LambdaLatencyRegressionCheckOptions } from './health/lambda-latency-regression-check';
 export type { MetricCheckOptions } from './health/metric-check';
 export type { TargetGroup5xxCheckOptions, UnhealthyHostsCheckOptions } from './health/target-group-checks';
 export * from './health/notifications';

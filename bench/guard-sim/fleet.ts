@@ -73,8 +73,11 @@ export function fleetGuardOf(template: Json): FleetGuard {
   return { alarms, ...minimumHealthyHostsOf(name, resources) };
 }
 
-/** A target-group count metric of `AWS/ApplicationELB`, or a refusal. */
-function targetGroupMetric(alarm: string, metric: Json): FleetMetric {
+/** A target-group count metric of `AWS/ApplicationELB` (as `Sum`), or a refusal. */
+function targetGroupMetric(alarm: string, metric: Json, statistic: string): FleetMetric {
+  if (statistic !== 'Sum') {
+    throw new Error(`fleet simulator: ${alarm}: statistic ${statistic} is not modelled (Sum only)`);
+  }
   const names = new Set<string>((metric.Dimensions ?? []).map((d: Json) => d.Name));
   if (metric.Namespace !== 'AWS/ApplicationELB' || !['RequestCount', 'HTTPCode_Target_5XX_Count'].includes(metric.MetricName)
     || !names.has('TargetGroup') || names.has('AvailabilityZone')) {

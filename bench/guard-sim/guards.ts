@@ -13,7 +13,8 @@ export interface NamedGuard {
   readonly guard: GuardModel;
 }
 
-type Build = (stack: Stack, fn: lambda.Function) => void;
+/** Builds the rollout of one guard around `fn`. */
+export type Build = (stack: Stack, fn: lambda.Function) => void;
 
 /** SAM's reference alarms, as the issue names them: Errors > 0 in a minute, on the alias and on the new version. */
 export const SAM_ANCHOR = 'SAM-style: Errors > 0 on alias and on version';
@@ -21,6 +22,8 @@ export const LIBRARY_DEFAULT = 'library default';
 export const ERROR_RATE = 'lambdaErrorRate()';
 /** The default until the simulator measured it: one alarm on any error or throttle of the new version. */
 export const FORMER_DEFAULT = 'lambdaErrors() + lambdaThrottles() (former default)';
+/** The error guard with the latency check added: the default if the latency check joined it (reads Duration). */
+export const WITH_LATENCY = 'lambdaErrorRate() + lambdaLatencyRegression()';
 
 const GUARDS: Array<[string, Build]> = [
   [LIBRARY_DEFAULT, (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn })],
@@ -30,6 +33,9 @@ const GUARDS: Array<[string, Build]> = [
   ['lambdaErrors()', (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaErrors()] })],
   ['lambdaThrottles()', (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaThrottles()] })],
   [ERROR_RATE, (stack, fn) => new LambdaRollout(stack, 'Rollout', { function: fn, healthChecks: [HealthCheck.lambdaErrorRate()] })],
+  [WITH_LATENCY, (stack, fn) => new LambdaRollout(stack, 'Rollout', {
+    function: fn, healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatencyRegression()],
+  })],
   ...[1, 2].map((minutes): [string, Build] => [`lambdaErrorRate({ period: ${minutes} min })`, (stack, fn) => new LambdaRollout(stack, 'Rollout', {
     function: fn, healthChecks: [HealthCheck.lambdaErrorRate({ period: Duration.minutes(minutes) })],
   })]),
@@ -57,9 +63,17 @@ const GUARDS: Array<[string, Build]> = [
 
 /** Synthesizes every guard (one stack each, validation off: this is a measurement) and reads its template. */
 export function synthesizeGuards(): NamedGuard[] {
+  return synthesizeEach('Guard', GUARDS);
+}
+
+/**
+ * Synthesizes one stack per build, named `<prefix><index>`, each with a function (inline code, the
+ * same in all) for the build to guard, and reads every guard back from its template.
+ */
+export function synthesizeEach(prefix: string, builds: Array<[string, Build]>): NamedGuard[] {
   const app = new App();
-  const stacks = GUARDS.map(([name, build], i) => {
-    const stack = new Stack(app, `Guard${i}`);
+  const stacks = builds.map(([name, build], i) => {
+    const stack = new Stack(app, `${prefix}${i}`);
     const fn = new lambda.Function(stack, 'Fn', {
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',

@@ -208,3 +208,43 @@ export function jointLimit(requestCounts: ReadonlyMap<number, number>, p0: numbe
   }
   return { randomized: Math.min(1, randomized ?? power), deterministic: Math.min(1, power) };
 }
+
+/**
+ * The best any test can do against a slowdown of every request by a factor e^δ (δ > 0), from the
+ * new version's durations visible before the final shift, when they are lognormal with a known
+ * log-scale deviation sigma and the old version's median is known: the log-durations are normal,
+ * and among tests that stop a healthy release with probability at most alpha, the most powerful one
+ * (Neyman-Pearson over the pair of the request count n, from `requestCounts`, and the durations)
+ * rejects when the likelihood ratio exp(δ S / σ² - n δ² / (2 σ²)) passes a bound k, S the sum of
+ * the log-durations' excess over the old median: for each n, when the z-score of their mean passes
+ * c_n = σ ln k / (δ √n) + δ √n / (2 σ). One bound for every n spends the budget where the evidence is
+ * strongest. With no request (n = 0) the ratio is 1: those runs are stopped when k < 1, and at k = 1
+ * with the probability that spends what is left. A real alarm knows neither sigma nor the old median,
+ * looks every minute, and faces the warm-up, so it stays below.
+ */
+export function slowdownLimit(requestCounts: ReadonlyMap<number, number>, sigma: number, logSlowdown: number, alpha: number): number {
+  const total = [...requestCounts.values()].reduce((a, b) => a + b, 0);
+  const cells = [...requestCounts].filter(([n, w]) => n > 0 && w > 0).map(([n, w]) => ({ w: w / total, root: Math.sqrt(n) }));
+  const none = (requestCounts.get(0) ?? 0) / total;
+  const shift = (root: number): number => logSlowdown * root / sigma;
+  const bound = (logK: number, root: number): number => sigma * logK / (logSlowdown * root) + logSlowdown * root / (2 * sigma);
+  const size = (logK: number): number => cells.reduce((a, c) => a + c.w * (1 - normalCdf(bound(logK, c.root))), 0);
+  const power = (logK: number): number => cells.reduce((a, c) => a + c.w * (1 - normalCdf(bound(logK, c.root) - shift(c.root))), 0);
+  if (size(0) <= alpha && size(0) + none >= alpha) {
+    // k = 1: runs without a request stopped with probability (alpha - size) / none, each a "detection" too.
+    return Math.min(1, power(0) + (alpha - size(0)));
+  }
+  // Below k = 1 every run without a request is stopped too; above it none is.
+  const extra = size(0) + none < alpha ? none : 0;
+  let lo = -200;
+  let hi = 200;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (size(mid) + extra > alpha) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return Math.min(1, power(hi) + extra);
+}

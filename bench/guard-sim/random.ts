@@ -35,6 +35,42 @@ export function seededUniform(seed: number): Uniform {
   return next;
 }
 
+/**
+ * A fast uniform generator on [0, 1) for the many draws of the latency model: Chris
+ * Doty-Humphrey's sfc32 (Small Fast Counting, from PractRand; 128 bits of state, 32-bit integer
+ * operations only), seeded through splitmix32 so that nearby seeds start far apart.
+ */
+/* eslint-disable no-bitwise -- sfc32 and splitmix32 are defined on 32-bit integers */
+export function fastUniform(seed: number): Uniform {
+  let z = (Math.floor(Math.abs(seed)) >>> 0) ^ 0x5bd1e995;
+  const splitmix = (): number => {
+    z = (z + 0x9e3779b9) | 0;
+    let t = z ^ (z >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    return (t ^ (t >>> 15)) >>> 0;
+  };
+  let a = splitmix();
+  let b = splitmix();
+  let c = splitmix();
+  let d = 1;
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) {
+    next();
+  }
+  return next;
+}
+/* eslint-enable no-bitwise */
+
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; about 15 significant digits). */
 export function logGamma(x: number): number {
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,

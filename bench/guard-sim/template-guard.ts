@@ -4,17 +4,20 @@
  * CloudWatch's evaluation settings, and the traffic-shift schedule of the group's deployment
  * config. Only what the template says is used, never the inputs of the construct that wrote it.
  */
+import { parseStatistic } from './cloudwatch-statistics';
 import { Node, parse, referencedIds } from './metric-math';
 
 /** Whose traffic a metric counts: the new version (alias + `ExecutedVersion`), or all of the alias's. */
 export type Series = 'new' | 'alias';
 
-/** The Lambda metrics the simulator produces. */
+/** The Lambda count metrics the simulator produces (their statistic is `Sum`). */
 export type LambdaMetricName = 'Invocations' | 'Errors' | 'Throttles';
 
 export interface MetricModel {
   readonly series: Series;
-  readonly metricName: LambdaMetricName;
+  readonly metricName: LambdaMetricName | 'Duration';
+  /** CloudWatch's statistic: `Sum` for the counts; for `Duration` any statistic `cloudwatch-statistics.ts` models. */
+  readonly statistic: string;
 }
 
 export type Comparison = 'GreaterThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
@@ -72,8 +75,11 @@ export function guardOf(template: Json, deploymentGroupLogicalId?: string): Guar
   return { alarms, schedule: scheduleOf(group.DeploymentConfigName, resources) };
 }
 
-/** Reads one metric of an alarm (a `MetricStat.Metric`, or the alarm's own properties), or refuses it. */
-export type MetricReader<M> = (alarm: string, metric: Json) => M;
+/**
+ * Reads one metric of an alarm (a `MetricStat.Metric`, or the alarm's own properties) with its
+ * statistic (`Sum`, `p99`, `TC(250:)`…), or refuses it.
+ */
+export type MetricReader<M> = (alarm: string, metric: Json, statistic: string) => M;
 
 /** One `AWS::CloudWatch::Alarm`'s properties as the simulator evaluates them (Lambda metrics unless `readMetric` says otherwise). */
 export function alarmModel<M = MetricModel>(logicalId: string, props: Json,
@@ -90,11 +96,8 @@ export function alarmModel<M = MetricModel>(logicalId: string, props: Json,
         returned.push(query.Id);
       }
       if (query.MetricStat) {
-        if (query.MetricStat.Stat !== 'Sum') {
-          throw new Error(`guard simulator: ${logicalId}.${query.Id}: statistic ${query.MetricStat.Stat} is not modelled (Sum only)`);
-        }
         periods.add(query.MetricStat.Period);
-        metrics.set(query.Id, readMetric(logicalId, query.MetricStat.Metric));
+        metrics.set(query.Id, readMetric(`${logicalId}.${query.Id}`, query.MetricStat.Metric, query.MetricStat.Stat));
       } else {
         expressions.push({ id: query.Id, node: parse(query.Expression), source: query.Expression });
       }
@@ -105,10 +108,7 @@ export function alarmModel<M = MetricModel>(logicalId: string, props: Json,
     returnId = returned[0];
     period = [...periods][0];
   } else {
-    if (props.Statistic !== 'Sum') {
-      throw new Error(`guard simulator: ${logicalId}: statistic ${props.Statistic ?? props.ExtendedStatistic} is not modelled (Sum only)`);
-    }
-    metrics.set('m', readMetric(logicalId, props));
+    metrics.set('m', readMetric(logicalId, props, props.Statistic ?? props.ExtendedStatistic));
     returnId = 'm';
     period = props.Period;
   }
@@ -135,10 +135,16 @@ export function alarmModel<M = MetricModel>(logicalId: string, props: Json,
  * Which traffic a Lambda metric counts, from its dimensions: `ExecutedVersion` (with the alias's
  * `Resource`) is the version being deployed; `Resource` = `<function>:<alias>` alone, or
  * `FunctionName` alone, is every request of the alias (the simulator sends all traffic through it).
+ * The counts are read as `Sum`; `Duration` with any statistic the simulator computes.
  */
-function metricModel(alarm: string, metric: Json): MetricModel {
-  if (metric.Namespace !== 'AWS/Lambda' || !['Invocations', 'Errors', 'Throttles'].includes(metric.MetricName)) {
+function metricModel(alarm: string, metric: Json, statistic: string): MetricModel {
+  if (metric.Namespace !== 'AWS/Lambda' || !['Invocations', 'Errors', 'Throttles', 'Duration'].includes(metric.MetricName)) {
     throw new Error(`guard simulator: ${alarm}: metric ${metric.Namespace}/${metric.MetricName} is not modelled`);
+  }
+  if (metric.MetricName === 'Duration') {
+    parseStatistic(statistic);
+  } else if (statistic !== 'Sum') {
+    throw new Error(`guard simulator: ${alarm}: statistic ${statistic} of ${metric.MetricName} is not modelled (Sum only for counts)`);
   }
   const names = new Set<string>((metric.Dimensions ?? []).map((d: Json) => d.Name));
   if (!names.has('FunctionName')) {
@@ -148,7 +154,7 @@ function metricModel(alarm: string, metric: Json): MetricModel {
     if (!names.has('Resource')) {
       throw new Error(`guard simulator: ${alarm}: ExecutedVersion without the alias's Resource is not modelled`);
     }
-    return { series: 'new', metricName: metric.MetricName };
+    return { series: 'new', metricName: metric.MetricName, statistic };
   }
   if (names.has('Resource')) {
     const resource = (metric.Dimensions as Json[]).find((d) => d.Name === 'Resource').Value;
@@ -158,7 +164,7 @@ function metricModel(alarm: string, metric: Json): MetricModel {
       throw new Error(`guard simulator: ${alarm}: Resource ${JSON.stringify(resource)} is not an alias`);
     }
   }
-  return { series: 'alias', metricName: metric.MetricName };
+  return { series: 'alias', metricName: metric.MetricName, statistic };
 }
 
 function dependencyOrder(alarm: string, expressions: Array<{ id: string; node: Node; source: string }>,

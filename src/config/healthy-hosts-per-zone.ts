@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { MinimumHealthyHostsPerZone } from 'aws-cdk-lib/aws-codedeploy';
 import { counted } from './deployment-config-name';
 import { ZONAL_CONFIG } from '../private/codedeploy-limits';
@@ -8,9 +9,11 @@ import { Problems } from '../private/validation';
  * that zone (CodeDeploy's MinimumHealthyHostsPerZone).
  */
 export class HealthyHostsPerZone {
-  /** At least `count` hosts of the zone stay healthy: an integer of at least 0. */
+  /** At least `count` hosts of the zone stay healthy: an integer from 0 to 2,147,483,647 (CodeDeploy's type). */
   public static count(count: number): HealthyHostsPerZone {
     const problems = new Problems('HealthyHostsPerZone.count');
+    // The count names the shared deployment config's shape, as HealthyHosts.count's does.
+    problems.literal('count', Token.isUnresolved(count));
     problems.integer('count', count, ZONAL_CONFIG.perZoneCount);
     problems.throwIfAny();
     return new HealthyHostsPerZone(counted(count, 'Host'), MinimumHealthyHostsPerZone.count(count));
@@ -19,6 +22,7 @@ export class HealthyHostsPerZone {
   /** At least `percentage` of the zone's hosts (rounded up) stay healthy: an integer from 0 to 99. */
   public static percentage(percentage: number): HealthyHostsPerZone {
     const problems = new Problems('HealthyHostsPerZone.percentage');
+    problems.literal('percentage', Token.isUnresolved(percentage));
     problems.integer('percentage', percentage, ZONAL_CONFIG.perZonePercent);
     problems.throwIfAny();
     return new HealthyHostsPerZone(`${percentage}Percent`, MinimumHealthyHostsPerZone.percentage(percentage));

@@ -68,7 +68,7 @@ export interface HealthyHostsOptions {
  */
 export class HealthyHosts {
   /**
-   * At least `count` hosts stay healthy: an integer of at least 0. `count(0)` without options is
+   * At least `count` hosts stay healthy: an integer from 0 to 2,147,483,647 (CodeDeploy's type). `count(0)` without options is
    * `CodeDeployDefault.AllAtOnce`. Keep it below the number of hosts, or the deployment fails at once.
    */
   public static count(count: number, options: HealthyHostsOptions = {}): HealthyHosts {

@@ -56,6 +56,14 @@ export interface HealthCheckKind {
   duplicateKey(scope: Construct): string | undefined;
 
   /**
+   * What is wrong with the checks that share this one's alarm (`sharedAlarmKey`), together: a
+   * limit of the one alarm they make. Checked at construction, once per shared alarm.
+   *
+   * @param sharing every check of the rollout with this one's `sharedAlarmKey`, this one first
+   */
+  sharedAlarmProblems?(sharing: HealthCheckKind[]): string[];
+
+  /**
    * The alarms of this check in the rollout: created with `context.createAlarm`, or passed in.
    *
    * @param sharing every check of the rollout with this one's `sharedAlarmKey`, this one first

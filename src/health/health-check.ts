@@ -3,6 +3,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ExistingAlarmCheck } from './existing-alarm-check';
 import { HealthCheckKind } from './health-check-kind';
 import { LambdaErrorRateCheck, LambdaErrorRateCheckOptions } from './lambda-error-rate-check';
+import { LambdaLatencyRegressionCheck, LambdaLatencyRegressionCheckOptions } from './lambda-latency-regression-check';
 import { LambdaCountCheckOptions, LambdaLatencyCheckOptions, LambdaThresholdCheck } from './lambda-threshold-check';
 import { MetricCheck, MetricCheckOptions } from './metric-check';
 import { targetGroup5xxCheck, TargetGroup5xxCheckOptions, unhealthyHostsCheck, UnhealthyHostsCheckOptions } from './target-group-checks';
@@ -46,6 +47,31 @@ export class HealthCheck {
    */
   public static lambdaErrorRate(options: LambdaErrorRateCheckOptions = {}): HealthCheck {
     return new HealthCheck(LambdaErrorRateCheck.of('HealthCheck.lambdaErrorRate', options));
+  }
+
+  /**
+   * The new version is slower than the old one, judged with the evidence the traffic gives.
+   *
+   * In each period the new version's duration at `percentile` (the alias's `Duration` with
+   * `ExecutedVersion`) is compared with the old version's, derived from the alias's durations
+   * over the same minutes (percentiles cannot be subtracted as counts can: the alias's percentile
+   * is corrected for the new version's share of it, to first order). A period breaches when the
+   * new version served at least `minRequests` invocations, is at least `minSlowdownPercent`
+   * slower, and the difference is at least `minZScore` standard errors (measured from the spread
+   * of the alias's durations around the percentile, in metric math); the deployment stops when
+   * `datapointsToAlarm` of the last `evaluationPeriods` periods breach. One alarm per check,
+   * reading six `Duration` statistics.
+   *
+   * Where it is blind: a function too quiet for `minRequests` invocations of the new version in a
+   * period (with the defaults and a 10% canary, below about 3 requests a second) is never judged;
+   * the median does not see a slower tail (a higher `percentile` does, and sees more of the warm-up
+   * of new environments); environments that need dozens of invocations to warm up (a JIT-compiled
+   * runtime) make two minutes slow, so healthy releases are rolled back
+   * (`evaluationPeriods: 4, datapointsToAlarm: 3` needs three). Opt-in: it is not part of the default
+   * `healthChecks`; the guard simulator's numbers and why are in docs/latency.md.
+   */
+  public static lambdaLatencyRegression(options: LambdaLatencyRegressionCheckOptions = {}): HealthCheck {
+    return new HealthCheck(LambdaLatencyRegressionCheck.of('HealthCheck.lambdaLatencyRegression', options));
   }
 
   /** Slow responses of the new version: the duration at `percentile` (default p99) reaches `threshold`. */

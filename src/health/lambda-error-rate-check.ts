@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { aliasMetric, AliasTraffic } from './alias-metric';
+import { checkMinZScore, knownAtSynth } from './check-evaluation';
 import { aliasOf, AlarmPlace, HealthCheckContext, HealthCheckKind } from './health-check-kind';
 import { ALARM_EVALUATION } from '../private/cloudwatch-limits';
 import {
@@ -64,9 +65,6 @@ export interface LambdaErrorRateCheckOptions {
   readonly singleFailureMaxRequests?: number;
 }
 
-/** The largest `minZScore`: beyond 10 standard errors a test is a count in disguise. */
-const MAX_Z_SCORE = 10;
-
 /**
  * Construct id of the error-rate alarm with the default thresholds; others carry theirs in the id
  * after it (so a `RolloutDashboard` finds the guard by this prefix).
@@ -94,11 +92,11 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
   /** Validates the options of `factory`. */
   public static of(factory: string, options: LambdaErrorRateCheckOptions): LambdaErrorRateCheck {
     const problems = new Problems(factory);
-    const periodMinutes = problems.wholeDuration('period', options.period ?? DEFAULT_ERROR_RATE_PERIOD, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
+    const period = options.period ?? DEFAULT_ERROR_RATE_PERIOD;
+    knownAtSynth(problems, 'period', period, 'it is the period of the alarm\'s six metrics and part of its id');
+    const periodMinutes = problems.wholeDuration('period', period, MINUTE_MILLIS, ALARM_EVALUATION.periodMinutes);
     const minZScore = options.minZScore ?? DEFAULT_ERROR_RATE_MIN_Z_SCORE;
-    if (!Token.isUnresolved(minZScore) && !(minZScore > 0 && minZScore <= MAX_Z_SCORE)) {
-      problems.add(`minZScore must be greater than 0 and at most ${MAX_Z_SCORE}, got ${minZScore}`);
-    }
+    checkMinZScore(problems, minZScore);
     const minIncreasePercent = options.minIncreasePercent ?? DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT;
     if (!Token.isUnresolved(minIncreasePercent) && !(minIncreasePercent >= 0 && minIncreasePercent < 100)) {
       problems.add(`minIncreasePercent must be at least 0 and less than 100, got ${minIncreasePercent}`);
@@ -189,8 +187,9 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
    * version has no request, or every request failed). Metric math has no square root, so it is
    * `^ 0.5`; FILL(…, 0) keeps a metric without a datapoint (no throttles, no traffic yet) from
    * hiding the others. Syntax: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+   * (The guard simulator reuses it for the hand-written check on slow requests it compares latency guards with.)
    */
-  private expression(): { expression: string; newFailures: string; newRequests: string } {
+  public expression(): { expression: string; newFailures: string; newRequests: string } {
     const t = this.thresholds;
     const allFailures = '(FILL(all_errors,0) + FILL(all_throttles,0))';
     const allRequests = '(FILL(all_invocations,0) + FILL(all_throttles,0))';

@@ -22,6 +22,17 @@ export interface RolloutOptions {
   readonly ignoreAlarms?: boolean;
 
   /**
+   * Let a deployment go on when CodeDeploy cannot read its alarms' state from CloudWatch (CodeDeploy's
+   * `IgnorePollAlarmFailure`, under aws-cdk-lib's name).
+   *
+   * Off, a deployment whose alarms cannot be read stops, since nothing would then stop a bad
+   * release; on, it carries on blind. `CodeDeployChecks` warns when it is on (`CodeDeploy-PollAlarmFailure`).
+   *
+   * @default false
+   */
+  readonly ignorePollAlarmsFailure?: boolean;
+
+  /**
    * The CodeDeploy service role. A role you pass gets the rollout's exact permissions in customer
    * managed policies attached to it, shared by every rollout that uses the role.
    *

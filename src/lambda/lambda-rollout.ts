@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { checkAliasConflicts } from './alias-conflicts';
 import { aliasPermissions } from './alias-permissions';
 import { DeploymentGroupRole, GroupRoleGrants } from './deployment-group-role';
+import { checkProvisionedConcurrency } from './provisioned-concurrency';
+import { checkRolloutConditions, conditionRollout } from './rollout-condition';
 import { AlarmReference, DeploymentGroupAdditions, RolloutDeploymentGroup } from './rollout-deployment-group';
 import { SmokeTest } from './smoke-test';
 import { checkTrafficHookProps, usesTrafficHook, wireTrafficHook } from './traffic-hook-wiring';
@@ -24,8 +26,9 @@ import {
   DESCRIBE_ALARMS, functionArn, publishTo, RolloutPermissions, RolloutPolicies, topicArn,
 } from '../private/rollout-service-role';
 import { sharedLambdaApplication } from '../private/shared-application';
-import { constructError, Problems } from '../private/validation';
-import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
+import { constructError, constructProblems, Problems } from '../private/validation';
+import { autoRollbackConfiguration } from '../rollout/auto-rollback';
+import { checkDeploymentGroup, rollbackNeedsAlarm } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { recordRollout } from '../rollout/rollout-record';
@@ -132,6 +135,31 @@ export interface LambdaRolloutProps extends RolloutOptions {
    * @default - the hook's log group uses CloudWatch Logs' own encryption, and the function runs outside any VPC on aws-cdk-lib's latest Node.js runtime for the stack's Region
    */
   readonly trafficHook?: LibraryFunctionOptions;
+
+  /**
+   * Provisioned concurrency of the alias (aws-cdk-lib's `Alias` prop of that name): an integer of
+   * at least 1, at most the function's reserved concurrency when it has one. While traffic shifts,
+   * Lambda splits it between the old and the new version by their weights, and CloudFormation
+   * waits for it before it reports the alias updated. It is billed whether used or not. Change it
+   * in a `cdk deploy` that publishes no new version: Lambda refuses a change to an alias's
+   * provisioned concurrency while the alias routes to two versions. Not with a SnapStart function.
+   * docs/lambda-rollout.md, "Provisioned concurrency".
+   *
+   * @default - none: every invocation of the alias runs on demand
+   */
+  readonly provisionedConcurrentExecutions?: number;
+
+  /**
+   * The CloudFormation condition the rollout is created under, for a function that exists only
+   * under a condition (a `CfnCondition`): the alias, the deployment group, its alarms, the hook
+   * settings and the rollout's share of the stack's policies are then created only when it holds.
+   * Give the function and its versions the same condition (e.g. an Aspect that sets
+   * `cfnOptions.condition` on the function's scope). The rollout refuses at synth any other
+   * condition on its resources or on what they name: the stack's shared policies follow this prop only.
+   *
+   * @default - none: the rollout is always created
+   */
+  readonly condition?: CfnCondition;
 }
 
 /**
@@ -179,9 +207,13 @@ export class LambdaRollout extends Construct {
     const healthChecks = props.healthChecks ?? [HealthCheck.lambdaErrorRate()];
     const rollback = props.rollback ?? Rollback.onFailureAndAlarm();
     const aliasName = props.aliasName ?? DEFAULT_ALIAS_NAME;
-    validate(this, props, aliasName, healthChecks, rollback);
+    validate(this, props, aliasName, healthChecks);
 
-    this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: props.function.currentVersion });
+    this.alias = new lambda.Alias(this, 'Alias', {
+      aliasName,
+      version: props.function.currentVersion,
+      provisionedConcurrentExecutions: props.provisionedConcurrentExecutions,
+    });
     this.deploymentConfig = (props.trafficShift
       ?? TrafficShift.canary({ percentage: DEFAULT_CANARY_PERCENTAGE, interval: DEFAULT_CANARY_INTERVAL })).bind(this);
     this.application = props.application ?? sharedLambdaApplication(this);
@@ -209,6 +241,8 @@ export class LambdaRollout extends Construct {
       alarms: [...this.alarms],
       autoRollback: rollback.toAutoRollbackConfig(),
       ignoreAlarmConfiguration: props.ignoreAlarms ?? false,
+      ignorePollAlarmsFailure: props.ignorePollAlarmsFailure,
+      condition: props.condition,
       // The group grants each hook codedeploy:PutLifecycleEventHookExecutionStatus on this deployment
       // group. The Service Authorization Reference data lists no resource type for that action, but
       // CodeDeploy authorizes it against the deployment group: its AccessDeniedException names the
@@ -219,8 +253,12 @@ export class LambdaRollout extends Construct {
       postHook: props.postHook,
     });
     this.deploymentGroup = deploymentGroup;
+    // Rendered by the rollout rather than by aws-cdk-lib's group, which fails to resolve rollback on
+    // alarm without an alarm: alarms can be added later, and the rollout's own check says what to do.
+    (deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup).autoRollbackConfiguration = autoRollbackConfiguration(rollback);
 
     const wiring = usesTrafficHook(props) ? wireTrafficHook(this, props, {
+      condition: props.condition,
       function: props.function,
       aliasName,
       alias: this.alias,
@@ -248,17 +286,33 @@ export class LambdaRollout extends Construct {
         publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
       ],
     };
-    const permissionsPolicy = policies.grant(permissions);
+    const permissionsPolicy = policies.grant(permissions, props.condition);
 
     // CloudFormation starts the deployment when it updates the alias; by then the alarms must
     // watch the new version, and the service role and hook roles must hold their permissions.
     this.alias.node.addDependency(...this.alarms.filter((alarm): alarm is cloudwatch.Alarm => alarm instanceof cloudwatch.Alarm),
-      permissionsPolicy, ...hooks, ...(wiring?.dependencies ?? []));
+      permissionsPolicy, ...hooks, ...deploymentGroup.reportPolicies, ...(wiring?.dependencies ?? []));
 
     deploymentGroup.connect(groupAdditions(this, {
-      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, groupRole,
+      policies, props, maxAlarms: props.maxAlarms ?? DEFAULT_MAX_ALARMS, groupRole, deploymentGroup,
     }));
-    groupRole.forwardTo(serviceRoleGrants(this));
+    groupRole.forwardTo(serviceRoleGrants(this, props.condition));
+    conditionRollout(this, props.condition);
+    // Alarms and hooks can be added to the group after construction; rollback on alarm, and the
+    // conditions an Aspect may set, are checked once the app is complete.
+    const named = (problems: string[]) => constructProblems('LambdaRollout', this, problems);
+    this.node.addValidation({ validate: () => named(rollbackNeedsAlarm(rollback, this.alarms.length, 'deploymentGroup.addAlarm')) });
+    this.node.addValidation({
+      validate: () => named(checkRolloutConditions(this, props.condition, {
+        function: props.function,
+        version: props.function.currentVersion,
+        hooks,
+        alarms: this.alarms,
+        topic: this.notificationTopic,
+        application: props.application,
+        serviceRole: props.serviceRole,
+      })),
+    });
 
     // For `cdk-rollouts watch`: where the alias, the application and the hook's settings and log are.
     recordRollout(this, this.deploymentGroup, {
@@ -278,7 +332,7 @@ export class LambdaRollout extends Construct {
  * the alarm quota, alarms watched by `bakeTime`).
  */
 function groupAdditions(rollout: LambdaRollout, context: {
-  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number; groupRole: DeploymentGroupRole;
+  policies: RolloutPolicies; props: LambdaRolloutProps; maxAlarms: number; groupRole: DeploymentGroupRole; deploymentGroup: RolloutDeploymentGroup;
 }): DeploymentGroupAdditions {
   const { policies, props, groupRole } = context;
   // One problem at a time: each is a single call, made after construction.
@@ -297,8 +351,8 @@ function groupAdditions(rollout: LambdaRollout, context: {
       groupRole.withoutGrants(action);
     },
     hookAdded(hook) {
-      const policy = policies.grant({ statements: [{ actions: ['lambda:InvokeFunction'], resources: [functionArn(hook.functionArn)] }] });
-      rollout.alias.node.addDependency(policy, hook);
+      const policy = policies.grant({ statements: [{ actions: ['lambda:InvokeFunction'], resources: [functionArn(hook.functionArn)] }] }, props.condition);
+      rollout.alias.node.addDependency(policy, hook, ...context.deploymentGroup.reportPolicies);
     },
     checkAlarm() {
       if (props.bakeTime !== undefined) {
@@ -313,7 +367,7 @@ function groupAdditions(rollout: LambdaRollout, context: {
     alarmAdded(reference) {
       if (rollout.alarms.length === 0) {
         // The rollout was created without alarms, so its permissions did not include reading them.
-        rollout.alias.node.addDependency(policies.grant({ statements: [DESCRIBE_ALARMS] }));
+        rollout.alias.node.addDependency(policies.grant({ statements: [DESCRIBE_ALARMS] }, props.condition));
       }
       const alarm = isAlarm(reference) ? reference
         : cloudwatch.Alarm.fromAlarmArn(rollout, `AddedAlarm${rollout.alarms.length + 1}`, reference.alarmRef.alarmArn);
@@ -330,7 +384,7 @@ function groupAdditions(rollout: LambdaRollout, context: {
  * this rollout, attached to the service role, that the alias waits for (CodeDeploy uses the role
  * when CloudFormation updates the alias); managed and inline policies onto the service role itself.
  */
-function serviceRoleGrants(rollout: LambdaRollout): GroupRoleGrants {
+function serviceRoleGrants(rollout: LambdaRollout, condition: CfnCondition | undefined): GroupRoleGrants {
   let policy: iam.ManagedPolicy | undefined;
   return {
     addStatement(statement) {
@@ -339,6 +393,8 @@ function serviceRoleGrants(rollout: LambdaRollout): GroupRoleGrants {
           description: `What was granted to the deployment group role of ${rollout.node.path}, on the rollout's CodeDeploy service role`,
           roles: [rollout.serviceRole],
         });
+        // Created after construction: under the rollout's condition, as its other resources are (conditionRollout).
+        conditionRollout(policy, condition);
         rollout.alias.node.addDependency(policy);
       }
       policy.addStatements(statement);
@@ -353,7 +409,7 @@ function isAlarm(reference: AlarmReference): reference is cloudwatch.IAlarm {
   return (reference as cloudwatch.IAlarm).alarmName !== undefined;
 }
 
-function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[], rollback: Rollback): void {
+function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: string, healthChecks: HealthCheck[]): void {
   const problems = Problems.ofConstruct('LambdaRollout', rollout);
   problems.text('aliasName', aliasName, LAMBDA_ALIAS_NAME);
   checkAliasConflicts(problems, rollout, (scope) => scope instanceof LambdaRollout, props.function, aliasName);
@@ -362,8 +418,9 @@ function validate(rollout: LambdaRollout, props: LambdaRolloutProps, aliasName: 
   }
   checkTrafficHookProps(problems, props, countAlarms(healthChecks));
   checkLibraryFunctionOptions(problems, 'trafficHook', props.trafficHook);
-  checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback,
+  checkDeploymentGroup(problems, props, countAlarms(healthChecks),
     ', or give Lambda checks the same period and evaluationPeriods to share an alarm');
+  checkProvisionedConcurrency(problems, props.function, props.provisionedConcurrentExecutions);
   checkHealthChecks(problems, rollout, healthChecks, { hasLambdaAlias: true });
   const serverOnly = props.notifications?._serverOnlyEvents ?? [];
   if (serverOnly.length > 0) {

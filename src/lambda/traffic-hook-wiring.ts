@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnCondition, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -50,6 +50,10 @@ export function checkTrafficHookProps(problems: Problems, props: TrafficHookProp
     problems.integer('keepVersions', props.keepVersions, TRAFFIC_HOOK.keepVersions);
   }
   if (props.bakeTime !== undefined) {
+    if (props.bakeTime.isUnresolved()) {
+      problems.add('bakeTime must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+        + 'it is written into the traffic hook\'s settings');
+    }
     problems.wholeDuration('bakeTime', props.bakeTime, MINUTE_MILLIS, TRAFFIC_HOOK.bakeTime);
     if (alarmCount === 0) {
       problems.add('bakeTime needs at least one health check: the bake watches the rollout\'s alarms');
@@ -71,6 +75,8 @@ interface TrafficHookWiring {
  * this rollout's resources only.
  */
 export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollout: {
+  /** The condition the rollout is created under: its permissions go into policies under it. */
+  readonly condition?: CfnCondition;
   readonly function: lambda.Function;
   readonly aliasName: string;
   readonly alias: lambda.Alias;
@@ -136,7 +142,7 @@ export function wireTrafficHook(scope: Construct, props: TrafficHookProps, rollo
   if (settings.afterAllowTraffic?.alarmNames) {
     statements.push(DESCRIBE_ALARMS);
   }
-  const policy = hook.policies.grant({ statements });
+  const policy = hook.policies.grant({ statements }, rollout.condition);
   if (rollout.sharedApplication) {
     acknowledgeWildcardResource(policy, groups,
       'The deployment groups of the stack\'s shared CodeDeploy application, which holds only this stack\'s rollouts: one grant for any number of them');

@@ -48,3 +48,12 @@ export const DASHBOARD_MAX_WIDGETS = 500;
 export const DASHBOARD_GRID_WIDTH = 24;
 /** A dashboard's time range in whole minutes, from one minute to the two weeks the console offers by default. */
 export const DASHBOARD_TIME_RANGE = { min: 1, max: 20_160, unit: 'minutes' } as const;
+
+/**
+ * Metrics one alarm on a metric math expression may read. Source: CloudWatch User Guide, "Create a
+ * CloudWatch alarm based on a metric math expression"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html):
+ * an alarm's expression can use up to 10 metrics; aws-cdk-lib refuses more at synth ("Alarms on math
+ * expressions cannot contain more than 10 individual metrics").
+ */
+export const ALARM_MATH = { maxMetrics: 10 } as const;

@@ -31,10 +31,12 @@ export const LAMBDA_TRAFFIC_SHIFT = {
  * any positive integer or 0 ... FLEET_PERCENT: any positive integer less than 100, or 0"; and
  * "Working with instance health": a percentage is rounded up to whole instances, and a minimum
  * that is not below the number of instances fails the deployment at once
- * (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-health.html).
+ * (https://docs.aws.amazon.com/codedeploy/latest/userguide/instances-health.html). A count is an
+ * `Integer` in the API reference (MinimumHealthyHosts, value; CodeDeploy's API model, a 32-bit
+ * integer), so no count above 2,147,483,647 reaches CodeDeploy.
  */
 export const MINIMUM_HEALTHY_HOSTS = {
-  count: { min: 0 },
+  count: { min: 0, max: 2_147_483_647 },
   percent: { min: 0, max: 99 },
 } as const;
 
@@ -44,13 +46,13 @@ export const MINIMUM_HEALTHY_HOSTS = {
  * Source: CodeDeploy API reference, ZonalConfig: monitorDurationInSeconds and
  * firstZoneMonitorDurationInSeconds are whole seconds (Long); aws-cdk-lib documents "Accepted
  * Values: 0, Greater than or equal to 1" for both. No upper bound is documented, so none is checked.
- * MinimumHealthyHostsPerZone takes the same HOST_COUNT / FLEET_PERCENT types; its percentage is
+ * MinimumHealthyHostsPerZone takes the same HOST_COUNT / FLEET_PERCENT types (and count range); its percentage is
  * held to the fleet-wide range (below 100), because a zone that must keep every host healthy
  * can never be deployed to.
  */
 export const ZONAL_CONFIG = {
   monitorDuration: { min: 0, unit: 'seconds' },
-  perZoneCount: { min: 0 },
+  perZoneCount: MINIMUM_HEALTHY_HOSTS.count,
   perZonePercent: { min: 0, max: 99 },
 } as const;
 

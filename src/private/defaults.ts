@@ -41,6 +41,23 @@ export const DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS = 13;
 /** `HealthCheck.lambdaLatency`: the 99th percentile of the new version's duration. */
 export const DEFAULT_LATENCY_PERCENTILE = 99;
 
+/**
+ * `HealthCheck.lambdaLatencyRegression`, chosen with the guard simulator's latency section
+ * (`npx projen bench:guard`; its numbers in bench/results/guard-sim.txt, read in docs/latency.md),
+ * a 10% canary for 5 minutes: the median in one-minute periods of which 2 of 3 must breach (one
+ * period, or one 5-minute window, rolls back healthy releases whose new environments warm up; 3 of
+ * 4 stops too few releases 50% slower at 10 requests/s), 2 standard errors (1.75 rolls back more
+ * healthy releases, 2.5 stops too few), a 20% slowdown, and 20 invocations of the new version a
+ * minute (a 10% canary of 3.3 requests/s; 30 leaves releases twice as slow unseen at 3 requests/s).
+ */
+export const DEFAULT_LATENCY_REGRESSION_PERIOD = Duration.minutes(1);
+export const DEFAULT_LATENCY_REGRESSION_PERCENTILE = 50;
+export const DEFAULT_LATENCY_REGRESSION_MIN_Z_SCORE = 2;
+export const DEFAULT_LATENCY_REGRESSION_MIN_SLOWDOWN_PERCENT = 20;
+export const DEFAULT_LATENCY_REGRESSION_MIN_REQUESTS = 20;
+export const DEFAULT_LATENCY_REGRESSION_EVALUATION_PERIODS = 3;
+export const DEFAULT_LATENCY_REGRESSION_DATAPOINTS_TO_ALARM = 2;
+
 /** Alarm period and evaluation of every generated alarm: one bad minute is enough. */
 export const DEFAULT_ALARM_PERIOD = Duration.minutes(1);
 export const DEFAULT_EVALUATION_PERIODS = 1;

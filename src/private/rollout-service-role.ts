@@ -1,4 +1,4 @@
-import { Names, Stack, Token } from 'aws-cdk-lib';
+import { CfnCondition, CfnResource, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledge } from './acknowledge';
@@ -83,6 +83,10 @@ export class RolloutServiceRole extends Construct {
  * exact ARNs, not an AWS managed policy, and not an inline policy (which the HIPAA, NIST and PCI
  * cdk-nag packs reject). Rollouts fill a policy until the longest their ARNs could resolve to
  * would pass IAM's 6,144-character limit, then start the next.
+ *
+ * Permissions of a rollout created under a CloudFormation condition go into policies of their
+ * own, created under the same condition: a policy that exists whatever the condition cannot name
+ * a resource that may not exist (CloudFormation refuses the template when the condition is false).
  */
 export class RolloutPolicies extends Construct {
   /** The policies of a service role the user passed in, created under its stack on first use. */
@@ -92,7 +96,21 @@ export class RolloutPolicies extends Construct {
     return (stack.node.tryFindChild(id) as RolloutPolicies | undefined) ?? new RolloutPolicies(stack, id, role, ROLLOUT_WILDCARD_REASON);
   }
 
-  private readonly policies: PolicyStatements[] = [];
+  /**
+   * The policies that let hook functions with `role` report their verdict to the deployment
+   * groups of the stack's rollouts, created under its stack on first use. They are attached to the
+   * role from outside (the policy names the role), so a function with that role never depends on
+   * them: the released function may share its role with its hook without a dependency cycle
+   * (function, its role's policy, the deployment group, the group's alarms on the new version).
+   */
+  public static forHookRole(scope: IConstruct, role: iam.IRole): RolloutPolicies {
+    const stack = Stack.of(scope);
+    const id = `HookReportPermissions${Names.uniqueId(role)}`;
+    return (stack.node.tryFindChild(id) as RolloutPolicies | undefined) ?? new RolloutPolicies(stack, id, role);
+  }
+
+  /** The filled policies of each condition (`undefined`: no condition), in the order they were created. */
+  private readonly chains = new Map<CfnCondition | undefined, PolicyStatements[]>();
 
   /**
    * @param wildcardReason why the statements on `*` these policies may hold are needed, for the
@@ -102,16 +120,28 @@ export class RolloutPolicies extends Construct {
     super(scope, id);
   }
 
-  /** Grants one rollout's permissions; returns the policy that holds them, for ordering. */
-  public grant(permissions: RolloutPermissions): iam.ManagedPolicy {
-    let current = this.policies[this.policies.length - 1];
+  /**
+   * Grants one rollout's permissions; returns the policy that holds them, for ordering.
+   *
+   * @param condition the CloudFormation condition the rollout is created under, if any: its
+   * permissions then go into policies created under that condition only
+   */
+  public grant(permissions: RolloutPermissions, condition?: CfnCondition): iam.ManagedPolicy {
+    const chain = this.chains.get(condition) ?? [];
+    this.chains.set(condition, chain);
+    let current = chain[chain.length - 1];
     if (!current || current.maxLengthWith(permissions) > IAM_POLICY.managedPolicyMaxCharacters) {
-      const policy = new iam.ManagedPolicy(this, `Policy${this.policies.length + 1}`, { roles: [this.role] });
+      // The ids of unconditional policies are those of the releases before conditions existed.
+      const id = condition ? `${Names.uniqueId(condition)}Policy${chain.length + 1}` : `Policy${chain.length + 1}`;
+      const policy = new iam.ManagedPolicy(this, id, { roles: [this.role] });
+      if (condition) {
+        (policy.node.defaultChild as CfnResource).cfnOptions.condition = condition;
+      }
       if (this.wildcardReason) {
         acknowledge(policy, { id: 'AwsSolutions-IAM5[Resource::*]', reason: this.wildcardReason });
       }
       current = new PolicyStatements(policy);
-      this.policies.push(current);
+      chain.push(current);
     }
     current.add(permissions);
     return current.policy;

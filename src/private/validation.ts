@@ -37,6 +37,14 @@ export function constructError(className: string, construct: IConstruct, problem
 }
 
 /**
+ * The problems of one construct found when the app is synthesized (a `node.addValidation`), each
+ * naming the construct as `constructError` does.
+ */
+export function constructProblems(className: string, construct: IConstruct, problems: string[]): string[] {
+  return problems.map((problem) => `${constructSubject(className, construct)}: ${problem}`);
+}
+
+/**
  * Collects every problem found in one input, so a user sees them all in a single error.
  *
  * Each problem is reported on its own line as `<subject>: <problem>`, e.g.

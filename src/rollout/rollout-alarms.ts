@@ -56,7 +56,7 @@ export function countAlarms(healthChecks: HealthCheck[]): number {
 
 /**
  * Refuses a check given twice where that would make two identical alarms under one id or list one
- * alarm twice, and Lambda checks in a rollout without a Lambda alias.
+ * alarm twice, checks that share an alarm beyond its limits, and Lambda checks in a rollout without a Lambda alias.
  */
 export function checkHealthChecks(problems: Problems, scope: Construct, healthChecks: HealthCheck[], options: { hasLambdaAlias: boolean }): void {
   const kinds = healthChecks.map((check) => check._kind);
@@ -73,6 +73,14 @@ export function checkHealthChecks(problems: Problems, scope: Construct, healthCh
       seen.set(key, i);
     }
   });
+  const checkedKeys = new Set<string>();
+  for (const kind of kinds) {
+    const key = kind.sharedAlarmKey;
+    if (key !== undefined && !checkedKeys.has(key)) {
+      checkedKeys.add(key);
+      (kind.sharedAlarmProblems?.(kinds.filter((other) => other.sharedAlarmKey === key)) ?? []).forEach((problem) => problems.add(problem));
+    }
+  }
   const lambdaChecks = kinds.filter((kind) => kind.watchesLambdaAlias);
   if (!options.hasLambdaAlias && lambdaChecks.length > 0) {
     problems.add(`healthChecks may not hold Lambda checks, which watch a Lambda alias, got ${unique(lambdaChecks).join(', ')}`);

@@ -1,10 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AgentInstallation, AgentOperatingSystem } from './agent-installation';
+import { isWellFormed } from './tag-set';
 import { acknowledge } from '../private/acknowledge';
 import { Problems } from '../private/validation';
 
@@ -14,51 +15,75 @@ interface AgentTargets {
   readonly ec2InstanceTags?: codedeploy.InstanceTagSet;
 }
 
-/** Problems with installing the agent this way on these targets. */
+/**
+ * Problems with installing the agent this way on these targets that cannot change later. That
+ * `AgentInstallation.userData()` has an Auto Scaling group at all is checked at synth
+ * (`agentNeedsGroups`): groups can be added after construction.
+ */
 export function checkAgentInstallation(problems: Problems, agent: AgentInstallation, targets: AgentTargets): void {
   if (agent._method === 'UserData') {
-    if (targets.autoScalingGroups.length === 0) {
-      problems.add('agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none');
-    }
     const imported = targets.autoScalingGroups.filter((group) => !(group instanceof autoscaling.AutoScalingGroup));
     if (imported.length > 0) {
       problems.add(`agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported ${imported.map((g) => g.node.path).join(', ')} `
         + '(use AgentInstallation.systemsManager(), or install the agent in their launch template)');
     }
   }
-  if (agent._method === 'SystemsManager' && targets.ec2InstanceTags && !singleTagTarget(targets.ec2InstanceTags)) {
+  // A malformed tag set is reported on its own (checkTagSet).
+  if (agent._method === 'SystemsManager' && targets.ec2InstanceTags && isWellFormed(targets.ec2InstanceTags) && !singleTagTarget(targets.ec2InstanceTags)) {
     problems.add('agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
       + 'got ec2InstanceTags with other tag groups (use AgentInstallation.none() and install the agent on them yourself)');
   }
 }
 
-/** Installs the agent on the targets; `checkAgentInstallation` has accepted them. */
+/** `AgentInstallation.userData()` installs through the user data of the Auto Scaling groups: the rollout needs one by synth. */
+export function agentNeedsGroups(agent: AgentInstallation, autoScalingGroups: readonly autoscaling.IAutoScalingGroup[]): string[] {
+  return agent._method === 'UserData' && autoScalingGroups.length === 0
+    ? ['agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none (give autoScalingGroups, or call addAutoScalingGroup)']
+    : [];
+}
+
+/**
+ * Installs the agent on the targets; `checkAgentInstallation` has accepted them. The Auto Scaling
+ * groups are the rollout's own list, which `installAgentOnGroup` extends after construction.
+ */
 export function installAgent(scope: Construct, agent: AgentInstallation, targets: AgentTargets): void {
-  if (agent._method === 'UserData') {
-    for (const group of targets.autoScalingGroups as autoscaling.AutoScalingGroup[]) {
-      group.addUserData(...userDataCommands(scope, agent._operatingSystem!));
-    }
+  for (const group of targets.autoScalingGroups) {
+    installAgentOnGroup(scope, agent, group, targets.autoScalingGroups);
   }
   if (agent._method === 'SystemsManager') {
-    const schedule = rateExpression(agent._scheduleMinutes!);
-    if (targets.autoScalingGroups.length > 0) {
-      // Every instance an Auto Scaling group launches carries the group's name in this tag.
-      agentAssociation(scope, 'AgentAssociationAutoScaling', schedule, 'tag:aws:autoscaling:groupName', targets.autoScalingGroups.map((g) => g.autoScalingGroupName));
-    }
     const tag = targets.ec2InstanceTags && singleTagTarget(targets.ec2InstanceTags);
     if (tag) {
-      agentAssociation(scope, 'AgentAssociationEc2Tags', schedule, `tag:${tag.key}`, tag.values);
+      agentAssociation(scope, 'AgentAssociationEc2Tags', rateExpression(agent._scheduleMinutes!), `tag:${tag.key}`, tag.values);
     }
-    for (const group of targets.autoScalingGroups) {
-      if (group instanceof autoscaling.AutoScalingGroup) {
-        // AWS's documented minimum for Systems Manager to manage an instance; it follows new SSM features.
-        group.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
-        acknowledge(group.role, {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-          reason: 'Systems Manager installs and updates the CodeDeploy agent; AWS documents this managed policy as the minimum for an instance it manages',
-        });
-      }
-    }
+  }
+}
+
+/**
+ * Installs the agent on one of the rollout's Auto Scaling groups (`allGroups` holds it and the
+ * others, the rollout's list, read when the app is synthesized).
+ */
+export function installAgentOnGroup(
+  scope: Construct, agent: AgentInstallation, group: autoscaling.IAutoScalingGroup, allGroups: readonly autoscaling.IAutoScalingGroup[],
+): void {
+  if (agent._method === 'UserData') {
+    (group as autoscaling.AutoScalingGroup).addUserData(...userDataCommands(scope, agent._operatingSystem!));
+  }
+  if (agent._method !== 'SystemsManager') {
+    return;
+  }
+  const id = 'AgentAssociationAutoScaling';
+  if (!scope.node.tryFindChild(id)) {
+    // Every instance an Auto Scaling group launches carries the group's name in this tag.
+    agentAssociation(scope, id, rateExpression(agent._scheduleMinutes!), 'tag:aws:autoscaling:groupName',
+      Lazy.list({ produce: () => allGroups.map((g) => g.autoScalingGroupName) }));
+  }
+  if (group instanceof autoscaling.AutoScalingGroup) {
+    // AWS's documented minimum for Systems Manager to manage an instance; it follows new SSM features.
+    group.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'));
+    acknowledge(group.role, {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      reason: 'Systems Manager installs and updates the CodeDeploy agent; AWS documents this managed policy as the minimum for an instance it manages',
+    });
   }
 }
 

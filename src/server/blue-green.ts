@@ -89,7 +89,7 @@ export function blueGreenDeploymentGroup(
   const resource = new CustomResource(scope, id, {
     serviceToken: deployer.function.functionArn,
     resourceType: DEPLOYMENT_GROUP_RESOURCE_TYPE,
-    properties: { DeploymentGroup: toCloudFormationShape(props) },
+    properties: { DeploymentGroup: cloudFormationShape(props) },
   });
   resource.node.addDependency(deployer.basePolicy);
   refuseUnsupportedOverrides(resource, scope);
@@ -179,14 +179,14 @@ const BLUE_GREEN_DISCOVERY = [
 ];
 
 /** CDK L1 props (camelCase) as CloudFormation properties (PascalCase), without the absent ones. */
-function toCloudFormationShape(value: unknown): unknown {
+export function cloudFormationShape(value: unknown): unknown {
   if (Array.isArray(value)) {
-    return value.map(toCloudFormationShape);
+    return value.map(cloudFormationShape);
   }
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .map(([key, v]) => [key.charAt(0).toUpperCase() + key.slice(1), toCloudFormationShape(v)]));
+      .map(([key, v]) => [key.charAt(0).toUpperCase() + key.slice(1), cloudFormationShape(v)]));
   }
   return value;
 }

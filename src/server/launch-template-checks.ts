@@ -9,9 +9,14 @@ import { Problems } from '../private/validation';
  * without saying what to do. The rollout needs the role of every group defined in the app (to let
  * its instances read the revisions, and for the Systems Manager agent policy) and, with
  * `AgentInstallation.userData()`, the user data: name the group and the fix instead.
+ *
+ * @param offset the index of the first of `groups` among the rollout's groups, for the messages
  */
-export function checkLaunchTemplates(problems: Problems, groups: readonly autoscaling.IAutoScalingGroup[], agent: AgentInstallation): void {
-  groups.forEach((group, i) => {
+export function checkLaunchTemplates(
+  problems: Problems, groups: readonly autoscaling.IAutoScalingGroup[], agent: AgentInstallation, offset = 0,
+): void {
+  groups.forEach((group, index) => {
+    const i = offset + index;
     if (!(group instanceof autoscaling.AutoScalingGroup)) {
       return;
     }

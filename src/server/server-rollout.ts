@@ -1,4 +1,4 @@
-import { CfnResource, CustomResource } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Lazy } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -8,8 +8,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AgentInstallation } from './agent-installation';
-import { checkAgentInstallation, installAgent } from './agent-installer';
-import { blueGreenDeploymentGroup, blueGreenGroupName, blueGreenServicePolicy, checkBlueGreen, grantGroupManagement, renderBlueGreen } from './blue-green';
+import { agentNeedsGroups, checkAgentInstallation, installAgent, installAgentOnGroup } from './agent-installer';
+import {
+  blueGreenDeploymentGroup, blueGreenGroupName, blueGreenServicePolicy, checkBlueGreen, cloudFormationShape, grantGroupManagement, renderBlueGreen,
+} from './blue-green';
 import { BlueGreenOptions } from './blue-green-options';
 import { checkLaunchTemplates } from './launch-template-checks';
 import { RevisionBucket } from './revision-bucket';
@@ -17,7 +19,7 @@ import {
   AUTO_SCALING_HOOK_ACTIONS, AUTO_SCALING_PROCESS_ACTIONS, autoScalingGroupArn, CLASSIC_LOAD_BALANCER_ACTIONS,
   classicLoadBalancerArn, SERVER_DISCOVERY, TARGET_GROUP_ACTIONS, targetGroupArn,
 } from './server-permissions';
-import { renderTagSet } from './tag-set';
+import { checkTagSet, renderTagSet } from './tag-set';
 import { HealthyHosts } from '../config/healthy-hosts';
 import { checkLibraryFunctionOptions } from '../functions/library-function';
 import { LibraryFunctionOptions } from '../functions/library-function-options';
@@ -27,15 +29,16 @@ import { RolloutOptions } from '../health/rollout-options';
 import { acknowledge } from '../private/acknowledge';
 import { acknowledgeWildcardResource } from '../private/acknowledge-wildcard';
 import { SERVER_TARGETS } from '../private/codedeploy-limits';
+import { DEFAULT_MAX_ALARMS } from '../private/defaults';
 import { emptyRevisionReadPolicy, grantBucketRevisions } from '../private/revision-read-policy';
-import { publishTo, RolloutStatement, topicArn } from '../private/rollout-service-role';
+import { publishTo, RolloutPolicies, RolloutStatement, topicArn } from '../private/rollout-service-role';
 import { sharedServerApplication } from '../private/shared-application';
-import { Problems } from '../private/validation';
+import { constructProblems, Problems } from '../private/validation';
 import { registerRolloutTarget } from '../revision/deployment-target';
 import { Revision } from '../revision/revision';
 import { RevisionDeployment, RevisionDeploymentOptions } from '../revision/revision-deployment';
 import { autoRollbackConfiguration } from '../rollout/auto-rollback';
-import { checkDeploymentGroup } from '../rollout/deployment-group-checks';
+import { checkDeploymentGroup, rollbackNeedsAlarm } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
 import { recordRollout } from '../rollout/rollout-record';
@@ -202,7 +205,8 @@ export interface ServerRolloutProps extends RolloutOptions {
  * revision bucket when you ask for one (`revisionBucket`).
  *
  * The CodeDeploy agent is installed on the EC2 instances through AWS Systems Manager unless you
- * choose otherwise (`agent`).
+ * choose otherwise (`agent`). Auto Scaling groups and health checks can also be added after
+ * construction (`addAutoScalingGroup`, `addHealthCheck`, `addAlarm`), with the same grants.
  */
 export class ServerRollout extends Construct {
   /** The CodeDeploy deployment group, e.g. for a CodePipeline `CodeDeployServerDeployAction`. */
@@ -224,7 +228,7 @@ export class ServerRollout extends Construct {
   public readonly blueGreenDeploymentGroup?: CustomResource;
   /** The deployment config of the healthy-hosts threshold. */
   public readonly deploymentConfig: codedeploy.IServerDeploymentConfig;
-  /** Every alarm that stops a deployment: the generated ones first, then the ones passed in. */
+  /** Every alarm that stops a deployment: the generated ones first, then the ones passed in, then the ones added. */
   public readonly alarms: cloudwatch.IAlarm[];
   /**
    * The rollout's revision bucket, created the first time it is read unless one was passed in.
@@ -249,6 +253,8 @@ export class ServerRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
+  /** The load balancers whose traffic the rollout controls (a `RolloutDashboard` graphs their hosts and errors). */
+  public readonly loadBalancers: codedeploy.LoadBalancer[];
   /** `revisionBucket`, once given or created. */
   private bucket?: s3.IBucket;
   /** The instance roles of the rollout's Auto Scaling groups defined in this app: the roles the rollout lets read revisions. */
@@ -256,33 +262,48 @@ export class ServerRollout extends Construct {
   /** The policy that lets them, once something is granted in it. */
   private revisionReadPolicy?: iam.ManagedPolicy;
   /** The statement that lets the instance roles read the objects of revisions deployed with `addRevisionDeployment`. */
-  /** The load balancers whose traffic the rollout controls (a `RolloutDashboard` graphs their hosts and errors). */
-  public readonly loadBalancers: codedeploy.LoadBalancer[];
   private revisionObjectsStatement?: iam.PolicyStatement;
+  /** The revision objects granted so far (and their keys), for instance roles that come later. */
+  private readonly revisionObjects: Array<{ readonly objectArn: string; readonly key?: kms.IKey }> = [];
+  /** The Auto Scaling groups deployed to, the ones given first. */
+  private readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
+  /** Every health check, the ones given first. */
+  private readonly healthChecks: HealthCheck[];
+  private readonly props: ServerRolloutProps;
+  private readonly agent: AgentInstallation;
+  private readonly policies: RolloutPolicies;
+  private readonly processes: AutoScalingProcess[];
+  private readonly groupResource: CfnResource | CustomResource;
 
   constructor(scope: Construct, id: string, props: ServerRolloutProps) {
     super(scope, id);
-    const healthChecks = props.healthChecks ?? [];
-    const rollback = props.rollback ?? (healthChecks.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
-    const agent = props.agent ?? AgentInstallation.systemsManager();
-    const blueGreenWaitMinutes = validate(this, props, healthChecks, rollback, agent);
+    this.props = props;
+    this.healthChecks = [...(props.healthChecks ?? [])];
+    this.autoScalingGroups = [...(props.autoScalingGroups ?? [])];
+    this.agent = props.agent ?? AgentInstallation.systemsManager();
+    const blueGreenWaitMinutes = validate(this, props, this.healthChecks, this.agent);
 
     this.deploymentConfig = (props.healthyHosts ?? HealthyHosts.oneAtATime()).bind(this);
     this.application = props.application ?? sharedServerApplication(this);
     const { role, policies } = rolloutRole(this, 'Server', props.serviceRole);
     this.serviceRole = role;
+    this.policies = policies;
     this.notificationTopic = props.notifications?.bind(this);
-    this.alarms = rolloutAlarms(this, healthChecks, { description: `Stops a CodeDeploy deployment of ${this.node.path}`, alarmActions: props.alarmActions });
+    this.alarms = rolloutAlarms(this, this.healthChecks, this.alarmOptions());
 
-    const autoScalingGroups = props.autoScalingGroups ?? [];
     const loadBalancers = props.loadBalancers ?? [];
     this.loadBalancers = [...loadBalancers];
+    this.processes = [...new Set(props.autoScalingProcessesToSuspend ?? [])];
+    // Auto Scaling groups, alarms and the rollback they imply can be added after construction:
+    // each is rendered when the app is synthesized. The L1 maps what a token resolves to into
+    // CloudFormation's names itself; the blue/green custom resource takes them in that shape.
+    const shape = props.blueGreen ? cloudFormationShape : (value: unknown) => value;
     const groupProps: codedeploy.CfnDeploymentGroupProps = {
       applicationName: this.application.applicationName,
       serviceRoleArn: this.serviceRole.roleArn,
       deploymentGroupName: props.deploymentGroupName,
       deploymentConfigName: this.deploymentConfig.deploymentConfigName,
-      autoScalingGroups: orUndefined(autoScalingGroups.map((group) => group.autoScalingGroupName)),
+      autoScalingGroups: Lazy.list({ produce: () => this.autoScalingGroups.map((group) => group.autoScalingGroupName) }, { omitEmpty: true }),
       ec2TagSet: props.ec2InstanceTags ? { ec2TagSetList: renderTagSet(props.ec2InstanceTags).map((ec2TagGroup) => ({ ec2TagGroup })) } : undefined,
       onPremisesTagSet: props.onPremisesInstanceTags
         ? { onPremisesTagSetList: renderTagSet(props.onPremisesInstanceTags).map((onPremisesTagGroup) => ({ onPremisesTagGroup })) }
@@ -295,38 +316,34 @@ export class ServerRollout extends Construct {
         elbInfoList: orUndefined(namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST)),
         targetGroupInfoList: orUndefined(namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND)),
       } : undefined,
-      alarmConfiguration: this.alarms.length > 0 ? {
-        enabled: !(props.ignoreAlarms ?? false),
-        alarms: this.alarms.map((alarm) => ({ name: alarm.alarmName })),
-      } : undefined,
-      autoRollbackConfiguration: autoRollbackConfiguration(rollback),
+      alarmConfiguration: Lazy.any({ produce: () => shape(this.renderAlarmConfiguration()) }),
+      autoRollbackConfiguration: Lazy.any({ produce: () => shape(autoRollbackConfiguration(this.rollback())) }),
       triggerConfigurations: notificationTriggers(props.notifications, this.notificationTopic),
       outdatedInstancesStrategy: props.outdatedInstances ?? OutdatedInstances.UPDATE,
       terminationHookEnabled: props.terminationHook ?? false,
     };
-    const processes = [...new Set(props.autoScalingProcessesToSuspend ?? [])];
-    let groupResource: CfnResource | CustomResource;
     let deploymentGroupName: string;
     if (props.blueGreen) {
       // CloudFormation creates EC2 blue/green groups for no platform: a custom resource does, under a name known at synth.
       const name = props.deploymentGroupName ?? blueGreenGroupName(this);
-      groupResource = this.blueGreenDeploymentGroup = blueGreenDeploymentGroup(this, 'DeploymentGroup', props.deployer, {
+      this.groupResource = this.blueGreenDeploymentGroup = blueGreenDeploymentGroup(this, 'DeploymentGroup', props.deployer, {
         ...groupProps,
         deploymentGroupName: name,
         deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
         blueGreenDeploymentConfiguration: renderBlueGreen(props.blueGreen),
       });
       deploymentGroupName = name;
-      groupResource.node.addDependency(
-        blueGreenServicePolicy(this, this.serviceRole, autoScalingGroups[0] as autoscaling.AutoScalingGroup, name),
+      this.groupResource.node.addDependency(
+        blueGreenServicePolicy(this, this.serviceRole, this.autoScalingGroups[0] as autoscaling.AutoScalingGroup, name),
         grantGroupManagement(this, this.application.applicationName, name, this.serviceRole),
       );
     } else {
-      const cfnGroup = groupResource = this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', groupProps);
-      if (processes.length > 0) {
+      const cfnGroup = this.cfnDeploymentGroup = new codedeploy.CfnDeploymentGroup(this, 'DeploymentGroup', groupProps);
+      this.groupResource = cfnGroup;
+      if (this.processes.length > 0) {
         // A property override rather than CfnDeploymentGroup.ec2DeploymentOptions, which aws-cdk-lib
         // added after the oldest release this library supports (the peer floor, 2.257.0).
-        cfnGroup.addPropertyOverride('Ec2DeploymentOptions', { AutoScalingGroupProcessesToSuspend: processes });
+        cfnGroup.addPropertyOverride('Ec2DeploymentOptions', { AutoScalingGroupProcessesToSuspend: this.processes });
         acknowledge(cfnGroup, {
           id: 'CloudFormation-Validate::F3002',
           reason: 'Ec2DeploymentOptions is in CloudFormation\'s AWS::CodeDeploy::DeploymentGroup reference but not in the schema of the validator bundled with aws-cdk-lib before 2.278.0',
@@ -342,46 +359,41 @@ export class ServerRollout extends Construct {
     registerRolloutTarget(this.deploymentGroup, {
       owner: this,
       withTrafficControl: loadBalancers.length > 0,
-      rollbackOnStop: rollback.stop,
+      // Both default rollbacks roll a stopped deployment back.
+      rollbackOnStop: props.rollback?.stop ?? true,
       blueGreenWaitMinutes,
       deployerOptions: props.deployer,
       grantRevisionRead: (objectArn, key) => this.grantRevisionRead(objectArn, key),
     });
 
     // Only groups defined in this app have an instance role the rollout can grant to.
-    this.instanceRoles = autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
+    this.instanceRoles = this.autoScalingGroups.flatMap((group) => (group instanceof autoscaling.AutoScalingGroup ? [group.role] : []));
     if (props.revisionBucket) {
       this.bucket = props.revisionBucket;
       this.grantBucketRead(props.revisionBucket);
     }
-
-    installAgent(this, agent, { autoScalingGroups, ec2InstanceTags: props.ec2InstanceTags });
+    installAgent(this, this.agent, { autoScalingGroups: this.autoScalingGroups, ec2InstanceTags: props.ec2InstanceTags });
 
     // Permissions, scoped to this rollout's groups, load balancers and topic.
-    const groupArns = autoScalingGroups.map((group) => autoScalingGroupArn(this, group.autoScalingGroupName));
     const targetGroupArns = namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.SECOND).map(({ name }) => targetGroupArn(this, name));
     const classicArns = namesOf(loadBalancers, codedeploy.LoadBalancerGeneration.FIRST).map(({ name }) => classicLoadBalancerArn(this, name));
     const statements: RolloutStatement[] = [
       SERVER_DISCOVERY,
-      { actions: AUTO_SCALING_HOOK_ACTIONS, resources: groupArns },
-      // CodeDeploy suspends and resumes the chosen processes with the service role (API reference, EC2DeploymentOptions).
-      { actions: AUTO_SCALING_PROCESS_ACTIONS, resources: processes.length > 0 ? groupArns : [] },
+      ...this.autoScalingGroupStatements(this.autoScalingGroups),
       { actions: CLASSIC_LOAD_BALANCER_ACTIONS, resources: classicArns },
       { actions: TARGET_GROUP_ACTIONS, resources: targetGroupArns },
       publishTo(this.notificationTopic ? [topicArn(this.notificationTopic.topicArn)] : []),
     ];
-    const policy = policies.grant({ statements });
-    for (const arn of groupArns) {
-      acknowledgeWildcardResource(policy, arn.arn, 'An Auto Scaling group ARN holds an id CloudFormation does not expose; the name after it pins the group');
-    }
+    const policy = this.grantServiceRole(statements, this.autoScalingGroups);
     for (const arn of targetGroupArns) {
       acknowledgeWildcardResource(policy, arn.arn, 'A target group ARN ends in an id not known from its name; the name before it pins the group');
     }
-    // CodeDeploy checks its permissions when the group is created, and uses them on every deployment.
-    groupResource.node.addDependency(policy);
+
+    // What can still change after construction (groups, alarms) is checked when the app is synthesized.
+    this.node.addValidation({ validate: () => this.checkComplete() });
 
     // For `cdk-rollouts watch`: the application, and whether a deployment may wait for ContinueDeployment.
-    recordRollout(this, groupResource, {
+    recordRollout(this, this.groupResource, {
       kind: 'server',
       application: { resource: this.application, name: this.application.applicationName },
       deploymentGroupName,
@@ -399,15 +411,75 @@ export class ServerRollout extends Construct {
   }
 
   /**
+   * Deploys to one more Auto Scaling group (aws-cdk-lib's `ServerDeploymentGroup.addAutoScalingGroup`),
+   * with everything a group given as a prop gets: the service role's lifecycle-hook permissions on
+   * it, read access to the revisions for its instance role (a group defined in this app), and the agent.
+   * Not for blue/green rollouts, which copy the one group they were created with.
+   */
+  public addAutoScalingGroup(group: autoscaling.IAutoScalingGroup): void {
+    const problems = Problems.ofConstruct('ServerRollout', this);
+    const where = `addAutoScalingGroup(${group.node.path})`;
+    if (this.props.blueGreen) {
+      problems.add(`${where}: a blue/green rollout copies the one Auto Scaling group it was created with, and takes no other`);
+    }
+    if (this.autoScalingGroups.includes(group)) {
+      problems.add(`${where}: the rollout already deploys to that group`);
+    }
+    if (this.autoScalingGroups.length + 1 > SERVER_TARGETS.maxAutoScalingGroups) {
+      problems.add(`${where}: autoScalingGroups must hold at most ${SERVER_TARGETS.maxAutoScalingGroups} groups, got ${this.autoScalingGroups.length + 1}`);
+    }
+    checkAgentInstallation(problems, this.agent, { autoScalingGroups: [group] });
+    checkLaunchTemplates(problems, [group], this.agent, this.autoScalingGroups.length);
+    problems.throwIfAny();
+    this.autoScalingGroups.push(group);
+    this.addInstanceRole(group);
+    installAgentOnGroup(this, this.agent, group, this.autoScalingGroups);
+    this.grantServiceRole(this.autoScalingGroupStatements([group]), [group]);
+  }
+
+  /**
+   * Stops deployments on one more signal (as `healthChecks` does): the rollout creates the alarm of
+   * a metric check and adds it, or the alarm given with `HealthCheck.alarm`, to the deployment
+   * group's alarms. With the default rollback, a rollout given its first alarm this way rolls back on alarm.
+   */
+  public addHealthCheck(check: HealthCheck): void {
+    const problems = Problems.ofConstruct('ServerRollout', this);
+    const where = `addHealthCheck(${check._kind.factory})`;
+    const checks = [...this.healthChecks, check];
+    if (check._kind.watchesLambdaAlias) {
+      problems.add(`${where}: a Lambda check watches a Lambda alias, which a server rollout does not have`);
+    } else {
+      checkHealthChecks(problems, this, checks, { hasLambdaAlias: false });
+    }
+    const maxAlarms = this.props.maxAlarms ?? DEFAULT_MAX_ALARMS;
+    if (countAlarms(checks) > maxAlarms) {
+      problems.add(`${where}: the deployment group would have ${countAlarms(checks)} alarms, more than maxAlarms `
+        + `(${maxAlarms}; raise it if your CodeDeploy quota was raised)`);
+    }
+    problems.throwIfAny();
+    this.healthChecks.push(check);
+    this.alarms.push(...rolloutAlarms(this, [check], this.alarmOptions()));
+  }
+
+  /** Stops deployments when `alarm` goes off (aws-cdk-lib's `ServerDeploymentGroup.addAlarm`): `addHealthCheck(HealthCheck.alarm(alarm))`. */
+  public addAlarm(alarm: cloudwatch.IAlarm): void {
+    this.addHealthCheck(HealthCheck.alarm(alarm));
+  }
+
+  /**
    * Lets the instance roles of the rollout's Auto Scaling groups read one revision object (and its
    * versions), in the rollout's revision read policy. Other instances' roles are granted with
    * `RevisionDeployment.grantRead`.
    */
   private grantRevisionRead(objectArn: string, key?: kms.IKey): void {
+    this.revisionObjects.push({ objectArn, key });
     const policy = this.readPolicy();
-    if (!policy) {
-      return;
+    if (policy) {
+      this.addRevisionObject(policy, objectArn, key);
     }
+  }
+
+  private addRevisionObject(policy: iam.ManagedPolicy, objectArn: string, key?: kms.IKey): void {
     if (!this.revisionObjectsStatement) {
       this.revisionObjectsStatement = new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'] });
       policy.addStatements(this.revisionObjectsStatement);
@@ -434,6 +506,85 @@ export class ServerRollout extends Construct {
     this.revisionReadPolicy ??= emptyRevisionReadPolicy(this, this.instanceRoles);
     return this.revisionReadPolicy;
   }
+
+  /**
+   * Lets the instance role of an Auto Scaling group added after construction read what the roles of
+   * the others may (only a group defined in this app has a role the rollout can grant to): attached
+   * to the read policy, or, when nothing could be granted yet for want of a role, with the grants
+   * made so far (the bucket, the revision objects) replayed into a new one.
+   */
+  private addInstanceRole(group: autoscaling.IAutoScalingGroup): void {
+    if (!(group instanceof autoscaling.AutoScalingGroup)) {
+      return;
+    }
+    this.instanceRoles.push(group.role);
+    if (this.revisionReadPolicy) {
+      this.revisionReadPolicy.attachToRole(group.role);
+      return;
+    }
+    if (this.bucket) {
+      this.grantBucketRead(this.bucket);
+    }
+    for (const { objectArn, key } of this.revisionObjects) {
+      this.addRevisionObject(this.readPolicy()!, objectArn, key);
+    }
+  }
+
+  /** The lifecycle-hook permissions (and the suspended processes') on Auto Scaling groups. */
+  private autoScalingGroupStatements(groups: autoscaling.IAutoScalingGroup[]): RolloutStatement[] {
+    const arns = groups.map((group) => autoScalingGroupArn(this, group.autoScalingGroupName));
+    return [
+      { actions: AUTO_SCALING_HOOK_ACTIONS, resources: arns },
+      // CodeDeploy suspends and resumes the chosen processes with the service role (API reference, EC2DeploymentOptions).
+      { actions: AUTO_SCALING_PROCESS_ACTIONS, resources: this.processes.length > 0 ? arns : [] },
+    ];
+  }
+
+  /** Grants the service role `statements`; the group waits for them (CodeDeploy checks them when it creates the group). */
+  private grantServiceRole(statements: RolloutStatement[], groups: autoscaling.IAutoScalingGroup[]): iam.ManagedPolicy {
+    const policy = this.policies.grant({ statements });
+    for (const group of groups) {
+      acknowledgeWildcardResource(policy, autoScalingGroupArn(this, group.autoScalingGroupName).arn,
+        'An Auto Scaling group ARN holds an id CloudFormation does not expose; the name after it pins the group');
+    }
+    this.groupResource.node.addDependency(policy);
+    return policy;
+  }
+
+  private alarmOptions(): { description: string; alarmActions?: cloudwatch.IAlarmAction[] } {
+    return { description: `Stops a CodeDeploy deployment of ${this.node.path}`, alarmActions: this.props.alarmActions };
+  }
+
+  /** The rollback given, or by default: on failure and alarm with alarms, on failure and stop without. */
+  private rollback(): Rollback {
+    return this.props.rollback ?? (this.alarms.length > 0 ? Rollback.onFailureAndAlarm() : Rollback.on({ failure: true, stop: true }));
+  }
+
+  /** The deployment group's alarm configuration; none without alarms. */
+  private renderAlarmConfiguration(): codedeploy.CfnDeploymentGroup.AlarmConfigurationProperty | undefined {
+    if (this.alarms.length === 0) {
+      return undefined;
+    }
+    return {
+      enabled: !(this.props.ignoreAlarms ?? false),
+      alarms: this.alarms.map((alarm) => ({ name: alarm.alarmName })),
+      ignorePollAlarmFailure: this.props.ignorePollAlarmsFailure ? true : undefined,
+    };
+  }
+
+  /** What must hold once nothing more can be added: a target, and what the rollback and the agent need. */
+  private checkComplete(): string[] {
+    const problems: string[] = [];
+    if (this.autoScalingGroups.length === 0 && !this.props.ec2InstanceTags && !this.props.onPremisesInstanceTags) {
+      problems.push('give at least one target: autoScalingGroups (or addAutoScalingGroup), ec2InstanceTags or onPremisesInstanceTags, got none');
+    }
+    if (this.processes.length > 0 && this.autoScalingGroups.length === 0) {
+      problems.push('autoScalingProcessesToSuspend needs autoScalingGroups (or addAutoScalingGroup), got none');
+    }
+    problems.push(...agentNeedsGroups(this.agent, this.autoScalingGroups));
+    problems.push(...rollbackNeedsAlarm(this.rollback(), this.alarms.length, 'addHealthCheck or addAlarm'));
+    return constructProblems('ServerRollout', this, problems);
+  }
 }
 
 /** An empty list as an absent property: CloudFormation's templates stay minimal. */
@@ -445,32 +596,15 @@ function namesOf(loadBalancers: codedeploy.LoadBalancer[], generation: codedeplo
   return loadBalancers.filter((lb) => lb.generation === generation).map((lb) => ({ name: lb.name }));
 }
 
-/** Checks every prop; returns the minutes a blue/green deployment waits on its own, for blue/green rollouts. */
-function validate(
-  scope: Construct, props: ServerRolloutProps, healthChecks: HealthCheck[], rollback: Rollback, agent: AgentInstallation,
-): number | undefined {
+/** Checks every prop that cannot change after construction; returns the minutes a blue/green deployment waits on its own. */
+function validate(scope: Construct, props: ServerRolloutProps, healthChecks: HealthCheck[], agent: AgentInstallation): number | undefined {
   const problems = Problems.ofConstruct('ServerRollout', scope);
   const groups = props.autoScalingGroups ?? [];
-  if (groups.length === 0 && !props.ec2InstanceTags && !props.onPremisesInstanceTags) {
-    problems.add('give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none');
-  }
   if (groups.length > SERVER_TARGETS.maxAutoScalingGroups) {
     problems.add(`autoScalingGroups must hold at most ${SERVER_TARGETS.maxAutoScalingGroups} groups, got ${groups.length}`);
   }
-  for (const [prop, tagSet] of [['ec2InstanceTags', props.ec2InstanceTags], ['onPremisesInstanceTags', props.onPremisesInstanceTags]] as const) {
-    tagSet?.instanceTagGroups.forEach((group, i) => {
-      const tags = Object.values(group).reduce((sum, values) => sum + Math.max(values.length, 1), 0);
-      if (tags > SERVER_TARGETS.maxTagsPerGroup) {
-        problems.add(`${prop} tag group ${i + 1} must hold at most ${SERVER_TARGETS.maxTagsPerGroup} tags, got ${tags}`);
-      }
-      // An empty key matches a value under any key; with no value it would match nothing
-      // (aws-cdk-lib's ServerDeploymentGroup refuses it the same way).
-      const values = group[''];
-      if (values !== undefined && values.every((value) => value === '')) {
-        problems.add(`${prop} tag group ${i + 1} has an empty key with no value: give the key, or the values to match under any key`);
-      }
-    });
-  }
+  checkTagSet(problems, 'ec2InstanceTags', props.ec2InstanceTags);
+  checkTagSet(problems, 'onPremisesInstanceTags', props.onPremisesInstanceTags);
   const loadBalancers = props.loadBalancers ?? [];
   const classic = loadBalancers.filter((lb) => lb.generation === codedeploy.LoadBalancerGeneration.FIRST).length;
   if (classic > SERVER_TARGETS.maxClassicLoadBalancers) {
@@ -479,11 +613,8 @@ function validate(
   if (loadBalancers.length - classic > SERVER_TARGETS.maxTargetGroups) {
     problems.add(`loadBalancers must hold at most ${SERVER_TARGETS.maxTargetGroups} target groups, got ${loadBalancers.length - classic}`);
   }
-  checkDeploymentGroup(problems, props, countAlarms(healthChecks), rollback);
+  checkDeploymentGroup(problems, props, countAlarms(healthChecks));
   checkHealthChecks(problems, scope, healthChecks, { hasLambdaAlias: false });
-  if ((props.autoScalingProcessesToSuspend ?? []).length > 0 && groups.length === 0) {
-    problems.add('autoScalingProcessesToSuspend needs autoScalingGroups, got none');
-  }
   checkAgentInstallation(problems, agent, { autoScalingGroups: groups, ec2InstanceTags: props.ec2InstanceTags });
   checkLibraryFunctionOptions(problems, 'deployer', props.deployer);
   checkLaunchTemplates(problems, groups, agent);

@@ -6,8 +6,8 @@ import { checkedApp, checkedSynth, CheckedSynth } from '../support/checked-synth
 
 describe('validation', () => {
   test.each([
-    ['negative count', () => HealthyHosts.count(-1), 'HealthyHosts.count: count must be an integer of at least 0, got -1'],
-    ['fractional count', () => HealthyHosts.count(1.5), 'HealthyHosts.count: count must be an integer of at least 0, got 1.5'],
+    ['negative count', () => HealthyHosts.count(-1), 'HealthyHosts.count: count must be an integer from 0 to 2147483647, got -1'],
+    ['fractional count', () => HealthyHosts.count(1.5), 'HealthyHosts.count: count must be an integer from 0 to 2147483647, got 1.5'],
     ['percent 100', () => HealthyHosts.percentage(100), 'HealthyHosts.percentage: percentage must be an integer from 0 to 99, got 100'],
     ['percent 150', () => HealthyHosts.percentage(150), 'HealthyHosts.percentage: percentage must be an integer from 0 to 99, got 150'],
     ['negative percent', () => HealthyHosts.percentage(-5), 'HealthyHosts.percentage: percentage must be an integer from 0 to 99, got -5'],
@@ -21,8 +21,15 @@ describe('validation', () => {
       'HealthyHosts.count: count must be a literal value, not a token: it names the shared deployment config'],
     ['token monitor duration', () => HealthyHosts.percentage(75, { zonal: { monitorDuration: Duration.minutes(Lazy.number({ produce: () => 5 })) } }),
       'HealthyHosts.percentage: zonal.monitorDuration must be a literal value, not a token: it names the shared deployment config'],
-    ['per-zone count below 0', () => HealthyHostsPerZone.count(-2), 'HealthyHostsPerZone.count: count must be an integer of at least 0, got -2'],
+    ['per-zone count below 0', () => HealthyHostsPerZone.count(-2), 'HealthyHostsPerZone.count: count must be an integer from 0 to 2147483647, got -2'],
     ['per-zone percent 100', () => HealthyHostsPerZone.percentage(100), 'HealthyHostsPerZone.percentage: percentage must be an integer from 0 to 99, got 100'],
+    ['count past a 32-bit integer', () => HealthyHosts.count(2 ** 31), 'HealthyHosts.count: count must be an integer from 0 to 2147483647, got 2147483648'],
+    ['per-zone count past a 32-bit integer', () => HealthyHostsPerZone.count(1e12),
+      'HealthyHostsPerZone.count: count must be an integer from 0 to 2147483647, got 1000000000000'],
+    ['token per-zone count', () => HealthyHostsPerZone.count(Lazy.number({ produce: () => 2 })),
+      'HealthyHostsPerZone.count: count must be a literal value, not a token: it names the shared deployment config'],
+    ['token per-zone percent', () => HealthyHostsPerZone.percentage(Lazy.number({ produce: () => 20 })),
+      'HealthyHostsPerZone.percentage: percentage must be a literal value, not a token: it names the shared deployment config'],
   ])('%s', (_name, create, message) => {
     expect(create).toThrow(new Error(message));
   });

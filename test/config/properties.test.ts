@@ -163,17 +163,19 @@ describe('TrafficShift', () => {
 });
 
 describe('HealthyHosts', () => {
-  const validCount = fc.oneof(fc.nat(), fc.nat({ max: 10 }), fc.maxSafeNat());
+  /** CodeDeploy's count is a 32-bit integer. */
+  const MAX_COUNT = 2_147_483_647;
+  const validCount = fc.oneof(fc.nat(), fc.nat({ max: 10 }), fc.constant(MAX_COUNT));
 
-  test('count: every integer of at least 0 is accepted', () => {
+  test('count: every integer from 0 to 2,147,483,647 is accepted', () => {
     fc.assert(fc.property(validCount, (n) => {
       expect(() => HealthyHosts.count(n)).not.toThrow();
     }), RUNS);
   });
 
-  test('count: negative integers and non-integers throw with the value in the message', () => {
-    fc.assert(fc.property(fc.oneof(fc.integer({ max: -1 }), nonInteger), (n) => {
-      expect(errorOf(() => HealthyHosts.count(n))).toContain(`HealthyHosts.count: count must be an integer of at least 0, got ${n}`);
+  test('count: negative integers, larger ones and non-integers throw with the value in the message', () => {
+    fc.assert(fc.property(fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: MAX_COUNT + 1, max: Number.MAX_SAFE_INTEGER }), nonInteger), (n) => {
+      expect(errorOf(() => HealthyHosts.count(n))).toContain(`HealthyHosts.count: count must be an integer from 0 to ${MAX_COUNT}, got ${n}`);
     }), RUNS);
   });
 

@@ -1,4 +1,6 @@
-import { binomialUpperTail, countTestPower, inverseNormalUpper, jointLimit, limitDetection, neymanPearsonPower, normalCdf } from '../../bench/guard-sim/limit';
+import {
+  binomialUpperTail, countTestPower, inverseNormalUpper, jointLimit, limitDetection, neymanPearsonPower, normalCdf, slowdownLimit,
+} from '../../bench/guard-sim/limit';
 
 test('binomial tails, hand-computed', () => {
   // P(X >= 8), X ~ Bin(10, 1/2) = (45 + 10 + 1) / 1024.
@@ -78,5 +80,27 @@ describe('the joint limit over requests and failures', () => {
     // Better than a test held to 1% at each count: that one cannot reject one failure of 40.
     const perCount = 0.5 * neymanPearsonPower(5, 0.001, 0.2, 0.01) + 0.5 * neymanPearsonPower(40, 0.001, 0.2, 0.01);
     expect(joint.randomized).toBeGreaterThan(perCount);
+  });
+});
+
+describe('the best test of a slowdown, from lognormal durations', () => {
+  test('with one request count it is the one-sided z-test: power = Φ(δ √n / σ - z_α) (hand-computed)', () => {
+    // n = 100, σ = 0.69183, δ = ln 1.2 = 0.18232, α = 1%: δ √n / σ = 2.6354, z = 2.3263, Φ(0.3091) = 0.6214.
+    expect(slowdownLimit(new Map([[100, 1]]), 0.69183, Math.log(1.2), 0.01)).toBeCloseTo(0.6214, 3);
+    // α = 5%, δ = ln 1.5, n = 10: δ √n / σ = 1.8534, z = 1.6449, Φ(0.2085) = 0.5826.
+    expect(slowdownLimit(new Map([[10, 1]]), 0.69183, Math.log(1.5), 0.05)).toBeCloseTo(0.5826, 3);
+  });
+
+  test('spending the budget where the evidence is: never worse than the same level at every count', () => {
+    const counts = new Map([[5, 1], [50, 1], [500, 1]]);
+    const even = [5, 50, 500].reduce((a, n) => a + normalCdf(Math.log(1.2) * Math.sqrt(n) / 0.69183 - inverseNormalUpper(0.01)), 0) / 3;
+    expect(slowdownLimit(counts, 0.69183, Math.log(1.2), 0.01)).toBeGreaterThanOrEqual(even);
+  });
+
+  test('runs without a request can only be stopped at random', () => {
+    // Half the runs see nothing: at α = 1% the best test spends it all on the other half.
+    const limit = slowdownLimit(new Map([[0, 1], [100, 1]]), 0.69183, Math.log(1.2), 0.01);
+    expect(limit).toBeCloseTo(0.5 * normalCdf(Math.log(1.2) * 10 / 0.69183 - inverseNormalUpper(0.02)), 3);
+    expect(slowdownLimit(new Map([[0, 1]]), 0.69183, Math.log(2), 0.01)).toBeCloseTo(0.01, 6);
   });
 });

@@ -45,7 +45,7 @@ describe('alarms read from the template', () => {
     expect(guard.alarms).toHaveLength(1);
     const alarm = guard.alarms[0];
     expect([...alarm.metrics.entries()]).toEqual([
-      ['errors', { series: 'new', metricName: 'Errors' }], ['throttles', { series: 'new', metricName: 'Throttles' }],
+      ['errors', { series: 'new', metricName: 'Errors', statistic: 'Sum' }], ['throttles', { series: 'new', metricName: 'Throttles', statistic: 'Sum' }],
     ]);
     expect(alarm.expressions.map((e) => e.source)).toEqual(['IF(FILL(errors,0) >= 1 || FILL(throttles,0) >= 1, 1, 0)']);
     expect(alarm).toMatchObject({
@@ -80,16 +80,25 @@ describe('alarms read from the template', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'Fn' } }, { Name: 'Resource', Value: { 'Fn::Join': ['', [{ Ref: 'Fn' }, ':live']] } }],
     });
-    expect([...alarm.metrics.values()]).toEqual([{ series: 'alias', metricName: 'Errors' }]);
+    expect([...alarm.metrics.values()]).toEqual([{ series: 'alias', metricName: 'Errors', statistic: 'Sum' }]);
     expect(alarm).toMatchObject({ evaluationPeriods: 2, datapointsToAlarm: 2, treatMissingData: 'missing' });
   });
 
+  test('a latency check: the new version\'s Duration with its statistic', () => {
+    const alarm = guardOf(synth((stack, fn) => new LambdaRollout(stack, 'R', {
+      function: fn, healthChecks: [HealthCheck.lambdaLatency({ threshold: Duration.seconds(1), percentile: 90 })],
+    }))).alarms[0];
+    expect([...alarm.metrics.values()]).toEqual([{ series: 'new', metricName: 'Duration', statistic: 'p90' }]);
+    expect([alarm.returnId, alarm.threshold]).toEqual(['m', 1000]);
+  });
+
   test('what the simulator cannot replay is refused, not guessed', () => {
-    const latency = guardOf.bind(undefined, synth((stack, fn) => new LambdaRollout(stack, 'R', {
-      function: fn, healthChecks: [HealthCheck.lambdaLatency({ threshold: Duration.seconds(1) })],
-    })));
-    expect(latency).toThrow(/statistic p99 is not modelled \(Sum only\)/);
     const base = { Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' };
+    const lambdaMetric = { Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: 'f' }] };
+    expect(() => alarmModel('A', { ...base, ...lambdaMetric, MetricName: 'Errors', Statistic: undefined, ExtendedStatistic: 'p99' }))
+      .toThrow('guard simulator: A: statistic p99 of Errors is not modelled (Sum only for counts)');
+    expect(() => alarmModel('A', { ...base, ...lambdaMetric, MetricName: 'Duration', Statistic: undefined, ExtendedStatistic: 'WM(10%:90%)' }))
+      .toThrow('guard simulator: statistic WM(10%:90%) is not modelled');
     expect(() => alarmModel('A', { ...base, Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count' }))
       .toThrow('guard simulator: A: metric AWS/ApplicationELB/HTTPCode_Target_5XX_Count is not modelled');
     expect(() => alarmModel('A', {

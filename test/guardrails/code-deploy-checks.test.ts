@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Duration, Stack, Validations, aws_lambda as lambda } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, aws_cloudwatch as cloudwatch, aws_lambda as lambda } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
-import { CodeDeployChecks, LambdaRollout, Notifications, TrafficShift } from '../../src';
+import { CodeDeployChecks, HealthCheck, LambdaRollout, Notifications, ServerRollout, TrafficShift } from '../../src';
 import { checkedApp, checkedSynth, CheckedSynth, Finding } from '../support/checked-synth';
 
 function inlineFunction(scope: Stack, id: string): lambda.Function {
@@ -54,7 +54,24 @@ beforeAll(() => {
     TrafficShift.canary({ percentage: 5, interval: Duration.minutes(15), deploymentConfigName: 'platform-canary-5-15' }).bind(stack);
   }
 
+  // Both rollouts carrying on when their alarms cannot be read: still a warning.
+  const blind = new Stack(app, 'PollIgnored');
+  new LambdaRollout(blind, 'Api', { function: inlineFunction(blind, 'Fn'), ignorePollAlarmsFailure: true, notifications: Notifications.toNewTopic() });
+  new ServerRollout(blind, 'Web', {
+    ec2InstanceTags: new codedeploy.InstanceTagSet({ app: ['web'] }),
+    healthChecks: [HealthCheck.alarm(cloudwatch.Alarm.fromAlarmName(blind, 'Errors', 'web-errors'))],
+    ignorePollAlarmsFailure: true,
+    notifications: Notifications.toNewTopic(),
+  });
+
   result = checkedSynth(app);
+});
+
+test('CodeDeployChecks keeps warning about a rollout that carries on when its alarms cannot be read', () => {
+  expect(summary(result.guardrailFindings.filter((f) => f.where.startsWith('PollIgnored/')))).toEqual([
+    'CodeDeploy-PollAlarmFailure warning PollIgnored/Api/DeploymentGroup/Resource',
+    'CodeDeploy-PollAlarmFailure warning PollIgnored/Web/DeploymentGroup',
+  ]);
 });
 
 test('an app creating more custom configs for one account and Region than CodeDeploy allows is an error', () => {

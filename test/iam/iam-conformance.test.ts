@@ -46,8 +46,8 @@ describe.each(APPS.map(([name]) => name))('%s', (name) => {
 test('the scenario matrix covers every construct and option it names', () => {
   const app = new App();
   expect(buildScenarios(app)).toEqual([
-    'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'LambdaAddedToGroup', 'LambdaTrafficHook', 'ServerAlb', 'ServerNlb', 'ServerClassic', 'ServerTags',
-    'ServerKmsBucket', 'ServerGitHub', 'ServerImportedGroup', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
+    'LambdaDefaults', 'LambdaEveryOption', 'LambdaImported', 'LambdaAddedToGroup', 'LambdaSharedRole', 'LambdaTrafficHook',
+    'ServerAlb', 'ServerNlb', 'ServerAddedLater', 'ServerClassic', 'ServerTags', 'ServerKmsBucket', 'ServerGitHub', 'ServerImportedGroup', 'ServerBlueGreen', 'Production/Release', 'SharedBucket+CrossStackBucket',
   ]);
   expect(Stack.isStack(app.node.findChild('LambdaDefaults'))).toBe(true);
 });

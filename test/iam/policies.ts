@@ -100,7 +100,31 @@ export function rolesWithPolicies(app: AppWorld): RoleWithPolicies[] {
     const managedPolicyArns = byArn.filter((policyArn) => !app.stacks.some((other) => Object.keys(other.resources)
       .some((id) => other.resources[id].Type === 'AWS::IAM::ManagedPolicy' && other.ref(id) === policyArn && known.has(`${other.stackName}/${id}`))));
     return { stack, logicalId, arn, name, policies: [...inline, ...attached, ...inTemplates], managedPolicyArns };
-  });
+  }).concat(importedRoles(app, new Set(roles.map((role) => role.name))));
+}
+
+/**
+ * Roles outside the app (imported by ARN, e.g. a function's `lambda-role`) that the app attaches
+ * policies to by name: each with the app's policies only. A call they allow is allowed whatever
+ * else the role holds (no template sets a permissions boundary or a deny on such a role).
+ */
+function importedRoles(app: AppWorld, appRoleNames: Set<string>): RoleWithPolicies[] {
+  const byName = new Map<string, { stack: StackWorld; policies: LocatedPolicy[] }>();
+  for (const stack of app.stacks) {
+    for (const [policyId, policy] of Object.entries(stack.resources)) {
+      if (policy.Type !== 'AWS::IAM::Policy' && policy.Type !== 'AWS::IAM::ManagedPolicy') {
+        continue;
+      }
+      for (const name of (stack.resolveAny(policy.Properties?.Roles ?? []) as string[]).filter((n) => !appRoleNames.has(n))) {
+        const entry = byName.get(name) ?? { stack, policies: [] };
+        entry.policies.push({ source: `${stack.stackName}/${policyId}`, kind: 'identity', document: resolveDocument(stack, policy.Properties!.PolicyDocument) });
+        byName.set(name, entry);
+      }
+    }
+  }
+  return [...byName.entries()].map(([name, { stack, policies }]) => ({
+    stack, logicalId: `(imported role ${name})`, arn: `arn:aws:iam::${stack.account}:role/${name}`, name, policies, managedPolicyArns: [],
+  }));
 }
 
 function resolveDocument(stack: StackWorld, document: unknown): PolicyDocument {

@@ -84,6 +84,17 @@ export function buildScenarios(app: App): string[] {
         metric: new cloudwatch.Metric({ namespace: 'Shop', metricName: 'FailedOrders' }), threshold: 1, evaluationPeriods: 1,
       }));
     }, true],
+    // Lambda: a hook sharing the released function's role (its report permission in a policy of the
+    // rollout's), one role imported by ARN for another function and its hook, provisioned concurrency on the alias.
+    ['LambdaSharedRole', (stack) => {
+      const withRole = (id: string, role?: iam.IRole) => new lambda.Function(stack, id, {
+        runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline(`exports.handler = async () => '${id}';`), role,
+      });
+      const api = withRole('Fn');
+      new LambdaRollout(stack, 'Api', { function: api, preHook: withRole('Check', api.role), provisionedConcurrentExecutions: 5 });
+      const role = iam.Role.fromRoleArn(stack, 'LambdaRole', `arn:aws:iam::${ENV.account}:role/lambda-role`);
+      new LambdaRollout(stack, 'Worker', { function: withRole('WorkerFn', role), postHook: withRole('WorkerCheck', role) });
+    }, true],
     // Lambda: the library's traffic hook in both lifecycle events (a smoke test, a bake, pruning),
     // in one (a smoke test only), and beside the user's own pre-traffic hook (pruning only).
     ['LambdaTrafficHook', (stack) => {
@@ -121,6 +132,14 @@ export function buildScenarios(app: App): string[] {
         autoScalingGroups: [web, autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Legacy', 'legacy-fleet')],
         loadBalancers: [codedeploy.LoadBalancer.network(targets)],
       });
+    }, true],
+    // Servers: an Auto Scaling group and an alarm added after construction, to a rollout created without either.
+    ['ServerAddedLater', (stack) => {
+      const { web, targets } = albFleet(stack);
+      const rollout = new ServerRollout(stack, 'WebRollout', { loadBalancers: [codedeploy.LoadBalancer.application(targets)] });
+      rollout.addRevisionDeployment('Release', Revision.fromAsset(SITE_WITH_APPSPEC));
+      rollout.addAutoScalingGroup(web);
+      rollout.addHealthCheck(HealthCheck.unhealthyHosts(targets));
     }, true],
     // Servers: a Classic Load Balancer.
     ['ServerClassic', (stack) => {

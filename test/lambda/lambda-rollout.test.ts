@@ -1,4 +1,4 @@
-import { App, Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_sns as sns } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Lazy, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { Construct } from 'constructs';
@@ -253,12 +253,14 @@ describe('every prop', () => {
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':codedeploy:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
         ':deploymentgroup:', { Ref: logicalId(stacks.Custom, 'LambdaRolloutsApplication') }, '/', { Ref: logicalId(stacks.Custom, 'Api/DeploymentGroup') }]],
     };
+    // In a customer managed policy attached to the hook's role from outside, which no function waits for.
     for (const hook of ['PreHook', 'PostHook']) {
-      t.hasResourceProperties('AWS::IAM::Policy', {
+      t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         Roles: [{ Ref: logicalId(stacks.Custom, `${hook}/ServiceRole`) }],
         PolicyDocument: { Statement: [{ Action: 'codedeploy:PutLifecycleEventHookExecutionStatus', Effect: 'Allow', Resource: groupArn }] },
       });
     }
+    t.resourceCountIs('AWS::IAM::Policy', 0);
     // Nothing else may invoke the hooks: no resource policy was added to them.
     t.resourceCountIs('AWS::Lambda::Permission', 0);
   });
@@ -331,7 +333,7 @@ test('toNewTopic creates one encrypted, TLS-only topic per stack', () => {
   });
 });
 
-test('two checks of one kind and evaluation get distinct names in the shared alarm', () => {
+test('two checks of one kind and evaluation read their metric once in the shared alarm', () => {
   const stack = new Stack(new App(), 'Stack');
   const rollout = new LambdaRollout(stack, 'Rollout', {
     function: inlineFunction(stack, 'Fn'),
@@ -339,8 +341,8 @@ test('two checks of one kind and evaluation get distinct names in the shared ala
   });
   const alarm = rollout.alarms[0].node.defaultChild as cloudwatch.CfnAlarm;
   const metrics = stack.resolve(alarm.metrics) as Array<{ id: string; expression?: string }>;
-  expect(metrics.map((m) => m.id)).toEqual(['expr_1', 'errors', 'errors_2']);
-  expect(metrics[0].expression).toEqual('IF(FILL(errors,0) >= 1 || FILL(errors_2,0) >= 3, 1, 0)');
+  expect(metrics.map((m) => m.id)).toEqual(['expr_1', 'errors']);
+  expect(metrics[0].expression).toEqual('IF(FILL(errors,0) >= 1 || FILL(errors,0) >= 3, 1, 0)');
 });
 
 describe('validation', () => {
@@ -361,10 +363,15 @@ describe('validation', () => {
     ['51 alarms, over CodeDeploy\'s quota of 50', { healthChecks: alarms(51) },
       'LambdaRollout at Stack/Rollout: healthChecks need 51 alarms, more than the 50 a deployment group may have (maxAlarms; raise it if your CodeDeploy quota was raised, '
       + 'or give Lambda checks the same period and evaluationPeriods to share an alarm)'],
-    ['rollback on alarm without a check', { healthChecks: [] },
-      'LambdaRollout at Stack/Rollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
     ['instance events', { notifications: Notifications.toNewTopic({ events: [DeploymentEvent.FAILED, DeploymentEvent.INSTANCE_FAILED, DeploymentEvent.READY] }) },
       'LambdaRollout at Stack/Rollout: notifications.events InstanceFailure, DeploymentReady apply to server deployments only'],
+    ['eleven metrics in the shared alarm', {
+      healthChecks: [HealthCheck.lambdaErrors(), HealthCheck.lambdaErrors({ threshold: 5 }), HealthCheck.lambdaThrottles(),
+        ...[50, 60, 70, 80, 90, 95, 99, 99.5, 99.9].map((percentile) => HealthCheck.lambdaLatency({ threshold: Duration.seconds(1), percentile }))],
+    },
+    'LambdaRollout at Stack/Rollout: healthChecks: the Lambda checks with a period of 1 minutes and 1 evaluation period(s) share one alarm, which can read at most 10 metrics, '
+      + 'got 11 (Errors Sum, Throttles Sum, Duration p50, Duration p60, Duration p70, Duration p80, Duration p90, Duration p95, Duration p99, Duration p99.5, '
+      + 'Duration p99.9): give some of them another period or evaluationPeriods'],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as Partial<LambdaRolloutProps>)).toThrow(new Error(message));
   });
@@ -411,6 +418,45 @@ describe('validation', () => {
     ].join('\n')));
   });
 
+  test('eleven checks on ten metrics share one alarm', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const shared = new LambdaRollout(stack, 'Rollout', {
+      function: inlineFunction(stack, 'Fn'),
+      healthChecks: [HealthCheck.lambdaErrors(), HealthCheck.lambdaErrors({ threshold: 5 }), HealthCheck.lambdaThrottles(),
+        ...[50, 60, 70, 80, 90, 95, 99, 99.9].map((percentile) => HealthCheck.lambdaLatency({ threshold: Duration.seconds(1), percentile }))],
+    });
+    const metrics = stack.resolve((shared.alarms[0].node.defaultChild as cloudwatch.CfnAlarm).metrics) as unknown[];
+    expect(shared.alarms).toHaveLength(1);
+    expect(metrics).toHaveLength(11); // the expression and ten metrics
+  });
+
+  // Alarms can be added to the group after construction: rollback on alarm is checked when the app is synthesized.
+  test('rollback on alarm without an alarm is refused at synth, and an alarm added later satisfies it', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    new LambdaRollout(stack, 'Rollout', { function: inlineFunction(stack, 'Fn'), healthChecks: [] });
+    expect(() => app.synth()).toThrow('[Stack/Rollout] LambdaRollout at Stack/Rollout: rollback on alarm needs at least one alarm, got none: add a health check '
+      + '(healthChecks, or deploymentGroup.addAlarm later), or choose Rollback.on({ failure: true, stop: true })');
+
+    const later = new App();
+    const other = new Stack(later, 'Stack');
+    const bare = new LambdaRollout(other, 'Rollout', { function: inlineFunction(other, 'Fn'), healthChecks: [] });
+    bare.deploymentGroup.addAlarm(new cloudwatch.Alarm(other, 'OnTheAlias', { metric: bare.alias.metricErrors(), threshold: 1, evaluationPeriods: 1 }));
+    expect(() => later.synth()).not.toThrow();
+    Template.fromStack(other).hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST', 'DEPLOYMENT_STOP_ON_ALARM'] },
+      AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: logicalId(other, 'OnTheAlias') } }] },
+    });
+  });
+
+  test('ignorePollAlarmsFailure lets a deployment go on when CodeDeploy cannot read the alarms', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new LambdaRollout(stack, 'Rollout', { function: inlineFunction(stack, 'Fn'), ignorePollAlarmsFailure: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      AlarmConfiguration: { Enabled: true, IgnorePollAlarmFailure: true, Alarms: Match.anyValue() },
+    });
+  });
+
   test('a raised quota allows more alarms, and no check is fine without rollback on alarm', () => {
     expect(rollout({ healthChecks: alarms(50) })).not.toThrow();
     expect(rollout({ healthChecks: alarms(51), maxAlarms: 60 })).not.toThrow();
@@ -432,7 +478,21 @@ describe('validation', () => {
     ['percentile above 100', () => HealthCheck.lambdaLatency({ threshold: Duration.seconds(1), percentile: 101 }),
       'HealthCheck.lambdaLatency: percentile must be greater than 0 and at most 100, got 101'],
     ['latency threshold below a millisecond', () => HealthCheck.lambdaLatency({ threshold: Duration.millis(0.5) }),
-      'HealthCheck.lambdaLatency: threshold must be a whole number of milliseconds of at least 1, got 0.5 milliseconds'],
+      'HealthCheck.lambdaLatency: threshold must be a whole number of milliseconds from 1 to 900000, got 0.5 milliseconds'],
+    ['latency threshold past the longest invocation', () => HealthCheck.lambdaLatency({ threshold: Duration.minutes(20) }),
+      'HealthCheck.lambdaLatency: threshold must be a whole number of milliseconds from 1 to 900000, got 1200000 milliseconds'],
+    ['token period', () => HealthCheck.lambdaErrors({ period: Duration.minutes(new CfnParameter(new Stack(), 'P', { type: 'Number' }).valueAsNumber) }),
+      'HealthCheck.lambdaErrors: period must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+      + 'it is the period of the alarm and of its metrics'],
+    ['token evaluation periods', () => HealthCheck.lambdaThrottles({ evaluationPeriods: Lazy.number({ produce: () => 2 }) }),
+      'HealthCheck.lambdaThrottles: evaluationPeriods must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+      + 'Lambda checks with the same evaluation share one alarm, named after it'],
+    ['token error-rate period', () => HealthCheck.lambdaErrorRate({ period: Duration.minutes(Lazy.number({ produce: () => 5 })) }),
+      'HealthCheck.lambdaErrorRate: period must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+      + 'it is the period of the alarm\'s six metrics and part of its id'],
+    ['token latency threshold', () => HealthCheck.lambdaLatency({ threshold: Duration.millis(Lazy.number({ produce: () => 500 })) }),
+      'HealthCheck.lambdaLatency: threshold must be known at synth, got a token (a value only known at deploy time, such as a CfnParameter\'s): '
+      + 'it is written into the alarm\'s expression and description'],
     ['metric check with 0 evaluation periods', () => HealthCheck.metric(new cloudwatch.Metric({ namespace: 'N', metricName: 'M' }), { threshold: 1, evaluationPeriods: 0 }),
       'HealthCheck.metric: evaluationPeriods must be an integer of at least 1, got 0'],
     ['notifications without events', () => Notifications.toNewTopic({ events: [] }), 'Notifications.toNewTopic: events must name at least one event, got none'],

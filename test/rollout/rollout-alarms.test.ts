@@ -50,6 +50,10 @@ test('the same check twice is refused, every duplicate at once', () => {
     function: inlineFunction(stack, 'Fn'),
     healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaErrorRate()],
   })).toThrow('LambdaRollout at Stack/Api: healthChecks 1 and 2 are the same HealthCheck.lambdaErrorRate: give each check once');
+  expect(() => new LambdaRollout(stack, 'Latency', {
+    function: inlineFunction(stack, 'LatencyFn'),
+    healthChecks: [HealthCheck.lambdaLatencyRegression(), HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatencyRegression({ minRequests: 20 })],
+  })).toThrow('LambdaRollout at Stack/Latency: healthChecks 1 and 3 are the same HealthCheck.lambdaLatencyRegression: give each check once');
 });
 
 test('alarms stand in the order of their kind, whatever the order of healthChecks: the new version\'s, comparisons, metrics, then the ones passed in', () => {
@@ -59,6 +63,7 @@ test('alarms stand in the order of their kind, whatever the order of healthCheck
     function: inlineFunction(stack, 'Fn'),
     healthChecks: [
       HealthCheck.alarm(existing),
+      HealthCheck.lambdaLatencyRegression(),
       HealthCheck.metric(metric('Orders5xx'), { threshold: 1 }),
       HealthCheck.lambdaErrorRate(),
       HealthCheck.lambdaErrors(),
@@ -67,7 +72,8 @@ test('alarms stand in the order of their kind, whatever the order of healthCheck
     ],
   });
   expect(rollout.alarms.map((alarm) => (alarm === existing ? 'existing' : alarm.node.id))).toEqual([
-    // lambdaErrors and lambdaLatency share the alarm of the default evaluation, in the order of their first check.
-    'NewVersionAlarm', 'NewVersionAlarm-2m-x1', 'NewVersionErrorRateAlarm', expect.stringMatching(/^MetricAlarm[0-9A-F]{8}$/), 'existing',
+    // lambdaErrors and lambdaLatency share the alarm of the default evaluation, in the order of their first check;
+    // the two comparisons keep the order of healthChecks.
+    'NewVersionAlarm', 'NewVersionAlarm-2m-x1', 'NewVersionLatencyAlarm', 'NewVersionErrorRateAlarm', expect.stringMatching(/^MetricAlarm[0-9A-F]{8}$/), 'existing',
   ]);
 });

@@ -41,7 +41,7 @@ beforeAll(() => {
   const web = new ServerRollout(fleet, 'WebRollout', {
     autoScalingGroups: [group],
     ec2InstanceTags: new InstanceTagSet({ app: ['web'], env: ['prod', 'staging'] }, { '': ['blue'] }),
-    onPremisesInstanceTags: new InstanceTagSet({ site: [] }),
+    onPremisesInstanceTags: new InstanceTagSet({ site: [''] }),
     loadBalancers: [LoadBalancer.application(targetGroup)],
     healthyHosts: HealthyHosts.percentage(75),
     healthChecks: [HealthCheck.targetGroup5xx(targetGroup), HealthCheck.unhealthyHosts(targetGroup)],
@@ -410,7 +410,6 @@ describe('validation', () => {
   const alarmNamed = (name: string) => HealthCheck.alarm({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`, alarmName: name } as never);
 
   test.each([
-    ['no target', {}, 'ServerRollout at Stack/Rollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none'],
     ['eleven Auto Scaling groups', { autoScalingGroups: groups(11) }, 'ServerRollout at Stack/Rollout: autoScalingGroups must hold at most 10 groups, got 11'],
     ['eleven tags in a group', { ec2InstanceTags: new InstanceTagSet({ app: Array.from({ length: 11 }, (_, i) => `v${i}`) }) },
       'ServerRollout at Stack/Rollout: ec2InstanceTags tag group 1 must hold at most 10 tags, got 11'],
@@ -428,20 +427,39 @@ describe('validation', () => {
       'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrors'],
     ['Lambda checks of two kinds', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaErrorRate(), HealthCheck.lambdaLatency({ threshold: Duration.seconds(1) }), HealthCheck.lambdaErrorRate({ minZScore: 3 })] },
       'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaErrorRate, HealthCheck.lambdaLatency'],
-    ['user data without Auto Scaling groups', { ec2InstanceTags: tags, agent: AgentInstallation.userData() },
-      'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none'],
+    ['a Lambda latency-regression check', { ec2InstanceTags: tags, healthChecks: [HealthCheck.lambdaLatencyRegression()] },
+      'ServerRollout at Stack/Rollout: healthChecks may not hold Lambda checks, which watch a Lambda alias, got HealthCheck.lambdaLatencyRegression'],
     ['user data for an imported group', { autoScalingGroups: groups(1), agent: AgentInstallation.userData() },
       'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() needs Auto Scaling groups defined in this app, got imported Default/G0 '
       + '(use AgentInstallation.systemsManager(), or install the agent in their launch template)'],
     ['Systems Manager and a tag set of two groups', { ec2InstanceTags: new InstanceTagSet({ app: ['web'] }, { env: ['prod'] }) },
       'ServerRollout at Stack/Rollout: agent: AgentInstallation.systemsManager() targets tagged EC2 instances by one tag key and its values, '
       + 'got ec2InstanceTags with other tag groups (use AgentInstallation.none() and install the agent on them yourself)'],
-    ['processes to suspend without Auto Scaling groups', { ec2InstanceTags: tags, autoScalingProcessesToSuspend: [AutoScalingProcess.TERMINATE] },
-      'ServerRollout at Stack/Rollout: autoScalingProcessesToSuspend needs autoScalingGroups, got none'],
-    ['rollback on alarm without a check', { ec2InstanceTags: tags, rollback: Rollback.onFailureAndAlarm() },
-      'ServerRollout at Stack/Rollout: rollback on alarm needs at least one health check, got healthChecks: [] (add a check, or choose Rollback.on({ failure: true, stop: true }))'],
+    ['an empty tag set', { ec2InstanceTags: new InstanceTagSet() },
+      'ServerRollout at Stack/Rollout: ec2InstanceTags holds no tag group, so it would target no instance: give at least one tag, or leave ec2InstanceTags out'],
+    ['an empty tag group', { onPremisesInstanceTags: new InstanceTagSet({ app: ['web'] }, {}) },
+      'ServerRollout at Stack/Rollout: onPremisesInstanceTags tag group 2 holds no tag, so it would target no instance: give at least one tag, or leave the group out'],
+    ['a tag without a value', { ec2InstanceTags: new InstanceTagSet({ env: [] }) },
+      "ServerRollout at Stack/Rollout: ec2InstanceTags tag group 1 gives tag 'env' no value ([]), which would target every instance with the key 'env' whatever its value: "
+      + "list the values to match, or give [''] to match any value of 'env' on purpose"],
   ])('%s', (_name, props, message) => {
     expect(rollout(props as ServerRolloutProps)).toThrow(new Error(message));
+  });
+
+  // What can still change after construction (addAutoScalingGroup, addHealthCheck) is checked when the app is synthesized.
+  test.each([
+    ['no target', {}, 'ServerRollout at Stack/Rollout: give at least one target: autoScalingGroups (or addAutoScalingGroup), ec2InstanceTags or onPremisesInstanceTags, got none'],
+    ['user data without Auto Scaling groups', { ec2InstanceTags: tags, agent: AgentInstallation.userData() },
+      'ServerRollout at Stack/Rollout: agent: AgentInstallation.userData() installs through the user data of autoScalingGroups, got none (give autoScalingGroups, or call addAutoScalingGroup)'],
+    ['processes to suspend without Auto Scaling groups', { ec2InstanceTags: tags, autoScalingProcessesToSuspend: [AutoScalingProcess.TERMINATE] },
+      'ServerRollout at Stack/Rollout: autoScalingProcessesToSuspend needs autoScalingGroups (or addAutoScalingGroup), got none'],
+    ['rollback on alarm without a check', { ec2InstanceTags: tags, rollback: Rollback.onFailureAndAlarm() },
+      'ServerRollout at Stack/Rollout: rollback on alarm needs at least one alarm, got none: add a health check (healthChecks, or addHealthCheck or addAlarm later), '
+      + 'or choose Rollback.on({ failure: true, stop: true })'],
+  ])('at synth: %s', (_name, props, message) => {
+    const app = new App();
+    new ServerRollout(new Stack(app, 'Stack'), 'Rollout', props as ServerRolloutProps);
+    expect(() => app.synth()).toThrow(`[Stack/Rollout] ${message}`);
   });
 
   test.each([
@@ -497,8 +515,8 @@ describe('validation', () => {
   });
 
   test('every problem is reported at once', () => {
-    expect(rollout({ maxAlarms: 0, deploymentGroupName: '' })).toThrow(new Error([
-      'ServerRollout at Stack/Rollout: give at least one target: autoScalingGroups, ec2InstanceTags or onPremisesInstanceTags, got none',
+    expect(rollout({ maxAlarms: 0, deploymentGroupName: '', ec2InstanceTags: new InstanceTagSet() })).toThrow(new Error([
+      'ServerRollout at Stack/Rollout: ec2InstanceTags holds no tag group, so it would target no instance: give at least one tag, or leave ec2InstanceTags out',
       "ServerRollout at Stack/Rollout: deploymentGroupName must be 1 to 100 characters long, got 0 ('')",
       'ServerRollout at Stack/Rollout: maxAlarms must be an integer of at least 1, got 0',
     ].join('\n')));
