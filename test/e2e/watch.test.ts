@@ -324,9 +324,19 @@ describe('cdk-rollouts watch', () => {
       expect.stringMatching(/^ {2}hosts {4}█{8}░{16} {2}33\.3% {2}healthy 2 of 3 \(minimum 2, all but one\)$/),
       '    i-0a1b2c3d4e5f60002 InProgress  AfterInstall InProgress',
     ]));
+    // The call budget while the fleet deploys: per poll (5 s) DescribeStacks, GetDeployment and one
+    // BatchGetDeploymentTargets. The calls that attach to the deployment come once, whenever the
+    // command attached (on a loaded machine, inside this window): counted apart.
     const budget = callsPerMinute(result, result.t0 + 5_000, result.t0 + 55_000);
-    reports.push(`cdk-rollouts watch: ${budget.perMinute.toFixed(1)} calls per minute while a server deployment of 3 instances runs (${JSON.stringify(budget.operations)})`);
-    expect(budget.perMinute).toBeLessThanOrEqual(38);
+    const attach = ['ListDeployments', 'GetDeploymentGroup', 'GetDeploymentConfig', 'ListDeploymentTargets'];
+    const attachCalls = attach.reduce((sum, operation) => sum + (budget.operations[operation] ?? 0), 0);
+    const pollsPerMinute = (budget.total - attachCalls) / (50_000 / MINUTE);
+    reports.push(`cdk-rollouts watch: ${pollsPerMinute.toFixed(1)} calls per minute while a server deployment of 3 instances runs, `
+      + `and ${attachCalls} to attach to it (${JSON.stringify(budget.operations)})`);
+    expect(pollsPerMinute).toBeLessThanOrEqual(38);
+    for (const operation of attach) expect(budget.operations[operation] ?? 0).toBeLessThanOrEqual(1);
+    expect(Object.keys(budget.operations).filter((operation) => !attach.includes(operation)).sort())
+      .toEqual(['BatchGetDeploymentTargets', 'DescribeStacks', 'GetDeployment']);
   }, 180_000);
 
   test('blue/green waiting for traffic: promote reroutes it with ContinueDeployment; exit 0', async () => {
