@@ -80,9 +80,14 @@ export async function discoverRollouts(clients: AwsClients, stackName: string): 
     const resolve = (reference: RecordedReference | undefined): string | undefined =>
       reference?.name ?? (reference?.logicalId !== undefined ? physical.get(reference.logicalId)?.PhysicalResourceId : undefined);
     const applicationName = resolve(record.application);
-    const deploymentGroupName = record.deploymentGroupName ?? physical.get(logicalId)?.PhysicalResourceId;
+    // A group the stack has not created (yet, or under a condition that is false) is not listed,
+    // even when its record names it.
+    const groupResource = physical.get(logicalId);
+    const deploymentGroupName = groupResource ? record.deploymentGroupName ?? groupResource.PhysicalResourceId : undefined;
     if (!applicationName || !deploymentGroupName) {
-      skipped.push(`${label}: ${!deploymentGroupName ? 'its deployment group does not exist yet' : 'its CodeDeploy application is in another stack, which the record cannot name'}`);
+      skipped.push(`${label}: ${!deploymentGroupName
+        ? 'its deployment group does not exist (not created yet, or its condition is false)'
+        : 'its CodeDeploy application is in another stack, which the record cannot name'}`);
       continue;
     }
     rollouts.push({
