@@ -105,6 +105,9 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
     problems.integer('minFailures', minFailures, { min: 1 });
     const singleFailureMaxRequests = options.singleFailureMaxRequests ?? DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS;
     problems.integer('singleFailureMaxRequests', singleFailureMaxRequests, { min: 0 });
+    for (const [prop, value] of Object.entries({ minZScore, minIncreasePercent, minFailures, singleFailureMaxRequests })) {
+      knownAtSynth(problems, prop, value, 'the check computes its alarm\'s metric math and id from it');
+    }
     problems.throwIfAny();
     return new LambdaErrorRateCheck(factory, { periodMinutes: periodMinutes!, minZScore, minIncreasePercent, minFailures, singleFailureMaxRequests });
   }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { alarmValue } from '../../bench/guard-sim/simulate';
 import { alarmModel, guardOf } from '../../bench/guard-sim/template-guard';
@@ -167,6 +167,24 @@ describe('validation', () => {
       'HealthCheck.lambdaErrorRate: minIncreasePercent must be at least 0 and less than 100, got 200',
       'HealthCheck.lambdaErrorRate: minFailures must be an integer of at least 1, got 0',
       'HealthCheck.lambdaErrorRate: singleFailureMaxRequests must be an integer of at least 0, got -1',
+    ].join('\n'));
+  });
+
+  test('values only known at deploy time are refused, each by name: they are computed into the alarm', () => {
+    const stack = new Stack();
+    const token = (name: string): number => new CfnParameter(stack, name, { type: 'Number' }).valueAsNumber;
+    const refusal = (prop: string, why: string): string => `HealthCheck.lambdaErrorRate: ${prop} must be known at synth, got a token `
+      + `(a value only known at deploy time, such as a CfnParameter's): ${why}`;
+    const computed = 'the check computes its alarm\'s metric math and id from it';
+    expect(() => HealthCheck.lambdaErrorRate({
+      period: Duration.minutes(token('Period')),
+      minZScore: token('MinZScore'),
+      minIncreasePercent: token('MinIncreasePercent'),
+      minFailures: token('MinFailures'),
+      singleFailureMaxRequests: token('SingleFailureMaxRequests'),
+    })).toThrow([
+      refusal('period', 'it is the period of the alarm\'s six metrics and part of its id'),
+      ...['minZScore', 'minIncreasePercent', 'minFailures', 'singleFailureMaxRequests'].map((prop) => refusal(prop, computed)),
     ].join('\n'));
   });
 
