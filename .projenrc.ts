@@ -63,8 +63,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Handlers: bundled by esbuild; the SDK clients come with the Lambda runtime and are mocked in tests.
     'esbuild',
     '@aws-sdk/client-auto-scaling',
+    '@aws-sdk/client-cloudformation',
     '@aws-sdk/client-cloudwatch',
-    // The traffic hook claims each lifecycle event it serves with a log stream (handlers/traffic-hook/execution-claim.ts).
+    // The traffic hook claims each lifecycle event it serves with a log stream (handlers/traffic-hook/execution-claim.ts);
+    // cdk-rollouts reads the hook's log (src/cli/diagnosis.ts).
     '@aws-sdk/client-cloudwatch-logs',
     '@aws-sdk/client-codedeploy',
     '@aws-sdk/client-lambda',
@@ -138,6 +140,24 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // The handlers import the AWS SDK v3 that the Lambda runtime provides: esbuild leaves it out of the
 // bundle, so it is a devDependency (for the handler tests), never a dependency of the library.
 project.eslint?.allowDevDeps('src/handlers/**');
+
+// The `cdk-rollouts` command (src/cli/): one minified esbuild bundle with its AWS SDK v3 clients
+// (devDependencies, like the handlers' SDK), so that the package gains no runtime dependency (jsii
+// requires runtime dependencies to be bundled dependencies, which would ship the SDK's sources
+// uncompressed to every user of every language) and the command starts without resolving modules.
+// Node.js 18 is the oldest the bundled SDK runs on. Its compiled modules under lib/cli/ are not shipped.
+project.bundler.addBundle('./src/cli/cdk-rollouts.ts', {
+  platform: 'node',
+  target: 'node18',
+  minify: true,
+  outfile: 'cdk-rollouts.js',
+  executable: true,
+  tsconfigPath: 'test/tsconfig.json',
+  watchTask: false,
+});
+project.addBins({ 'cdk-rollouts': 'assets/cli/cdk-rollouts/cdk-rollouts.js' });
+project.eslint?.allowDevDeps('src/cli/**');
+project.npmignore?.addPatterns('/lib/cli/');
 
 // The layers of src/ import only downward (projenrc/layers.ts lists them; docs/ARCHITECTURE.md
 // draws them): lint refuses an import up a layer or across to a sibling, and any import cycle.
@@ -220,10 +240,22 @@ project.addTask('bench', {
   exec: 'ts-node --project test/tsconfig.json bench/lambda-rollout.ts',
 });
 
+// The command's cost, measured: what it adds to the tarball and how fast it starts (quoted in docs/watch.md).
+project.addTask('bench:cli', {
+  description: 'Measure the cdk-rollouts bundle (raw, gzipped, against the packed package) and its start time (--version, --help, watch to its first request)',
+  exec: 'ts-node --project test/tsconfig.json bench/cli.ts',
+});
+
 // Judgement, measured: the guard simulator replays the alarms each guard synthesizes (quoted in the README).
 project.addTask('bench:guard', {
   description: 'Replay Monte-Carlo traffic through the alarms each Lambda guard synthesizes: false rollbacks, detection, the statistical limit, the goal',
   exec: 'ts-node --project test/tsconfig.json bench/guard.ts',
+});
+
+// The picture of the rollout dashboard in docs/watch.md, drawn from a synthesized dashboard body.
+project.addTask('docs:dashboard', {
+  description: 'Draw docs/watch-dashboard.svg from the body a RolloutDashboard synthesizes (graphs over illustrative data)',
+  exec: 'ts-node --project test/tsconfig.json build-tools/render-dashboard.ts',
 });
 
 // A user's first install: the packed tarball into a fresh `cdk init` app and into one on the peer

@@ -1,6 +1,7 @@
 /**
  * Writes test/e2e/support/api-constraints.json: the enums, length and range limits of the members
- * the library's handlers (the server deployer and the traffic hook) send and receive, taken from
+ * the calls the emulator serves send and receive (those of the library's handlers, the server
+ * deployer and the traffic hook, and those of the `cdk-rollouts` command, src/cli/), taken from
  * AWS's full API models as botocore ships them (`botocore/data/<service>/<version>/service-2.json.gz`),
  * and each service's protocol metadata (the JSON protocol's version and target prefix, which the
  * aws-sdk v2 model of a service that has since moved from the query protocol to JSON lacks).
@@ -17,7 +18,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 
-/** The operations the handlers call, per service (directory under botocore's data/). */
+/**
+ * The operations the emulator serves, per service (directory under botocore's data/): the handlers'
+ * calls, and those of `cdk-rollouts` (src/cli/).
+ */
 export const OPERATIONS: Record<string, { readonly version: string; readonly operations: readonly string[] }> = {
   codedeploy: {
     version: '2014-10-06',
@@ -25,13 +29,15 @@ export const OPERATIONS: Record<string, { readonly version: string; readonly ope
       'CreateDeployment', 'GetDeployment', 'ListDeployments', 'StopDeployment', 'ListDeploymentTargets', 'BatchGetDeploymentTargets',
       'CreateDeploymentGroup', 'GetDeploymentGroup', 'UpdateDeploymentGroup', 'DeleteDeploymentGroup',
       'GetApplicationRevision', 'PutLifecycleEventHookExecutionStatus',
+      'GetDeploymentConfig', 'ContinueDeployment',
     ],
   },
-  lambda: { version: '2015-03-31', operations: ['Invoke', 'ListVersionsByFunction', 'ListAliases', 'DeleteFunction'] },
+  lambda: { version: '2015-03-31', operations: ['Invoke', 'ListVersionsByFunction', 'ListAliases', 'DeleteFunction', 'GetAlias'] },
   autoscaling: { version: '2011-01-01', operations: ['DeleteAutoScalingGroup'] },
-  ssm: { version: '2014-11-06', operations: ['GetParameter'] },
-  cloudwatch: { version: '2010-08-01', operations: ['DescribeAlarms'] },
-  logs: { version: '2014-03-28', operations: ['CreateLogStream'] },
+  ssm: { version: '2014-11-06', operations: ['GetParameter', 'PutParameter'] },
+  cloudwatch: { version: '2010-08-01', operations: ['DescribeAlarms', 'DescribeAlarmHistory', 'GetMetricData'] },
+  logs: { version: '2014-03-28', operations: ['CreateLogStream', 'FilterLogEvents'] },
+  cloudformation: { version: '2010-05-15', operations: ['DescribeStacks', 'GetTemplate', 'ListStackResources'] },
 };
 
 /** The protocol metadata of a service's model. */

@@ -18,7 +18,7 @@ from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 import cfnlint.version
 
 TYPES = sorted(set(sys.argv[1:]) or {
-    'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::CloudWatch::Alarm',
+    'AWS::AutoScaling::AutoScalingGroup', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard',
     'AWS::CodeBuild::Project', 'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentConfig',
     'AWS::CodeDeploy::DeploymentGroup', 'AWS::CodePipeline::Pipeline', 'AWS::EC2::EIP', 'AWS::EC2::FlowLog',
     'AWS::EC2::InternetGateway', 'AWS::EC2::LaunchTemplate', 'AWS::EC2::NatGateway', 'AWS::EC2::Route',

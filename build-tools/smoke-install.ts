@@ -15,6 +15,9 @@
  *    the five cdk-nag packs and CodeDeployChecks: zero findings means the library's acknowledgements
  *    work on that aws-cdk-lib (2.257.0 to 2.268.0 reject cdk-nag finding ids with `::` inside the
  *    bracket in `Validations.acknowledge`; the library writes those through src/private/acknowledge.ts).
+ * 5. Runs the `cdk-rollouts` command the tarball installed (node_modules/.bin): `--help`, then one
+ *    scripted `watch` against the end-to-end emulator (test/e2e/support/watch-harness.ts): the guard
+ *    stops a canary, and the command must exit 1 with the alarm's name in its verdict and diagnosis.
  *
  * Needs the npm registry (the apps' own dependencies). The test tooling `cdk init` adds (jest, swc)
  * is left out: it has no bearing on the peer dependencies, and it would double the install time.
@@ -27,6 +30,9 @@ import { spawnSync, SpawnSyncOptions } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { runScenario } from '../test/e2e/support/watch-harness';
+import { alarmStops } from '../test/e2e/support/watch-scenarios';
+import { watchStacks } from '../test/e2e/support/watch-stacks';
 
 const ROOT = resolve(__dirname, '..');
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf-8')) as {
@@ -149,7 +155,28 @@ function pack(workDir: string): string {
   return path;
 }
 
-function smoke(variant: Variant, tarball: string, starts: QuickStart[], workDir: string): string {
+/**
+ * The installed command: `--help`, then a scripted watch in which the guard stops a canary (exit 1,
+ * the alarm named in the verdict and the diagnosis), against the emulator; no request may break AWS's models.
+ */
+async function smokeCli(app: string): Promise<string> {
+  const bin = join(app, 'node_modules', '.bin', 'cdk-rollouts');
+  const help = spawnSync(bin, ['--help'], { cwd: app, encoding: 'utf-8' });
+  if (help.status !== 0 || !help.stdout.startsWith('Usage: cdk-rollouts <command>')) {
+    throw new Error(`cdk-rollouts --help failed (exit ${help.status}):\n${help.stdout}${help.stderr}`);
+  }
+  const result = await runScenario('Guarded', watchStacks().Guarded, alarmStops, { command: { file: bin, args: [], cwd: app } });
+  const violations = result.harness.emulator.takeViolations();
+  const verdict = 'Guarded/Api: FAILED d-E2E000001 Stopped by alarm Guarded-ApiNewVersionErrorRateAlarm376017FF';
+  if (result.plain.code !== 1 || !result.plain.output.includes(verdict) || !result.plain.output.includes('Diagnosis of Guarded/Api') || violations.length > 0) {
+    throw new Error(`cdk-rollouts watch did not stop with the guard's verdict (exit ${result.plain.code}):\n${result.plain.output}${result.plain.stderr}`
+      + `${violations.length > 0 ? `\nrequests that broke AWS's models:\n${violations.join('\n')}` : ''}`);
+  }
+  const lines = result.plain.output.trim().split('\n').length;
+  return `cdk-rollouts --help, and watch of a canary the guard stops: exit 1, ${lines} lines, the alarm in its verdict and diagnosis`;
+}
+
+function smoke(variant: Variant, tarball: string, starts: QuickStart[], workDir: string): { line: string; app: string } {
   const app = join(workDir, variant.name);
   mkdirSync(app, { recursive: true });
   run(join(ROOT, 'node_modules', '.bin', 'cdk'), ['init', 'app', '--language', 'typescript', '--generate-only'], { cwd: app });
@@ -244,7 +271,7 @@ function smoke(variant: Variant, tarball: string, starts: QuickStart[], workDir:
   }
   results.push(`examples ${NAG_EXAMPLES.join(' and ')}: 0 findings of ${NAG_PLUGINS.length} validation plugins (each flags the canary stack)`);
   results.push(libraryRuntimes(nagOut));
-  return `${variant.name}: cdk init asks for aws-cdk-lib ${initSpec}, installed ${installed}; no peer warnings; ${results.join('; ')}`;
+  return { line: `${variant.name}: cdk init asks for aws-cdk-lib ${initSpec}, installed ${installed}; no peer warnings; ${results.join('; ')}`, app };
 }
 
 /**
@@ -275,7 +302,7 @@ function libraryRuntimes(assemblyDir: string): string {
   return `the library's functions on ${names.join(', ')} (bundles target node${target})`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const started = Date.now();
   const floor = PACKAGE.peerDependencies['aws-cdk-lib'].replace(/^[\^~]/, '');
   const requested = process.argv.slice(2);
@@ -299,7 +326,8 @@ function main(): void {
     console.log(`pack: the README's install commands (${installCommands().join('; ')}) made ${tarballName} in a fresh copy of the repository`);
     for (const variant of variants) {
       try {
-        console.log(smoke(variant, tarball, starts, workDir));
+        const { line, app } = smoke(variant, tarball, starts, workDir);
+        console.log(`${line}; ${await smokeCli(app)}`);
       } catch (error) {
         failed.push(variant.name);
         console.log(`${variant.name}: FAILED\n${(error as Error).message}`);
@@ -319,4 +347,4 @@ function main(): void {
   }
 }
 
-main();
+void main();

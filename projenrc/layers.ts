@@ -16,6 +16,12 @@ export interface Layer {
 export const SRC_LAYERS: Layer[] = [
   { folder: 'contract', mayImport: [], why: 'the contract is dependency-free: it imports nothing from src/' },
   { folder: 'handlers', mayImport: ['contract'], why: 'handlers see only the contract and their own folder' },
+  {
+    folder: 'cli',
+    mayImport: ['handlers', 'contract'],
+    why: 'the cdk-rollouts command runs on a workstation, bundled like a handler: it reads what the constructs record (the contract) '
+      + 'and reuses the handlers\' runtime helpers (status sets, AppSpec reading, error classification), and builds no construct',
+  },
   { folder: 'private', mayImport: ['contract'], why: 'private/ helpers import only the contract' },
   { folder: 'config', mayImport: ['private', 'contract'], why: 'value objects import only private/ and the contract' },
   { folder: 'health', mayImport: ['private', 'contract'], why: 'value objects import only private/ and the contract' },
@@ -37,6 +43,11 @@ export const SRC_LAYERS: Layer[] = [
     why: 'the server rollout imports no Lambda construct',
   },
   { folder: 'guardrails', mayImport: ['private', 'contract'], why: 'guardrails read templates, not constructs' },
+  {
+    folder: 'dashboard',
+    mayImport: ['lambda', 'server', 'health', 'private', 'contract'],
+    why: 'the rollout dashboard graphs both kinds of rollout (and finds the guard\'s alarm by its id), so it sits above both and below index.ts only',
+  },
 ];
 
 /** The file that re-exports the public API: nothing in src/ imports it. */

@@ -23,3 +23,4 @@ export * from './revision/revision';
 export * from './revision/revision-deployment';
 export * from './functions/library-function-options';
 export * from './server/blue-green-options';
+export * from './dashboard/rollout-dashboard';

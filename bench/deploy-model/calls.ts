@@ -229,6 +229,8 @@ function afterAllowTraffic(out: Call[], rollout: RolloutWork, t: number): number
       if (work.bakeReadsAlarms) hook.call('cloudwatch', 'DescribeAlarms', 'handler');
       const elapsed = hook.t - bakeStart;
       if (elapsed >= work.bakeMinutes * 60) break;
+      // The rollout's promote parameter (`cdk-rollouts promote` ends a bake early), with each read of the alarms.
+      hook.call('ssm', 'GetParameter', 'handler');
       const wait = Math.min(BAKE_POLL_MS / 1000, work.bakeMinutes * 60 - elapsed);
       if (hook.t + wait - invocationStart > ASSUMPTIONS.hookInvocation) {
         // Hands the bake over to a new invocation of itself, which starts with `serve` again.

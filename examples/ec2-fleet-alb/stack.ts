@@ -12,7 +12,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import {
-  AgentInstallation, AppSpec, AppSpecOs, FileExistsBehavior, HealthCheck, HealthyHosts, Notifications, Revision, ServerRollout, ServerRolloutProps,
+  AgentInstallation, AppSpec, AppSpecOs, FileExistsBehavior, HealthCheck, HealthyHosts, Notifications, Revision, RolloutDashboard, ServerRollout,
+  ServerRolloutProps,
 } from 'cdk-codedeploy-rollouts';
 
 /**
@@ -171,6 +172,10 @@ export class Ec2FleetAlbStack extends Stack {
     const release = rollout.addRevisionDeployment('Release', Revision.fromAsset(path.join(__dirname, 'web-app'), { appSpec: webAppSpec() }), {
       timeout: Duration.minutes(20),
     });
+
+    // Healthy hosts and 5XX of the target group, and the alarms, in one CloudWatch dashboard;
+    // `npx cdk-rollouts watch --stack <this stack>` follows a deployment in the terminal.
+    new RolloutDashboard(this, 'Dashboard');
 
     new CfnOutput(this, 'Url', { value: `http://${loadBalancer.loadBalancerDnsName}`, description: 'The load balancer' });
     new CfnOutput(this, 'ApplicationName', { value: rollout.application.applicationName, description: 'CodeDeploy application' });

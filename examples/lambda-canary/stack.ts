@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations, aws_iam as iam, aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { HealthCheck, LambdaRollout, Notifications, ResponseMatch, SmokeTest, TrafficShift } from 'cdk-codedeploy-rollouts';
+import { HealthCheck, LambdaRollout, Notifications, ResponseMatch, RolloutDashboard, SmokeTest, TrafficShift } from 'cdk-codedeploy-rollouts';
 
 /**
  * An HTTP endpoint released by CodeDeploy on every `cdk deploy`: the library's smoke test invokes
@@ -41,6 +41,10 @@ export class LambdaCanaryStack extends Stack {
       keepVersions: 10,
       notifications: Notifications.toNewTopic(),
     });
+
+    // New against old in CloudWatch: requests, errors and duration by version, the guard's z-score and
+    // the alarms; `npx cdk-rollouts watch --stack <this stack>` shows the same live in the terminal.
+    new RolloutDashboard(this, 'Dashboard');
 
     // Callers reach the function only through the alias, so CodeDeploy decides which version answers.
     const url = rollout.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });

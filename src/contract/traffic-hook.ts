@@ -13,7 +13,7 @@
 export const TRAFFIC_HOOK_SETTINGS_VERSION = 1;
 
 /** Where the parameters live: `<prefix>/<stack name>/<function name>/<alias name>`. */
-const TRAFFIC_HOOK_PARAMETER_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook';
+export const TRAFFIC_HOOK_PARAMETER_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook';
 
 /** The environment variable that tells the hook its stack's prefix (one short value, whatever the number of rollouts). */
 export const SETTINGS_PREFIX_ENV = 'SETTINGS_PREFIX';
@@ -36,6 +36,17 @@ export function settingsPrefix(stackName: string): string {
  */
 export function settingsParameterName(prefix: string, functionName: string, aliasName: string): string {
   return `${prefix}/${functionName}/${aliasName}`;
+}
+
+/**
+ * The parameter `cdk-rollouts promote` writes to end a bake early: `<stack prefix>/promote/<function
+ * name>/<alias name>`, under the stack's prefix that the hook may already read, holding the id of
+ * the deployment to promote, so that a promote never ends a later deployment's bake. The bake reads
+ * it once a minute, with the alarms. Settings parameters are `<prefix>/<function>/<alias>`, one level
+ * shallower, so the two never collide.
+ */
+export function promoteParameterName(prefix: string, functionName: string, aliasName: string): string {
+  return `${prefix}/promote/${functionName}/${aliasName}`;
 }
 
 /**

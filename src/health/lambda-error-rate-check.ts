@@ -65,8 +65,11 @@ export interface LambdaErrorRateCheckOptions {
   readonly singleFailureMaxRequests?: number;
 }
 
-/** Construct id of the error-rate alarm with the default thresholds; others carry theirs in the id. */
-const ALARM_ID = 'NewVersionErrorRateAlarm';
+/**
+ * Construct id of the error-rate alarm with the default thresholds; others carry theirs in the id
+ * after it (so a `RolloutDashboard` finds the guard by this prefix).
+ */
+export const ERROR_RATE_ALARM_ID = 'NewVersionErrorRateAlarm';
 
 /** The thresholds of an error-rate check, validated. */
 interface ErrorRateThresholds {
@@ -167,8 +170,8 @@ export class LambdaErrorRateCheck implements HealthCheckKind {
     const isDefault = t.periodMinutes === DEFAULT_ERROR_RATE_PERIOD.toMinutes() && t.minZScore === DEFAULT_ERROR_RATE_MIN_Z_SCORE
       && t.minIncreasePercent === DEFAULT_ERROR_RATE_MIN_INCREASE_PERCENT && t.minFailures === DEFAULT_ERROR_RATE_MIN_FAILURES
       && t.singleFailureMaxRequests === DEFAULT_ERROR_RATE_SINGLE_FAILURE_MAX_REQUESTS;
-    return isDefault ? ALARM_ID
-      : `${ALARM_ID}-${t.periodMinutes}m-z${t.minZScore}-${t.minIncreasePercent}pp-${t.minFailures}f-${t.singleFailureMaxRequests}r`;
+    return isDefault ? ERROR_RATE_ALARM_ID
+      : `${ERROR_RATE_ALARM_ID}-${t.periodMinutes}m-z${t.minZScore}-${t.minIncreasePercent}pp-${t.minFailures}f-${t.singleFailureMaxRequests}r`;
   }
 
   /**

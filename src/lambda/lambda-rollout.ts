@@ -32,6 +32,7 @@ import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup, rollbackNeedsAlarm } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
+import { recordRollout } from '../rollout/rollout-record';
 import { rolloutRole } from '../rollout/service-role';
 
 /** Properties of a `LambdaRollout`. */
@@ -334,6 +335,16 @@ export class LambdaRollout extends Construct {
         application: props.application,
         serviceRole: props.serviceRole,
       })),
+    });
+
+    // For `cdk-rollouts watch`: where the alias, the application and the hook's settings and log are.
+    recordRollout(this, this.deploymentGroup, {
+      kind: 'lambda',
+      application: { resource: this.application, name: this.application.applicationName },
+      deploymentGroupName: props.deploymentGroupName,
+      alias: this.alias,
+      hookSettings: wiring?.parameter,
+      hookLogGroup: wiring?.hook.logGroup,
     });
   }
 }

@@ -25,6 +25,31 @@ export const ALARM_EVALUATION = {
 export const ALARM_ACTIONS = { min: 1, max: 5 } as const;
 
 /**
+ * A dashboard's name. Source: CloudWatch API reference, PutDashboard, DashboardName: "can contain
+ * only alphanumerics, dash (-), and underscore (_)", up to 255 characters
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html).
+ */
+export const DASHBOARD_NAME = {
+  minLength: 1,
+  maxLength: 255,
+  pattern: /^[a-zA-Z0-9_-]+$/,
+  allowedCharacters: 'letters, digits, - and _',
+} as const;
+/**
+ * Widgets per dashboard. Source: CloudWatch API reference, Dashboard Body Structure and Syntax: "an
+ * array of between 0 and 500 widget objects"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
+ */
+export const DASHBOARD_MAX_WIDGETS = 500;
+/**
+ * A dashboard's width in grid units. Source: CloudWatch API reference, Dashboard Body Structure and
+ * Syntax, Widgets Array Structure: a widget's `width` and `x` are in units of a 24-column grid (same page).
+ */
+export const DASHBOARD_GRID_WIDTH = 24;
+/** A dashboard's time range in whole minutes, from one minute to the two weeks the console offers by default. */
+export const DASHBOARD_TIME_RANGE = { min: 1, max: 20_160, unit: 'minutes' } as const;
+
+/**
  * Metrics one alarm on a metric math expression may read. Source: CloudWatch User Guide, "Create a
  * CloudWatch alarm based on a metric math expression"
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html):

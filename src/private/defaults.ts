@@ -134,3 +134,6 @@ export const DEFAULT_SMOKE_TEST_PAYLOAD = '{}';
 
 /** The traffic hook's log retention, as the server deployer's. */
 export const DEFAULT_TRAFFIC_HOOK_LOG_RETENTION = RetentionDays.ONE_YEAR;
+
+/** `RolloutDashboardProps.timeRange`: the last three hours, a canary and its bake with room before and after. */
+export const DEFAULT_DASHBOARD_TIME_RANGE = Duration.hours(3);

@@ -41,6 +41,7 @@ import { autoRollbackConfiguration } from '../rollout/auto-rollback';
 import { checkDeploymentGroup, rollbackNeedsAlarm } from '../rollout/deployment-group-checks';
 import { notificationTriggers } from '../rollout/notification-triggers';
 import { checkHealthChecks, countAlarms, rolloutAlarms } from '../rollout/rollout-alarms';
+import { recordRollout } from '../rollout/rollout-record';
 import { rolloutRole } from '../rollout/service-role';
 
 /** What CodeDeploy does with instances that missed the last deployment (CodeDeploy's OutdatedInstancesStrategy). */
@@ -252,6 +253,8 @@ export class ServerRollout extends Construct {
   public readonly serviceRole: iam.IRole;
   /** The topic notifications go to, if any. */
   public readonly notificationTopic?: sns.ITopic;
+  /** The load balancers whose traffic the rollout controls (a `RolloutDashboard` graphs their hosts and errors). */
+  public readonly loadBalancers: codedeploy.LoadBalancer[];
   /** `revisionBucket`, once given or created. */
   private bucket?: s3.IBucket;
   /** The instance roles of the rollout's Auto Scaling groups defined in this app: the roles the rollout lets read revisions. */
@@ -289,6 +292,7 @@ export class ServerRollout extends Construct {
     this.alarms = rolloutAlarms(this, this.healthChecks, this.alarmOptions());
 
     const loadBalancers = props.loadBalancers ?? [];
+    this.loadBalancers = [...loadBalancers];
     this.processes = [...new Set(props.autoScalingProcessesToSuspend ?? [])];
     // Auto Scaling groups, alarms and the rollback they imply can be added after construction:
     // each is rendered when the app is synthesized. The L1 maps what a token resolves to into
@@ -387,6 +391,14 @@ export class ServerRollout extends Construct {
 
     // What can still change after construction (groups, alarms) is checked when the app is synthesized.
     this.node.addValidation({ validate: () => this.checkComplete() });
+
+    // For `cdk-rollouts watch`: the application, and whether a deployment may wait for ContinueDeployment.
+    recordRollout(this, this.groupResource, {
+      kind: 'server',
+      application: { resource: this.application, name: this.application.applicationName },
+      deploymentGroupName,
+      blueGreen: props.blueGreen !== undefined,
+    });
   }
 
   /**

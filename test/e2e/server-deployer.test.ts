@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { validate, loadApi, CONSTRAINTS_SOURCE } from './support/api-model';
 import { Emulator } from './support/emulator';
-import { BundledHandler, capturingConsole, loadBundle, ScaledClock } from './support/lambda-runtime';
+import { BundledHandler, capturingConsole, LambdaInvoker, loadBundle, ScaledClock } from './support/lambda-runtime';
 
 /**
  * The server deployer end to end: the bundled asset as Lambda loads it, the real SDK v3 clients
@@ -18,7 +18,6 @@ const SCALE = 100;
 const AWS_SDK_V2_VERSION = (JSON.parse(fs.readFileSync(require.resolve('aws-sdk/package.json'), 'utf8')) as { version: string }).version;
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Web-RevisionDeploymentHandler';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Web/11111111-2222-3333-4444-555555555555';
-const FIFTEEN_MINUTES = 15 * 60_000;
 /** At most this many invocations per delivery (hand-overs included): a loop that does not end fails. */
 const MAX_INVOCATIONS = 8;
 
@@ -26,6 +25,16 @@ const clock = new ScaledClock(SCALE);
 const emulator = new Emulator(clock);
 const captured = capturingConsole();
 let handler: BundledHandler;
+const lambda = new LambdaInvoker({
+  clock,
+  invocations: () => emulator.invocations,
+  functionName: 'Web-RevisionDeploymentHandler',
+  functionArn: FUNCTION_ARN,
+  handler: () => handler,
+  maxInvocations: MAX_INVOCATIONS,
+});
+const invoke = (payload: unknown, remainingMs?: number): Promise<void> => lambda.invoke(payload, remainingMs);
+const deliver = (event: unknown, firstRemainingMs?: number): Promise<number> => lambda.deliver(event, firstRemainingMs);
 const savedEnvironment: Record<string, string | undefined> = {};
 let scenarios = 0;
 let passed = 0;
@@ -118,42 +127,6 @@ function createEvent(resourceProperties: Record<string, unknown>, resourceType =
 
 function deleteEvent(physicalResourceId: string, resourceProperties: Record<string, unknown>, resourceType?: string): Record<string, unknown> {
   return { ...createEvent(resourceProperties, resourceType), RequestType: 'Delete', PhysicalResourceId: physicalResourceId };
-}
-
-/**
- * One Lambda invocation: a context whose remaining time runs on the scaled clock. Lambda stops an
- * invocation at its deadline; here one that runs past it fails the scenario.
- */
-async function invoke(payload: unknown, remainingMs: number = FIFTEEN_MINUTES): Promise<void> {
-  const deadline = clock.now() + remainingMs;
-  const context = {
-    functionName: 'Web-RevisionDeploymentHandler',
-    invokedFunctionArn: FUNCTION_ARN,
-    awsRequestId: randomUUID(),
-    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()),
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const killed = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the invocation ran past its ${remainingMs} ms (Lambda would have stopped it)`)), clock.real(remainingMs) + 1_000);
-  });
-  try {
-    await Promise.race([handler(payload, context), killed]);
-  } finally {
-    clearTimeout(timer);
-  }
-  expect(clock.now()).toBeLessThanOrEqual(deadline);
-}
-
-/** A delivery and every invocation it hands over to (Lambda runs the queued asynchronous Invokes). Returns the number of invocations. */
-async function deliver(event: unknown, firstRemainingMs: number = FIFTEEN_MINUTES): Promise<number> {
-  await invoke(event, firstRemainingMs);
-  let count = 1;
-  while (emulator.invocations.length > 0) {
-    count++;
-    if (count > MAX_INVOCATIONS) throw new Error(`more than ${MAX_INVOCATIONS} invocations`);
-    await invoke(emulator.invocations.shift());
-  }
-  return count;
 }
 
 /**

@@ -1,9 +1,8 @@
-import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import { CONSTRAINTS_SOURCE, loadApi, validate } from './support/api-model';
 import type { LambdaLifecycleEvent, Status } from './support/codedeploy-world';
 import { Emulator } from './support/emulator';
-import { BundledHandler, capturingConsole, loadBundle, ScaledClock, TRAFFIC_HOOK_BUNDLE } from './support/lambda-runtime';
+import { BundledHandler, capturingConsole, LambdaInvoker, loadBundle, ScaledClock, TRAFFIC_HOOK_BUNDLE } from './support/lambda-runtime';
 import type { FunctionBehaviour } from './support/services/lambda-world';
 import {
   CLAIMS_LOG_GROUP_ENV, MAX_PRUNED_VERSIONS_PER_RUN, SETTINGS_PREFIX_ENV, settingsParameterName, TrafficHookSettings,
@@ -33,7 +32,6 @@ const AWS_SDK_V2_VERSION = (JSON.parse(fs.readFileSync(require.resolve('aws-sdk/
 const HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Stack-TrafficHookFunction';
 const SETTINGS_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook/Stack';
 const CLAIMS_LOG_GROUP = '/cdk-codedeploy-rollouts/Stack-TrafficHook';
-const FIFTEEN_MINUTES = 15 * 60_000;
 /** At most this many invocations per delivery (hand-overs included): a loop that does not end fails. */
 const MAX_INVOCATIONS = 8;
 
@@ -41,6 +39,15 @@ const clock = new ScaledClock(SCALE);
 const emulator = new Emulator(clock);
 const captured = capturingConsole();
 let handler: BundledHandler;
+const lambda = new LambdaInvoker({
+  clock,
+  invocations: () => emulator.invocations,
+  functionName: 'Stack-TrafficHookFunction',
+  functionArn: HOOK_ARN,
+  handler: () => handler,
+  maxInvocations: MAX_INVOCATIONS,
+});
+const deliver = (event: unknown, firstRemainingMs?: number): Promise<number> => lambda.deliver(event, firstRemainingMs);
 const savedEnvironment: Record<string, string | undefined> = {};
 let scenarios = 0;
 let passed = 0;
@@ -171,39 +178,6 @@ function appSpecYaml(functionName: string, current: string, target: string): str
     'Hooks:',
     '  - BeforeAllowTraffic: "Stack-TrafficHookFunction"',
   ].join('\n');
-}
-
-/** One Lambda invocation of the hook: a context whose remaining time runs on the scaled clock; one that runs past it fails the scenario. */
-async function invoke(payload: unknown, remainingMs: number = FIFTEEN_MINUTES): Promise<void> {
-  const deadline = clock.now() + remainingMs;
-  const context = {
-    functionName: 'Stack-TrafficHookFunction',
-    invokedFunctionArn: HOOK_ARN,
-    awsRequestId: randomUUID(),
-    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()),
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const killed = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the invocation ran past its ${remainingMs} ms (Lambda would have stopped it)`)), clock.real(remainingMs) + 1_000);
-  });
-  try {
-    await Promise.race([handler(payload, context), killed]);
-  } finally {
-    clearTimeout(timer);
-  }
-  expect(clock.now()).toBeLessThanOrEqual(deadline);
-}
-
-/** A delivery and every invocation it hands over to (Lambda runs the queued asynchronous Invokes). Returns the number of invocations. */
-async function deliver(event: unknown, firstRemainingMs: number = FIFTEEN_MINUTES): Promise<number> {
-  await invoke(event, firstRemainingMs);
-  let count = 1;
-  while (emulator.invocations.length > 0) {
-    count++;
-    if (count > MAX_INVOCATIONS) throw new Error(`more than ${MAX_INVOCATIONS} invocations`);
-    await invoke(emulator.invocations.shift());
-  }
-  return count;
 }
 
 function logged(event: string): Array<Record<string, unknown>> {

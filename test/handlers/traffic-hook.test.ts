@@ -567,6 +567,68 @@ describe('bake time (AfterAllowTraffic)', () => {
     expect(reported(h)).toEqual([]);
   });
 
+  describe('cdk-rollouts promote: the deployment\'s id in the promote parameter', () => {
+    const PROMOTE = '/cdk-codedeploy-rollouts/traffic-hook/Stack/promote/api-fn/live';
+
+    test('ends the bake at the next check as passed, saying after how long', async () => {
+      const h = hookHarness();
+      given(h, baking);
+      alarm(h, 'OK');
+      h.mocks.ssm.on(GetParameterCommand, { Name: PROMOTE })
+        .rejectsOnce(serviceError('ParameterNotFound', '', 400))
+        .rejectsOnce(serviceError('ParameterNotFound', '', 400))
+        .resolves({ Parameter: { Name: PROMOTE, Value: EVENT.DeploymentId } });
+      const start = h.clock.now();
+
+      await h.invoke(EVENT);
+
+      expect(h.clock.now() - start).toBe(120_000);
+      expect(reported(h)).toEqual(['Succeeded']);
+      expect(verdictReason()).toBe('baked 2 of 10 minute(s) without an alarm, then cdk-rollouts promote ended the bake');
+      expect(loggedEvents(log)).toContainEqual({ event: 'promoted', deploymentId: EVENT.DeploymentId, parameter: PROMOTE, afterMinutes: 2, invocation: 1 });
+    });
+
+    test('a promote of another deployment is not this one\'s: the bake runs its time', async () => {
+      const h = hookHarness();
+      given(h, baking);
+      alarm(h, 'OK');
+      h.mocks.ssm.on(GetParameterCommand, { Name: PROMOTE }).resolves({ Parameter: { Name: PROMOTE, Value: 'd-EARLIER01' } });
+      const start = h.clock.now();
+
+      await h.invoke(EVENT);
+
+      expect(h.clock.now() - start).toBe(600_000);
+      expect(verdictReason()).toBe('baked 10 minute(s) without an alarm');
+    });
+
+    test('an alarm in ALARM fails the deployment, promoted or not', async () => {
+      const h = hookHarness();
+      given(h, baking);
+      alarm(h, 'ALARM');
+      h.mocks.ssm.on(GetParameterCommand, { Name: PROMOTE }).resolves({ Parameter: { Name: PROMOTE, Value: EVENT.DeploymentId } });
+
+      await h.invoke(EVENT);
+
+      expect(reported(h)).toEqual(['Failed']);
+    });
+
+    test('a promote parameter the hook may not read is logged, and the bake runs its time', async () => {
+      const h = hookHarness();
+      given(h, baking);
+      alarm(h, 'OK');
+      h.mocks.ssm.on(GetParameterCommand, { Name: PROMOTE }).rejects(serviceError('AccessDeniedException', 'not allowed', 400));
+      const start = h.clock.now();
+
+      await h.invoke(EVENT);
+
+      expect(h.clock.now() - start).toBe(600_000);
+      expect(reported(h)).toEqual(['Succeeded']);
+      expect(loggedEvents(log)).toContainEqual({
+        event: 'promote-unreadable', deploymentId: EVENT.DeploymentId, parameter: PROMOTE, error: 'AccessDeniedException: not allowed',
+      });
+    });
+  });
+
   test('bake first, then pruning', async () => {
     const h = hookHarness();
     given(h, settings({ afterAllowTraffic: { bakeSeconds: 60, alarmNames: ['api-errors'], keepVersions: 1 } }));

@@ -10,10 +10,12 @@ import { RetryOptions, withRetry } from './retry';
  */
 const TERMINAL_STATUSES: ReadonlySet<string> = new Set<DeploymentStatus>(['Succeeded', 'Failed', 'Stopped']);
 /**
- * The statuses of a deployment that still runs: StopDeployment applies to it, and a hook of it
- * still has work to do (CodeDeploy runs one deployment at a time per deployment group).
+ * The statuses of a deployment that still runs: StopDeployment applies to it, a hook of it still
+ * has work to do, and `cdk-rollouts` lists a group's deployments in them (ListDeployments'
+ * `includeOnlyStatuses`). CodeDeploy runs one deployment at a time per deployment group.
  */
-const ACTIVE_STATUSES: ReadonlySet<string> = new Set<DeploymentStatus>(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
+export const ACTIVE_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
+const ACTIVE_STATUSES: ReadonlySet<string> = new Set<string>(ACTIVE_DEPLOYMENT_STATUSES);
 
 /** Whether CodeDeploy has reached its verdict on a deployment. */
 export function isTerminal(status: string | undefined): boolean {

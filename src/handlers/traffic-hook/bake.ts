@@ -1,8 +1,10 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { hookRetry, TrafficHookDependencies } from './dependencies';
 import { failed, LifecycleEvent, Verdict } from './lifecycle-event';
 import { getDeployment, isActive } from '../shared/deployment';
+import { describeError, errorName } from '../shared/errors';
 import { Continuations } from '../shared/hand-over';
 import { logEvent } from '../shared/log';
 import { withRetry } from '../shared/retry';
@@ -27,7 +29,8 @@ export const BAKE_CONTINUATIONS = new Continuations<LifecycleEvent, BakeState>(B
 
 /** How a bake ended in this invocation. */
 type BakeOutcome =
-  | { readonly kind: 'passed' }
+  /** The bake time passed, or (`promotedAfterMinutes`) `cdk-rollouts promote` ended it early, with no alarm. */
+  | { readonly kind: 'passed'; readonly promotedAfterMinutes?: number }
   | { readonly kind: 'failed'; readonly verdict: Verdict }
   /** The next invocation carries on. */
   | { readonly kind: 'handed-over' }
@@ -42,9 +45,14 @@ type BakeOutcome =
  * https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html), but not
  * whether it still polls them while a hook of AfterAllowTraffic runs, so the hook reads them itself:
  * either way a release that degrades under full traffic is rolled back.
+ *
+ * With each read of the alarms it reads the rollout's promote parameter (`promoteParameter`,
+ * contract/traffic-hook.ts): when `cdk-rollouts promote` has written this deployment's id there,
+ * the bake ends as passed at that check, unless an alarm is in ALARM.
  */
 export async function bake(
   deps: TrafficHookDependencies, context: Context, event: LifecycleEvent, state: BakeState, bakeSeconds: number, alarmNames: string[],
+  promoteParameter: string,
 ): Promise<BakeOutcome> {
   const retry = hookRetry(deps);
   const bakeMs = bakeSeconds * 1000;
@@ -65,6 +73,11 @@ export async function bake(
         verdict: failed(`alarm ${alarming.join(', ')} went off ${Math.floor(elapsedMs / 60_000)} minute(s) into the ${bakeSeconds / 60}-minute bake time`),
       };
     }
+    if (elapsedMs < bakeMs && await promoted(deps, promoteParameter, event.DeploymentId)) {
+      const minutes = Math.floor(elapsedMs / 60_000);
+      logEvent('promoted', { deploymentId: event.DeploymentId, parameter: promoteParameter, afterMinutes: minutes, invocation: state.invocation });
+      return { kind: 'passed', promotedAfterMinutes: minutes };
+    }
     if (elapsedMs >= bakeMs) {
       logEvent('baked', { deploymentId: event.DeploymentId, minutes: bakeSeconds / 60, invocation: state.invocation });
       return { kind: 'passed' };
@@ -75,6 +88,21 @@ export async function bake(
       return { kind: 'handed-over' };
     }
     await deps.clock.sleep(waitMs);
+  }
+}
+
+/**
+ * Whether the promote parameter holds this deployment's id. A missing parameter is no promote; a
+ * parameter that cannot be read is logged and taken as no promote: the bake then runs its full time,
+ * which never harms a healthy release.
+ */
+async function promoted(deps: TrafficHookDependencies, parameter: string, deploymentId: string): Promise<boolean> {
+  try {
+    const response = await withRetry('GetParameter', (signal) => deps.ssm.send(new GetParameterCommand({ Name: parameter }), { abortSignal: signal }), hookRetry(deps));
+    return response?.Parameter?.Value === deploymentId;
+  } catch (err) {
+    if (errorName(err) !== 'ParameterNotFound') logEvent('promote-unreadable', { deploymentId, parameter, error: describeError(err) });
+    return false;
   }
 }
 

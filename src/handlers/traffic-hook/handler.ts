@@ -9,6 +9,7 @@ import { reportVerdict } from './report';
 import { runningLifecycleEvent } from './running-event';
 import { loadSettings } from './settings';
 import { runSmokeTest } from './smoke-test';
+import { promoteParameterName } from '../../contract/traffic-hook';
 import { getDeployment, isActive } from '../shared/deployment';
 import { describeError } from '../shared/errors';
 import { logEvent } from '../shared/log';
@@ -73,12 +74,14 @@ async function serve(deps: TrafficHookDependencies, context: Context, event: Lif
 
   const after = settings.afterAllowTraffic;
   if (!after) throw new Error(`the settings of ${target.functionName}:${target.alias} have no AfterAllowTraffic step`);
+  let promotedAfter: number | undefined;
   if (after.bakeSeconds) {
     const outcome = await bake(deps, context, event, bakeState ?? { bakeStartedAt: deps.clock.now(), invocation: 1 },
-      after.bakeSeconds, after.alarmNames ?? []);
+      after.bakeSeconds, after.alarmNames ?? [], promoteParameterName(deps.settingsPrefix, target.functionName, target.alias));
     if (outcome.kind === 'failed') return { verdict: outcome.verdict };
     if (outcome.kind === 'handed-over') return { none: 'the bake continues in the next invocation' };
     if (outcome.kind === 'deployment-over') return { none: `deployment ${event.DeploymentId} is ${outcome.status}` };
+    promotedAfter = outcome.promotedAfterMinutes;
   }
   if (after.keepVersions) {
     // Pruning is housekeeping: a version it could not delete never rolls back a healthy release.
@@ -88,5 +91,9 @@ async function serve(deps: TrafficHookDependencies, context: Context, event: Lif
       + (pruned.error ? `, then stopped: ${pruned.error}` : '') + (pruned.left.length > 0 ? `; ${pruned.left.length} left for later runs` : '')),
     };
   }
-  return { verdict: succeeded(`baked ${(after.bakeSeconds ?? 0) / 60} minute(s) without an alarm`) };
+  return {
+    verdict: succeeded(promotedAfter !== undefined
+      ? `baked ${promotedAfter} of ${(after.bakeSeconds ?? 0) / 60} minute(s) without an alarm, then cdk-rollouts promote ended the bake`
+      : `baked ${(after.bakeSeconds ?? 0) / 60} minute(s) without an alarm`),
+  };
 }

@@ -7,8 +7,10 @@ export { ServiceError };
 
 /**
  * The CodeDeploy the emulator plays: deployment groups, deployments whose statuses follow a script
- * (one status per GetDeployment of that deployment, the last one kept), CodeDeploy's one-deployment-
- * at-a-time rule per group, stops and automatic rollbacks. Values are in the JSON protocol's wire
+ * (one status per GetDeployment of that deployment, the last one kept) or that a `cdk-rollouts`
+ * scenario drives over time (`drive`), CodeDeploy's one-deployment-at-a-time rule per group, stops
+ * and automatic rollbacks, Lambda hook executions, deployment configs (predefined and created) and
+ * ContinueDeployment of a blue/green deployment that waits. Values are in the JSON protocol's wire
  * form (timestamps in epoch seconds), and every answer is checked against the model's output shape
  * by the emulator.
  */
@@ -63,6 +65,47 @@ export interface HookExecution {
   readonly reports: Array<{ readonly status: string; readonly accepted: boolean }>;
 }
 
+/** A lifecycle event of a driven deployment's target, in the wire form (epoch seconds). */
+export interface DrivenEvent {
+  readonly lifecycleEventName: string;
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown';
+  startTime?: number;
+  endTime?: number;
+  diagnostics?: { readonly errorCode: string; readonly scriptName: string; readonly message: string; readonly logTail: string };
+}
+
+/** An instance of a driven server deployment. */
+export interface DrivenInstance {
+  readonly instanceId: string;
+  status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Ready';
+  readonly label?: 'Blue' | 'Green';
+  readonly events: DrivenEvent[];
+}
+
+/**
+ * A deployment whose state a scenario sets over time (the `cdk-rollouts watch` scenarios,
+ * test/e2e/support/watch-scenarios.ts), rather than one scripted status per GetDeployment: its
+ * status, error, lifecycle events (Lambda) or instances (servers), as a running deployment shows them.
+ */
+export interface DrivenDeployment {
+  status: Status;
+  readonly computePlatform: 'Lambda' | 'Server';
+  readonly deploymentConfigName: string;
+  readonly createTime: number;
+  completeTime?: number;
+  errorInformation?: { readonly code: string; readonly message: string };
+  /** Lambda: the AppSpec CloudFormation passes inline. */
+  readonly appSpec?: string;
+  /** Lambda: the function's target, `<function>:<alias>`, and its lifecycle events. */
+  readonly lambdaTarget?: { readonly targetId: string; readonly events: DrivenEvent[] };
+  /** Servers: the instances. */
+  readonly instances?: DrivenInstance[];
+  /** What StopDeployment does (the scenario answers for CodeDeploy). */
+  onStop?: (autoRollbackEnabled: boolean) => void;
+  /** What ContinueDeployment does. */
+  onContinue?: (waitType: string) => void;
+}
+
 interface Deployment {
   readonly deploymentId: string;
   readonly applicationName: string;
@@ -77,6 +120,7 @@ interface Deployment {
   rollbackDeploymentId?: string;
   rollbackTriggeringDeploymentId?: string;
   stoppedBy?: 'user';
+  driven?: DrivenDeployment;
 }
 
 export interface GroupState {
@@ -88,6 +132,32 @@ export interface GroupState {
 
 export const DEFAULT_SCRIPT: DeploymentScript = { statuses: ['InProgress', 'Succeeded'] };
 
+/**
+ * CodeDeploy's predefined configs as GetDeploymentConfig returns them (User Guide, "Working with
+ * deployment configurations": OneAtATime answers MOST_CONCURRENCY 1, HalfAtATime FLEET_PERCENT 50,
+ * AllAtOnce HOST_COUNT 0; Lambda's canaries and linears by their names).
+ */
+const PREDEFINED_CONFIGS: Record<string, Record<string, unknown>> = {
+  'CodeDeployDefault.OneAtATime': { computePlatform: 'Server', minimumHealthyHosts: { type: 'MOST_CONCURRENCY', value: 1 } },
+  'CodeDeployDefault.HalfAtATime': { computePlatform: 'Server', minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 50 } },
+  'CodeDeployDefault.AllAtOnce': { computePlatform: 'Server', minimumHealthyHosts: { type: 'HOST_COUNT', value: 0 } },
+  'CodeDeployDefault.LambdaAllAtOnce': { computePlatform: 'Lambda', trafficRoutingConfig: { type: 'AllAtOnce' } },
+};
+
+function predefinedConfig(name: string): Record<string, unknown> | undefined {
+  const lambda = /^CodeDeployDefault\.Lambda(Canary|Linear)(\d+)Percent(\d+)Minutes?$/.exec(name);
+  if (lambda) {
+    const [, kind, percentage, minutes] = lambda;
+    return {
+      computePlatform: 'Lambda',
+      trafficRoutingConfig: kind === 'Canary'
+        ? { type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: Number(percentage), canaryInterval: Number(minutes) } }
+        : { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: Number(percentage), linearInterval: Number(minutes) } },
+    };
+  }
+  return PREDEFINED_CONFIGS[name];
+}
+
 export class CodeDeployWorld implements EmulatedService {
   public readonly name = 'codedeploy' as const;
   public readonly protocol = 'json' as const;
@@ -96,7 +166,7 @@ export class CodeDeployWorld implements EmulatedService {
   public readonly operations = [
     'CreateDeployment', 'GetDeployment', 'ListDeployments', 'StopDeployment', 'ListDeploymentTargets', 'BatchGetDeploymentTargets',
     'CreateDeploymentGroup', 'GetDeploymentGroup', 'UpdateDeploymentGroup', 'DeleteDeploymentGroup',
-    'GetApplicationRevision', 'PutLifecycleEventHookExecutionStatus',
+    'GetApplicationRevision', 'PutLifecycleEventHookExecutionStatus', 'GetDeploymentConfig', 'ContinueDeployment',
   ];
   public readonly deployments = new Map<string, Deployment>();
   /** Hook executions of Lambda deployments, by id. */
@@ -104,9 +174,11 @@ export class CodeDeployWorld implements EmulatedService {
   public readonly groups = new Map<string, GroupState>();
   /** Scripts for the next deployments CreateDeployment makes, in order; then `DEFAULT_SCRIPT`. */
   public readonly scripts: DeploymentScript[] = [];
+  /** Deployment configs created in the account (besides CodeDeploy's predefined ones), by name. */
+  public readonly configs = new Map<string, Record<string, unknown>>();
   private counter = 0;
 
-  public constructor(private readonly clock: ScaledClock) {}
+  public constructor(private readonly clock: Pick<ScaledClock, 'now'>) {}
 
   /** A deployment group that exists before the scenario (for RevisionDeployment scenarios). */
   public addGroup(applicationName: string, deploymentGroupName: string, info: Record<string, unknown> = {}): GroupState {
@@ -120,6 +192,18 @@ export class CodeDeployWorld implements EmulatedService {
     return this.create(applicationName, deploymentGroupName, script, description, undefined);
   }
 
+  /** A deployment the scenario drives (see `DrivenDeployment`); returns its id. */
+  public drive(applicationName: string, deploymentGroupName: string, driven: DrivenDeployment, rollbackOf?: string): string {
+    const deploymentId = this.create(applicationName, deploymentGroupName, { statuses: [driven.status] }, undefined, undefined);
+    const deployment = this.get(deploymentId);
+    deployment.driven = driven;
+    if (rollbackOf) {
+      deployment.rollbackTriggeringDeploymentId = rollbackOf;
+      this.get(rollbackOf).rollbackDeploymentId = deploymentId;
+    }
+    return deploymentId;
+  }
+
   /** The deployments of a group the handler or a scenario created (CodeDeploy's rollbacks left out), oldest first. */
   public deploymentsOf(applicationName: string, deploymentGroupName: string): string[] {
     return [...this.deployments.values()]
@@ -130,6 +214,7 @@ export class CodeDeployWorld implements EmulatedService {
   /** The status a deployment has now (without counting a poll). */
   public statusOf(deploymentId: string): Status {
     const deployment = this.get(deploymentId);
+    if (deployment.driven) return deployment.driven.status;
     if (deployment.final) return deployment.final;
     if (deployment.polls === 0) return 'Created';
     return deployment.script.statuses[Math.min(deployment.polls - 1, deployment.script.statuses.length - 1)];
@@ -153,6 +238,8 @@ export class CodeDeployWorld implements EmulatedService {
       case 'DeleteDeploymentGroup': return this.deleteGroup(input);
       case 'GetApplicationRevision': return this.getApplicationRevision(input);
       case 'PutLifecycleEventHookExecutionStatus': return this.putHookStatus(input);
+      case 'GetDeploymentConfig': return this.getConfig(input.deploymentConfigName);
+      case 'ContinueDeployment': return this.continueDeployment(input);
       default: throw new ServiceError('UnknownOperationException', `${operation} is not emulated`);
     }
   }
@@ -203,6 +290,7 @@ export class CodeDeployWorld implements EmulatedService {
   /** GetDeployment: the script's next status; a Failed end starts the scripted rollback. */
   private poll(deploymentId: string): Record<string, unknown> {
     const deployment = this.get(deploymentId);
+    if (deployment.driven) return this.drivenInfo(deployment, deployment.driven);
     if (!deployment.final) {
       deployment.polls++;
       const status = this.statusOf(deploymentId);
@@ -265,6 +353,12 @@ export class CodeDeployWorld implements EmulatedService {
 
   private stopDeployment(deploymentId: string, autoRollbackEnabled: boolean): unknown {
     const deployment = this.get(deploymentId);
+    const driven = deployment.driven;
+    if (driven) {
+      if (TERMINAL.includes(driven.status)) throw new ServiceError('DeploymentAlreadyCompletedException', `The deployment ${deploymentId} has already completed.`);
+      driven.onStop?.(autoRollbackEnabled);
+      return { status: 'Pending', statusMessage: 'Stop deployment request is pending' };
+    }
     if (TERMINAL.includes(this.statusOf(deploymentId))) {
       throw new ServiceError('DeploymentAlreadyCompletedException', `The deployment ${deploymentId} has already completed.`);
     }
@@ -318,6 +412,13 @@ export class CodeDeployWorld implements EmulatedService {
 
   private listTargets(input: Record<string, any>): unknown {
     const deployment = this.get(input.deploymentId);
+    if (deployment.driven) {
+      const wanted: string[] | undefined = input.targetFilters?.TargetStatus;
+      const targets = deployment.driven.lambdaTarget
+        ? [{ id: deployment.driven.lambdaTarget.targetId, status: lambdaTargetStatus(deployment.driven.lambdaTarget.events) }]
+        : (deployment.driven.instances ?? []).map((instance) => ({ id: instance.instanceId, status: instance.status }));
+      return { targetIds: targets.filter((target) => !wanted || wanted.includes(target.status)).map((target) => target.id) };
+    }
     if (deployment.script.lambda) return { targetIds: [`${deployment.script.lambda.functionName}:${deployment.script.lambda.alias}`] };
     const wantsFailed = (input.targetFilters?.TargetStatus ?? []).includes('Failed');
     const instance = deployment.script.failedInstance;
@@ -326,6 +427,9 @@ export class CodeDeployWorld implements EmulatedService {
 
   private batchGetTargets(input: Record<string, any>): unknown {
     const deployment = this.get(input.deploymentId);
+    // BatchGetDeploymentTargets reads at most 25 targets (API reference, targetIds).
+    if ((input.targetIds as string[]).length > 25) throw new ServiceError('InstanceLimitExceededException', 'The maximum number of targets that can be retrieved is 25.');
+    if (deployment.driven) return { deploymentTargets: this.drivenTargets(deployment, deployment.driven, input.targetIds) };
     if (deployment.script.lambda) return { deploymentTargets: [this.lambdaTarget(deployment)] };
     const instance = deployment.script.failedInstance;
     if (!instance || !(input.targetIds as string[]).includes(instance.instanceId)) return { deploymentTargets: [] };
@@ -380,6 +484,82 @@ export class CodeDeployWorld implements EmulatedService {
     };
   }
 
+  private drivenInfo(deployment: Deployment, driven: DrivenDeployment): Record<string, unknown> {
+    const instances = driven.instances ?? [];
+    const count = (status: string) => instances.filter((instance) => instance.status === status).length;
+    return {
+      applicationName: deployment.applicationName,
+      deploymentGroupName: deployment.deploymentGroupName,
+      deploymentId: deployment.deploymentId,
+      status: driven.status,
+      computePlatform: driven.computePlatform,
+      deploymentConfigName: driven.deploymentConfigName,
+      createTime: driven.createTime,
+      creator: deployment.rollbackTriggeringDeploymentId ? 'codeDeployRollback' : 'user',
+      ...(driven.completeTime !== undefined ? { completeTime: driven.completeTime } : {}),
+      ...(driven.errorInformation ? { errorInformation: driven.errorInformation } : {}),
+      ...(driven.appSpec ? { revision: { revisionType: 'AppSpecContent', appSpecContent: { content: driven.appSpec, sha256: createHash('sha256').update(driven.appSpec).digest('hex') } } } : {}),
+      ...(driven.computePlatform === 'Server' ? {
+        deploymentOverview: {
+          Pending: count('Pending'), InProgress: count('InProgress'), Succeeded: count('Succeeded'), Failed: count('Failed'), Skipped: count('Skipped'), Ready: count('Ready'),
+        },
+      } : {}),
+      ...(deployment.rollbackDeploymentId || deployment.rollbackTriggeringDeploymentId ? {
+        rollbackInfo: {
+          ...(deployment.rollbackDeploymentId ? { rollbackDeploymentId: deployment.rollbackDeploymentId } : {}),
+          ...(deployment.rollbackTriggeringDeploymentId ? { rollbackTriggeringDeploymentId: deployment.rollbackTriggeringDeploymentId } : {}),
+        },
+      } : {}),
+    };
+  }
+
+  private drivenTargets(deployment: Deployment, driven: DrivenDeployment, targetIds: string[]): unknown[] {
+    const now = this.clock.now() / 1000;
+    if (driven.lambdaTarget) {
+      const target = driven.lambdaTarget;
+      if (!targetIds.includes(target.targetId)) return [];
+      return [{
+        deploymentTargetType: 'LambdaTarget',
+        lambdaTarget: {
+          deploymentId: deployment.deploymentId,
+          targetId: target.targetId,
+          targetArn: `arn:aws:lambda:us-east-1:123456789012:function:${target.targetId}`,
+          status: lambdaTargetStatus(target.events),
+          lastUpdatedAt: now,
+          lifecycleEvents: target.events.map((event) => ({ ...event })),
+        },
+      }];
+    }
+    return (driven.instances ?? []).filter((instance) => targetIds.includes(instance.instanceId)).map((instance) => ({
+      deploymentTargetType: 'InstanceTarget',
+      instanceTarget: {
+        deploymentId: deployment.deploymentId,
+        targetId: instance.instanceId,
+        targetArn: `arn:aws:ec2:us-east-1:123456789012:instance/${instance.instanceId}`,
+        status: instance.status,
+        lastUpdatedAt: now,
+        ...(instance.label ? { instanceLabel: instance.label } : {}),
+        lifecycleEvents: instance.events.map((event) => ({ ...event })),
+      },
+    }));
+  }
+
+  private getConfig(name: string): unknown {
+    const config = this.configs.get(name) ?? predefinedConfig(name);
+    if (!config) throw new ServiceError('DeploymentConfigDoesNotExistException', `No deployment configuration found for name: ${name}`);
+    return { deploymentConfigInfo: { deploymentConfigId: `e2e-${name.length}`, deploymentConfigName: name, createTime: 1_700_000_000, ...config } };
+  }
+
+  private continueDeployment(input: Record<string, any>): unknown {
+    const deployment = this.get(input.deploymentId);
+    const driven = deployment.driven;
+    if (!driven || driven.status !== 'Ready') {
+      throw new ServiceError('DeploymentIsNotInReadyStateException', `The deployment ${input.deploymentId} is not in a ready state`);
+    }
+    driven.onContinue?.(input.deploymentWaitType ?? 'READY_WAIT');
+    return {};
+  }
+
   private createGroup(input: Record<string, any>): unknown {
     if (this.groups.has(key(input.applicationName, input.deploymentGroupName))) {
       throw new ServiceError('DeploymentGroupAlreadyExistsException', `A deployment group named ${input.deploymentGroupName} already exists`);
@@ -409,7 +589,7 @@ export class CodeDeployWorld implements EmulatedService {
       deploymentGroupName: group.deploymentGroupName,
       deploymentGroupId: group.deploymentGroupId,
       autoScalingGroups: (autoScalingGroups ?? []).map((name) => ({ name, hook: `CodeDeploy-managed-automatic-launch-deployment-hook-${group.deploymentGroupName}` })),
-      computePlatform: 'Server',
+      computePlatform: (group.info.computePlatform as string | undefined) ?? 'Server',
     };
   }
 
@@ -424,6 +604,13 @@ export class CodeDeployWorld implements EmulatedService {
     if (!deployment) throw new ServiceError('DeploymentDoesNotExistException', `The deployment ${deploymentId} could not be found.`);
     return deployment;
   }
+}
+
+/** A Lambda target's status from its lifecycle events: Failed on a failed event, Succeeded when all are done, else InProgress. */
+function lambdaTargetStatus(events: DrivenEvent[]): string {
+  if (events.some((event) => event.status === 'Failed')) return 'Failed';
+  if (events.every((event) => event.status === 'Succeeded' || event.status === 'Skipped')) return 'Succeeded';
+  return events.some((event) => event.status !== 'Pending') ? 'InProgress' : 'Pending';
 }
 
 function key(applicationName: string, deploymentGroupName: string): string {

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'net';
 import { Api, isBlobMember, loadApi, locatedMembers, payloadMember, ServiceName, validate } from './api-model';
 import { CodeDeployWorld } from './codedeploy-world';
 import type { ScaledClock } from './lambda-runtime';
+import { escapeXml, queryResponse } from './query-xml';
 import { AutoScalingWorld } from './services/autoscaling-world';
+import { CloudFormationWorld } from './services/cloudformation-world';
 import { CloudWatchWorld } from './services/cloudwatch-world';
 import { LambdaWorld } from './services/lambda-world';
 import { LogsWorld } from './services/logs-world';
@@ -11,8 +13,8 @@ import { EmulatedService, ServiceError } from './services/service';
 import { SsmWorld } from './services/ssm-world';
 
 /**
- * A loopback (127.0.0.1) emulator of the AWS endpoints the library's functions call, and of
- * CloudFormation's response URL. Each service is a module of its own (support/services/ and
+ * A loopback (127.0.0.1) emulator of the AWS endpoints the library's functions and the
+ * `cdk-rollouts` command call, and of CloudFormation's response URL. Each service is a module of its own (support/services/ and
  * codedeploy-world.ts) registered in the constructor; this file speaks their protocols: every
  * request is decoded by its protocol (AWS JSON 1.0 and 1.1, REST-JSON, query) and validated against
  * AWS's model of the operation (api-model.ts); every answer is validated against the operation's
@@ -29,6 +31,8 @@ export interface Fault {
   times?: number;
   /** Only requests whose input has these members with these values. */
   readonly when?: Readonly<Record<string, unknown>>;
+  /** Only callers whose user agent holds this (`app/<id>`, with AWS_SDK_UA_APP_ID): one of several processes. */
+  readonly userAgentIncludes?: string;
   /** Answer this error instead. */
   readonly error?: { readonly code: string; readonly message: string; readonly status: number };
   /** Never answer (the connection stays open until the client gives up). */
@@ -41,7 +45,9 @@ export interface RecordedRequest {
   readonly service: ServiceName;
   readonly operation: string;
   readonly input: Record<string, unknown>;
-  /** When it arrived, on the scenario's scaled clock (ms). */
+  /** The caller's user agent (the SDK's, with `app/<id>` when AWS_SDK_UA_APP_ID is set): tells callers apart. */
+  readonly userAgent: string;
+  /** When it arrived, by the emulator's clock (epoch ms). */
   readonly at: number;
 }
 
@@ -65,6 +71,7 @@ export class Emulator {
   public readonly ssm: SsmWorld;
   public readonly cloudwatch: CloudWatchWorld;
   public readonly logs: LogsWorld;
+  public readonly cloudformation: CloudFormationWorld;
   public readonly requests: RecordedRequest[] = [];
   public readonly faults: Fault[] = [];
   public readonly responses: CfnResponse[] = [];
@@ -77,7 +84,7 @@ export class Emulator {
   private readonly servers: http.Server[] = [];
   private readonly ports: Partial<Record<ServiceName | 'cfn', number>> = {};
 
-  public constructor(private readonly clock: ScaledClock) {
+  public constructor(private readonly clock: Pick<ScaledClock, 'now'>) {
     // The registration point: one line per emulated service.
     this.world = this.register(new CodeDeployWorld(clock));
     this.lambda = this.register(new LambdaWorld());
@@ -85,6 +92,7 @@ export class Emulator {
     this.ssm = this.register(new SsmWorld(clock));
     this.cloudwatch = this.register(new CloudWatchWorld(clock));
     this.logs = this.register(new LogsWorld());
+    this.cloudformation = this.register(new CloudFormationWorld());
   }
 
   /** Lambda Invoke payloads (InvocationType Event), for the runtime to run. */
@@ -201,13 +209,15 @@ export class Emulator {
     const { operation, input } = decoded;
     const problems = validate(api, operation, 'input', input, service.protocol === 'json' ? 'json' : 'text');
     problems.push(...(service.check?.(operation, input) ?? []));
-    this.requests.push({ service: name, operation, input, at: this.clock.now() });
+    const userAgent = String(request.headers['user-agent'] ?? '');
+    this.requests.push({ service: name, operation, input, userAgent, at: this.clock.now() });
     if (problems.length > 0) {
       for (const problem of problems) this.violation(`${name} ${problem}`);
       return this.sendError(service, api, response, { code: 'ValidationException', message: problems.join('; '), status: 400 });
     }
     const fault = this.faults.find((candidate) => candidate.service === name && candidate.operation === operation && (candidate.times ?? 1) > 0
-      && Object.entries(candidate.when ?? {}).every(([member, value]) => input[member] === value));
+      && Object.entries(candidate.when ?? {}).every(([member, value]) => input[member] === value)
+      && (candidate.userAgentIncludes === undefined || userAgent.includes(candidate.userAgentIncludes)));
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (fault.hold) {
@@ -323,10 +333,8 @@ export class Emulator {
     const requestId = `e2e-${this.totalRequests}`;
     switch (service.protocol) {
       case 'query':
-        // The operations emulated in the query protocol return nothing but their metadata.
         response.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-        response.end(`<${operation}Response xmlns="${(api.model.metadata as { xmlNamespace?: string }).xmlNamespace}">`
-          + `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`);
+        response.end(queryResponse(api, operation, output, requestId));
         return;
       case 'rest-json':
         return this.sendRestJson(api, response, operation, output, requestId);
@@ -373,8 +381,8 @@ export class Emulator {
     const requestId = `e2e-${this.totalRequests}`;
     if (service.protocol === 'query') {
       response.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-      response.end(`<ErrorResponse xmlns="${(api.model.metadata as { xmlNamespace?: string }).xmlNamespace}"><Error><Type>Sender</Type>`
-        + `<Code>${error.code}</Code><Message>${escapeXml(error.message ?? '')}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+      response.end(`<ErrorResponse xmlns="${api.model.metadata.xmlNamespace ?? ''}"><Error><Type>Sender</Type>`
+        + `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message ?? '')}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
       return;
     }
     const message = error.message === undefined ? {} : { message: error.message };
@@ -440,6 +448,3 @@ function setPath(target: Record<string, unknown>, parts: readonly string[], valu
   setPath((target[head] ??= {}) as Record<string, unknown>, rest, value);
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}

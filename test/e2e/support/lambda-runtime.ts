@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
@@ -93,4 +94,63 @@ export function loadBundle(clock: ScaledClock, captured: CapturedConsole, bundle
   const handler = module.exports.handler;
   if (typeof handler !== 'function') throw new Error(`${bundle} exports no handler`);
   return handler as BundledHandler;
+}
+
+/** The longest invocation Lambda allows, the suites' default deadline. */
+export const FIFTEEN_MINUTES = 15 * 60_000;
+
+/** What an invoker needs of a suite: its clock, the queue of self-invocations, the function and its handler. */
+export interface LambdaInvokerOptions {
+  readonly clock: ScaledClock;
+  /** The asynchronous Invokes the handler queued (its hand-overs), run by `deliver`. */
+  readonly invocations: () => unknown[];
+  readonly functionName: string;
+  readonly functionArn: string;
+  /** The handler, once the suite has loaded the bundle. */
+  readonly handler: () => BundledHandler;
+  /** At most this many invocations per delivery (hand-overs included): a loop that does not end fails. */
+  readonly maxInvocations: number;
+}
+
+/** Invokes a bundled handler as Lambda does: one invocation, or a delivery and the hand-overs it queues. */
+export class LambdaInvoker {
+  public constructor(private readonly options: LambdaInvokerOptions) {}
+
+  /**
+   * One Lambda invocation: a context whose remaining time runs on the scaled clock. Lambda stops an
+   * invocation at its deadline; here one that runs past it fails the scenario.
+   */
+  public async invoke(payload: unknown, remainingMs: number = FIFTEEN_MINUTES): Promise<void> {
+    const { clock, functionName, functionArn } = this.options;
+    const deadline = clock.now() + remainingMs;
+    const context = {
+      functionName,
+      invokedFunctionArn: functionArn,
+      awsRequestId: randomUUID(),
+      getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()),
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const killed = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the invocation ran past its ${remainingMs} ms (Lambda would have stopped it)`)), clock.real(remainingMs) + 1_000);
+    });
+    try {
+      await Promise.race([this.options.handler()(payload, context), killed]);
+    } finally {
+      clearTimeout(timer);
+    }
+    expect(clock.now()).toBeLessThanOrEqual(deadline);
+  }
+
+  /** A delivery and every invocation it hands over to (Lambda runs the queued asynchronous Invokes). Returns the number of invocations. */
+  public async deliver(event: unknown, firstRemainingMs: number = FIFTEEN_MINUTES): Promise<number> {
+    await this.invoke(event, firstRemainingMs);
+    const max = this.options.maxInvocations;
+    let count = 1;
+    while (this.options.invocations().length > 0) {
+      count++;
+      if (count > max) throw new Error(`more than ${max} invocations`);
+      await this.invoke(this.options.invocations().shift());
+    }
+    return count;
+  }
 }

@@ -1,6 +1,12 @@
 import type { EmulatedService } from './service';
 import { ServiceError } from './service';
 
+/** Where an alias points: its version, and the new version's weight while CodeDeploy shifts traffic. */
+export interface AliasRouting {
+  version: string;
+  weights?: Record<string, number>;
+}
+
 /** What one synchronous invocation of a function version answers. */
 export interface InvokeOutcome {
   /** The response document (JSON-encoded) or raw text. */
@@ -17,7 +23,7 @@ interface FunctionState {
   readonly arn: string;
   /** Published versions, as numbers in text ('1', '2', ...). */
   readonly versions: string[];
-  readonly aliases: Map<string, { version: string; weights?: Record<string, number> }>;
+  readonly aliases: Map<string, AliasRouting>;
   readonly behaviour: FunctionBehaviour;
   readonly invocations: Array<{ readonly version: string; readonly payload: string }>;
 }
@@ -33,14 +39,15 @@ const SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
  * its next invocation) are queued for the test's runtime to run; synchronous ones (the traffic
  * hook's smoke test) run a function's scripted behaviour on the version asked for; versions and
  * aliases are listed in pages and versions deleted as Lambda does, refusing a version an alias
- * references (API reference, DeleteFunction) and `$LATEST`.
+ * references (API reference, DeleteFunction) and `$LATEST`; an alias is read with GetAlias
+ * (`cdk-rollouts`), whose routing a scenario moves as CodeDeploy would (`route`).
  */
 export class LambdaWorld implements EmulatedService {
   public readonly name = 'lambda' as const;
   public readonly protocol = 'rest-json' as const;
   public readonly signingName = 'lambda';
   public readonly endpointVariable = 'AWS_ENDPOINT_URL_LAMBDA';
-  public readonly operations = ['Invoke', 'ListVersionsByFunction', 'ListAliases', 'DeleteFunction'];
+  public readonly operations = ['Invoke', 'ListVersionsByFunction', 'ListAliases', 'DeleteFunction', 'GetAlias'];
   /** Payloads of asynchronous invocations (InvocationType Event), for the runtime to run. */
   public readonly queued: unknown[] = [];
   private readonly functions = new Map<string, FunctionState>();
@@ -56,6 +63,14 @@ export class LambdaWorld implements EmulatedService {
       behaviour,
       invocations: [],
     });
+  }
+
+  /** Points an alias at `version`, with `weights` for the versions that share its traffic (none: all on `version`). */
+  public route(functionName: string, aliasName: string, version: string, weights: Record<string, number> = {}): void {
+    const alias = this.function(functionName).aliases.get(aliasName);
+    if (!alias) throw new Error(`${functionName} has no alias ${aliasName}`);
+    alias.version = version;
+    alias.weights = Object.keys(weights).length > 0 ? weights : undefined;
   }
 
   public versionsOf(name: string): string[] {
@@ -76,6 +91,7 @@ export class LambdaWorld implements EmulatedService {
       case 'ListVersionsByFunction': return this.listVersions(input);
       case 'ListAliases': return this.listAliases(input);
       case 'DeleteFunction': return this.deleteVersion(input);
+      case 'GetAlias': return this.getAlias(input);
       default: throw new ServiceError('UnknownOperationException', `${operation} is not emulated`);
     }
   }
@@ -145,15 +161,16 @@ export class LambdaWorld implements EmulatedService {
     const fn = this.resolve(String(input.FunctionName)).fn;
     const { page, next } = paginate([...fn.aliases.entries()], input.Marker, input.MaxItems);
     return {
-      Aliases: page.map(([name, alias]) => ({
-        AliasArn: `${fn.arn}:${name}`,
-        Name: name,
-        FunctionVersion: alias.version,
-        ...(alias.weights ? { RoutingConfig: { AdditionalVersionWeights: alias.weights } } : {}),
-        RevisionId: '00000000-e2e0-0000-0000-000000000000',
-      })),
+      Aliases: page.map(([name, alias]) => aliasConfiguration(fn, name, alias)),
       ...(next ? { NextMarker: next } : {}),
     };
+  }
+
+  private getAlias(input: Record<string, any>): Record<string, unknown> {
+    const fn = this.resolve(String(input.FunctionName)).fn;
+    const alias = fn.aliases.get(String(input.Name));
+    if (!alias) throw new ServiceError('ResourceNotFoundException', `Alias not found: ${fn.arn}:${input.Name}`, 404);
+    return aliasConfiguration(fn, String(input.Name), alias);
   }
 
   private deleteVersion(input: Record<string, any>): Record<string, unknown> {
@@ -185,6 +202,17 @@ export class LambdaWorld implements EmulatedService {
     if (!fn) throw new ServiceError('ResourceNotFoundException', `Function not found: arn:aws:lambda:us-east-1:123456789012:function:${name}`, 404);
     return fn;
   }
+}
+
+/** An alias as GetAlias and ListAliases return it (API reference, AliasConfiguration). */
+function aliasConfiguration(fn: FunctionState, name: string, alias: AliasRouting): Record<string, unknown> {
+  return {
+    AliasArn: `${fn.arn}:${name}`,
+    Name: name,
+    FunctionVersion: alias.version,
+    ...(alias.weights ? { RoutingConfig: { AdditionalVersionWeights: alias.weights } } : {}),
+    RevisionId: '00000000-e2e0-0000-0000-000000000000',
+  };
 }
 
 function paginate<T>(all: T[], marker: string | undefined, maxItems: string | number | undefined): { page: T[]; next?: string } {
