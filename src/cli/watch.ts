@@ -9,7 +9,7 @@ import { duration } from './format';
 import { readEvidence } from './guard-evidence';
 import { LambdaTrack, readLambdaDeployment } from './lambda-deployment';
 import { newServerTrack, readServerInstances, ServerTrack, serverView } from './server-deployment';
-import { DeploymentView, Diagnosis, Evidence, isFinal, RolloutView, Snapshot } from './view';
+import { DeploymentView, Diagnosis, Evidence, isFinal, LambdaView, RolloutView, Snapshot } from './view';
 import { ACTIVE_DEPLOYMENT_STATUSES } from '../handlers/shared/deployment';
 import { describeError } from '../handlers/shared/errors';
 import { isThrottling } from '../handlers/shared/retry';
@@ -258,9 +258,16 @@ async function refresh(clients: AwsClients, configs: DeploymentConfigs, state: R
   }
   const config = await configs.get(tracked.info.deploymentConfigName);
   const isLambda = state.rollout.kind === 'lambda' || tracked.info.computePlatform === 'Lambda';
-  const lambda = isLambda ? await readLambdaDeployment(clients, state.rollout, tracked.info, config, tracked.lambda, now) : undefined;
-  if (!isLambda) await readServerInstances(clients, tracked.info, tracked.server);
+  const readTargets = async (deployment: DeploymentInfo): Promise<LambdaView | undefined> => {
+    if (isLambda) return readLambdaDeployment(clients, state.rollout, deployment, config, tracked.lambda, now);
+    await readServerInstances(clients, deployment, tracked.server);
+    return undefined;
+  };
+  let lambda = await readTargets(tracked.info);
   const info = first ? tracked.info : (await getDeployment()) ?? tracked.info;
+  // The targets were read before the status: a deployment that ended in between would keep the events
+  // of before its end, and a final deployment is not read again. Its final targets are read once more.
+  if (!first && isFinal(info.status ?? '') && !isFinal(tracked.info.status ?? '')) lambda = await readTargets(info);
   tracked.info = info;
   const server = !isLambda ? serverView(info, config, tracked.server) : undefined;
   const status = info.status ?? 'Unknown';

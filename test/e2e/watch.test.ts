@@ -95,6 +95,52 @@ function callsPerMinute(result: ScenarioRun, from: number, to: number): { total:
 
 const MINUTE = 60_000;
 
+/** What the command prints while the guard stops a canary (`alarmStops`), as docs/watch.md shows it. */
+const ALARM_STOP_OUTPUT = lines(`
+    Guarded: stack UPDATE_IN_PROGRESS
+    Guarded/Api: Lambda rollout, deployment group Guarded-ApiDeploymentGroupC5BA42E8
+    Guarded/Api d-E2E000001: InProgress, canary 10%, then 100% after 5 min
+    Guarded/Api d-E2E000001: traffic 10% on version 2 of Guarded-Fn9270CBC0:live (shift 1 of 2, next at 12:07:00Z)
+    Guarded/Api d-E2E000001: BeforeAllowTraffic Skipped
+    Guarded/Api d-E2E000001: AllowTraffic InProgress
+    Guarded/Api d-E2E000001: AfterAllowTraffic Pending
+    Guarded/Api d-E2E000001: guard (5m00s period): new 0/0, old 0/0, z - (alarm at 4)
+    Guarded/Api: alarm Guarded-ApiNewVersionErrorRateAlarm376017FF OK
+    Guarded/Api d-E2E000001: guard (5m00s period): new 6/40 (15%), old 1/360 (0.3%), +14.7 pp, z 6.74 (alarm at 4)
+    Guarded/Api: alarm Guarded-ApiNewVersionErrorRateAlarm376017FF ALARM
+    Guarded/Api d-E2E000001: Stopped, canary 10%, then 100% after 5 min: ALARM_ACTIVE (One or more alarms have been activated: Guarded-ApiNewVersionErrorRateAlarm376017FF)
+    Guarded/Api d-E2E000001: traffic 10% on version 2 of Guarded-Fn9270CBC0:live (shift 1 of 2)
+    Guarded/Api d-E2E000001: AllowTraffic Failed
+    Guarded/Api d-E2E000002: InProgress (CodeDeploy's rollback of d-E2E000001), all at once
+    Guarded/Api d-E2E000002: traffic 90% on version 1 of Guarded-Fn9270CBC0:live
+    Guarded/Api d-E2E000002: BeforeAllowTraffic Pending
+    Guarded/Api d-E2E000002: AllowTraffic Pending
+    Guarded/Api d-E2E000002: AfterAllowTraffic Pending
+    Guarded/Api d-E2E000002: traffic 100% on version 1 of Guarded-Fn9270CBC0:live (shift 1 of 1)
+    Guarded/Api d-E2E000002: AllowTraffic InProgress
+    Guarded/Api d-E2E000002: Succeeded (CodeDeploy's rollback of d-E2E000001), all at once
+    Guarded/Api d-E2E000002: BeforeAllowTraffic Skipped
+    Guarded/Api d-E2E000002: AllowTraffic Succeeded
+    Guarded/Api d-E2E000002: AfterAllowTraffic Skipped
+    Guarded: stack UPDATE_ROLLBACK_IN_PROGRESS
+    Guarded: stack UPDATE_ROLLBACK_COMPLETE
+    Guarded/Api: FAILED d-E2E000001 Stopped by alarm Guarded-ApiNewVersionErrorRateAlarm376017FF after 1m50s; rolled back by d-E2E000002 (Succeeded)
+    Guarded: FAILED, the stack ended UPDATE_ROLLBACK_COMPLETE
+    Diagnosis of Guarded/Api: d-E2E000001 Stopped: stopped by alarm Guarded-ApiNewVersionErrorRateAlarm376017FF
+      alarm Guarded-ApiNewVersionErrorRateAlarm376017FF (alarm when >= 4): ALARM at 12:03:20Z
+        Threshold Crossed: 1 datapoint [6.74] was greater than or equal to the threshold (4.0).
+        its value as it evaluated, each minute:
+        11:59:00Z   no data
+        12:00:00Z   no data
+        12:01:00Z   no data
+        12:02:00Z   no data
+        12:03:00Z      6.74 !  new 6/40 (15%), old 1/360 (0.3%)
+        12:04:00Z      6.74 !  new 6/40 (15%), old 1/360 (0.3%)
+      console:
+        deployment: https://us-east-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-E2E000001?region=us-east-1
+        alarm Guarded-ApiNewVersionErrorRateAlarm376017FF: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/Guarded-ApiNewVersionErrorRateAlarm376017FF
+`);
+
 describe('cdk-rollouts watch', () => {
   test('a canary that succeeds: the smoke test, the shift, the guard\'s evidence, the bake, which promote ends; exit 0', async () => {
     let promote: Promise<CliRun> | undefined;
@@ -187,50 +233,7 @@ describe('cdk-rollouts watch', () => {
     const result = await run('Guarded', alarmStops);
     expectClean(result);
     expect(result.plain.code).toBe(1);
-    const captured = lines(`
-    Guarded: stack UPDATE_IN_PROGRESS
-    Guarded/Api: Lambda rollout, deployment group Guarded-ApiDeploymentGroupC5BA42E8
-    Guarded/Api d-E2E000001: InProgress, canary 10%, then 100% after 5 min
-    Guarded/Api d-E2E000001: traffic 10% on version 2 of Guarded-Fn9270CBC0:live (shift 1 of 2, next at 12:07:00Z)
-    Guarded/Api d-E2E000001: BeforeAllowTraffic Skipped
-    Guarded/Api d-E2E000001: AllowTraffic InProgress
-    Guarded/Api d-E2E000001: AfterAllowTraffic Pending
-    Guarded/Api d-E2E000001: guard (5m00s period): new 0/0, old 0/0, z - (alarm at 4)
-    Guarded/Api: alarm Guarded-ApiNewVersionErrorRateAlarm376017FF OK
-    Guarded/Api d-E2E000001: guard (5m00s period): new 6/40 (15%), old 1/360 (0.3%), +14.7 pp, z 6.74 (alarm at 4)
-    Guarded/Api: alarm Guarded-ApiNewVersionErrorRateAlarm376017FF ALARM
-    Guarded/Api d-E2E000001: Stopped, canary 10%, then 100% after 5 min: ALARM_ACTIVE (One or more alarms have been activated: Guarded-ApiNewVersionErrorRateAlarm376017FF)
-    Guarded/Api d-E2E000001: traffic 10% on version 2 of Guarded-Fn9270CBC0:live (shift 1 of 2)
-    Guarded/Api d-E2E000001: AllowTraffic Failed
-    Guarded/Api d-E2E000002: InProgress (CodeDeploy's rollback of d-E2E000001), all at once
-    Guarded/Api d-E2E000002: traffic 90% on version 1 of Guarded-Fn9270CBC0:live
-    Guarded/Api d-E2E000002: BeforeAllowTraffic Pending
-    Guarded/Api d-E2E000002: AllowTraffic Pending
-    Guarded/Api d-E2E000002: AfterAllowTraffic Pending
-    Guarded/Api d-E2E000002: traffic 100% on version 1 of Guarded-Fn9270CBC0:live (shift 1 of 1)
-    Guarded/Api d-E2E000002: AllowTraffic InProgress
-    Guarded/Api d-E2E000002: Succeeded (CodeDeploy's rollback of d-E2E000001), all at once
-    Guarded/Api d-E2E000002: BeforeAllowTraffic Skipped
-    Guarded/Api d-E2E000002: AllowTraffic Succeeded
-    Guarded/Api d-E2E000002: AfterAllowTraffic Skipped
-    Guarded: stack UPDATE_ROLLBACK_IN_PROGRESS
-    Guarded: stack UPDATE_ROLLBACK_COMPLETE
-    Guarded/Api: FAILED d-E2E000001 Stopped by alarm Guarded-ApiNewVersionErrorRateAlarm376017FF after 1m50s; rolled back by d-E2E000002 (Succeeded)
-    Guarded: FAILED, the stack ended UPDATE_ROLLBACK_COMPLETE
-    Diagnosis of Guarded/Api: d-E2E000001 Stopped: stopped by alarm Guarded-ApiNewVersionErrorRateAlarm376017FF
-      alarm Guarded-ApiNewVersionErrorRateAlarm376017FF (alarm when >= 4): ALARM at 12:03:20Z
-        Threshold Crossed: 1 datapoint [6.74] was greater than or equal to the threshold (4.0).
-        its value as it evaluated, each minute:
-        11:59:00Z   no data
-        12:00:00Z   no data
-        12:01:00Z   no data
-        12:02:00Z   no data
-        12:03:00Z      6.74 !  new 6/40 (15%), old 1/360 (0.3%)
-        12:04:00Z      6.74 !  new 6/40 (15%), old 1/360 (0.3%)
-      console:
-        deployment: https://us-east-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-E2E000001?region=us-east-1
-        alarm Guarded-ApiNewVersionErrorRateAlarm376017FF: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/Guarded-ApiNewVersionErrorRateAlarm376017FF
-    `);
+    const captured = ALARM_STOP_OUTPUT;
     expect(result.plain.output).toBe(captured);
     expectDocsBlock('alarm-stop', captured);
     const drawn = terminalFrames(result);
@@ -241,6 +244,13 @@ describe('cdk-rollouts watch', () => {
     ]));
     // The verdicts and the diagnosis follow the last frame, as in the plain output.
     expect(stripColors(result.terminal!.output).replace(/\r\n/g, '\n')).toContain(captured.slice(captured.indexOf('Guarded/Api: FAILED')));
+  }, 180_000);
+
+  test('a change between the calls of one poll (the deployment stopped after its targets were read) prints as one between polls', async () => {
+    const result = await run('Guarded', alarmStops, { changesBefore: 'GetDeployment' });
+    expectClean(result);
+    expect(result.plain.code).toBe(1);
+    expect(result.plain.output).toBe(ALARM_STOP_OUTPUT);
   }, 180_000);
 
   test('a failed smoke test: the hook\'s log lines of the deployment; exit 1', async () => {

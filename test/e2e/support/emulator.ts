@@ -75,6 +75,8 @@ export class Emulator {
   public readonly requests: RecordedRequest[] = [];
   public readonly faults: Fault[] = [];
   public readonly responses: CfnResponse[] = [];
+  /** Runs before a valid request is carried out (a test may change the world between a caller's calls). */
+  public beforeAnswer?: (operation: string, userAgent: string) => void;
   /** Held requests whose connection the client closed (abandoned the call). */
   public readonly abandoned: string[] = [];
   private violations: string[] = [];
@@ -227,6 +229,7 @@ export class Emulator {
       }
       if (fault.error) return this.sendError(service, api, response, fault.error);
     }
+    this.beforeAnswer?.(operation, userAgent);
     let output: Record<string, unknown>;
     try {
       output = service.handle(operation, input);

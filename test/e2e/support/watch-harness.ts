@@ -66,7 +66,16 @@ export interface RunOptions {
   readonly prepare?: (h: Harness) => void;
   /** The command to run (default: the bundle under assets/). */
   readonly command?: CliCommand;
+  /**
+   * Make each change of the scenario just before the plain command's next call of this operation
+   * (after the calls its poll made before it), so that every change lands in the middle of a poll;
+   * a step no such call comes for within `MID_POLL_GRACE_MS` is made as usual.
+   */
+  readonly changesBefore?: string;
 }
+
+/** How long a step waits for the call it is to come before, in the scenario's time: three of the command's default polls. */
+const MID_POLL_GRACE_MS = 15_000;
 
 /**
  * Runs a scenario under the command without a terminal (and in one, and as JSON, if asked),
@@ -99,7 +108,7 @@ export async function runScenario(
   const commands = [{ id: 'plain', cli: plain }, { id: 'terminal', cli: terminal }, { id: 'json', cli: json }];
   const observed = (since: number) => commands.every(({ id, cli }) => !cli || cli.child.exitCode !== null || cli.child.signalCode !== null
     || h.emulator.requests.filter((request) => request.operation === 'DescribeStacks' && request.at > since && request.userAgent.includes(`app/${id}`)).length >= 2);
-  const driver = setInterval(() => {
+  const advance = () => {
     try {
       timeline.advance(observed);
       const action = options.act?.(h, scenario);
@@ -109,6 +118,14 @@ export async function runScenario(
       failure ??= err;
       for (const cli of [plain, terminal, json]) cli?.child.kill();
     }
+  };
+  if (options.changesBefore) {
+    h.emulator.beforeAnswer = (operation, userAgent) => {
+      if (operation === options.changesBefore && userAgent.includes('app/plain')) advance();
+    };
+  }
+  const driver = setInterval(() => {
+    if (!options.changesBefore || timeline.overdue() > MID_POLL_GRACE_MS) advance();
   }, 5);
   try {
     const [plainRun, terminalRun, jsonRun] = await Promise.all([plain.done, terminal?.done, json?.done]);

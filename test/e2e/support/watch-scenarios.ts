@@ -60,6 +60,12 @@ export class Timeline {
     }
     return this.next < steps.length;
   }
+
+  /** How long the next step has been due (negative: not yet), in the scenario's time. */
+  public overdue(): number {
+    const step = this.scenario.steps[this.next];
+    return step ? this.now() - this.t0 - step.at : -Infinity;
+  }
 }
 
 function group(context: ScenarioContext) {
