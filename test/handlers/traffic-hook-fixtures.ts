@@ -43,10 +43,9 @@ export function settings(overrides: Partial<TrafficHookSettings> = {}): TrafficH
 
 export const SMOKE: Partial<TrafficHookSettings> = { beforeAllowTraffic: { smokeTest: { payloads: ['{"ping":true}', '{"ping":false}'], invocations: 3 } } };
 
-/** The hook wired to mocked clients, with a fake clock. */
-export function hookHarness() {
-  const clock = new FakeClock();
-  const clients = {
+/** One client of each service the traffic hook calls, without retries (a test's mocks answer at once). */
+export function trafficHookClients() {
+  return {
     codedeploy: new CodeDeployClient({ region: 'us-east-1', maxAttempts: 1 }),
     lambda: new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
     invoker: new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
@@ -54,6 +53,12 @@ export function hookHarness() {
     cloudwatch: new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 }),
     logs: new CloudWatchLogsClient({ region: 'us-east-1', maxAttempts: 1 }),
   };
+}
+
+/** The hook wired to mocked clients, with a fake clock. */
+export function hookHarness() {
+  const clock = new FakeClock();
+  const clients = trafficHookClients();
   const mocks = {
     codedeploy: mockClient(clients.codedeploy),
     lambda: mockClient(clients.lambda),

@@ -1,19 +1,20 @@
 import { AutoScalingClient, DeleteAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   BatchGetDeploymentTargetsCommand, CodeDeployClient, CreateDeploymentCommand, CreateDeploymentGroupCommand, DeleteDeploymentGroupCommand,
   GetDeploymentCommand, GetDeploymentGroupCommand, ListDeploymentsCommand, ListDeploymentTargetsCommand, PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand, UpdateDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
 import { DeleteFunctionCommand, InvokeCommand, LambdaClient, ListAliasesCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Account } from './account';
 import type { TrafficHookSettings } from '../../../src/contract/traffic-hook';
 import { createServerDeployerHandler } from '../../../src/handlers/server-deployer/dispatch';
 import { createTrafficHookHandler } from '../../../src/handlers/traffic-hook/handler';
+import { trafficHookClients } from '../../handlers/traffic-hook-fixtures';
 
 /**
  * The library's own functions, run for real (their handler modules, as bundled) against the
@@ -73,14 +74,7 @@ export interface HookRun {
  */
 export async function runTrafficHook(account: Account, deployment: AliasDeployment): Promise<HookRun> {
   const clock = new FakeClock();
-  const clients = {
-    codedeploy: new CodeDeployClient({ region: 'us-east-1', maxAttempts: 1 }),
-    lambda: new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
-    invoker: new LambdaClient({ region: 'us-east-1', maxAttempts: 1 }),
-    ssm: new SSMClient({ region: 'us-east-1', maxAttempts: 1 }),
-    cloudwatch: new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 }),
-    logs: new CloudWatchLogsClient({ region: 'us-east-1', maxAttempts: 1 }),
-  };
+  const clients = trafficHookClients();
   const deploymentId = account.newDeploymentId();
   const verdicts: Record<string, string | undefined> = {};
   const settingsRead: HookRun['settingsRead'] = [];
