@@ -1,9 +1,8 @@
 import { randomUUID } from 'crypto';
-import * as fs from 'fs';
 import * as http from 'http';
-import { validate, loadApi, CONSTRAINTS_SOURCE } from './support/api-model';
+import { loadApi, MODELS_SOURCE, validate } from './support/api-model';
 import { Emulator } from './support/emulator';
-import { BundledHandler, capturingConsole, LambdaInvoker, loadBundle, ScaledClock } from './support/lambda-runtime';
+import { BundledHandler, capturingConsole, LambdaInvoker, loadBundle, replaceEnvironment, ScaledClock } from './support/lambda-runtime';
 
 /**
  * The server deployer end to end: the bundled asset as Lambda loads it, the real SDK v3 clients
@@ -14,8 +13,6 @@ import { BundledHandler, capturingConsole, LambdaInvoker, loadBundle, ScaledCloc
  */
 
 const SCALE = 100;
-/** The aws-sdk (v2) package whose API models the emulator validates against. */
-const AWS_SDK_V2_VERSION = (JSON.parse(fs.readFileSync(require.resolve('aws-sdk/package.json'), 'utf8')) as { version: string }).version;
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Web-RevisionDeploymentHandler';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Web/11111111-2222-3333-4444-555555555555';
 /** At most this many invocations per delivery (hand-overs included): a loop that does not end fails. */
@@ -35,7 +32,7 @@ const lambda = new LambdaInvoker({
 });
 const invoke = (payload: unknown, remainingMs?: number): Promise<void> => lambda.invoke(payload, remainingMs);
 const deliver = (event: unknown, firstRemainingMs?: number): Promise<number> => lambda.deliver(event, firstRemainingMs);
-const savedEnvironment: Record<string, string | undefined> = {};
+let restoreEnvironment: () => void = () => undefined;
 let scenarios = 0;
 let passed = 0;
 let groups = 0;
@@ -43,24 +40,17 @@ let groups = 0;
 beforeAll(async () => {
   await emulator.start();
   const environment = { ...emulator.environment(), AWS_PROFILE: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
-  for (const [name, value] of Object.entries(environment)) {
-    savedEnvironment[name] = process.env[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnvironment = replaceEnvironment(environment);
   handler = loadBundle(clock, captured);
 });
 
 afterAll(async () => {
   await emulator.stop();
-  for (const [name, value] of Object.entries(savedEnvironment)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnvironment();
   const { requests, violations } = emulator.totals();
   // The count line the README quotes.
   process.stdout.write(`server deployer end to end: ${passed} of ${scenarios} scenarios passed, ${violations} request-shape violations`
-    + ` over ${requests} requests (models: aws-sdk ${AWS_SDK_V2_VERSION} apis, constraints: ${CONSTRAINTS_SOURCE})\n`);
+    + ` over ${requests} requests (models: ${MODELS_SOURCE})\n`);
 });
 
 /**

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import { CONSTRAINTS_SOURCE, loadApi, validate } from './support/api-model';
+import { loadApi, MODELS_SOURCE, validate } from './support/api-model';
 import type { LambdaLifecycleEvent, Status } from './support/codedeploy-world';
 import { Emulator } from './support/emulator';
-import { BundledHandler, capturingConsole, LambdaInvoker, loadBundle, ScaledClock, TRAFFIC_HOOK_BUNDLE } from './support/lambda-runtime';
+import { BundledHandler, capturingConsole, LambdaInvoker, loadBundle, replaceEnvironment, ScaledClock, TRAFFIC_HOOK_BUNDLE } from './support/lambda-runtime';
 import type { FunctionBehaviour } from './support/services/lambda-world';
 import {
   CLAIMS_LOG_GROUP_ENV, MAX_PRUNED_VERSIONS_PER_RUN, SETTINGS_PREFIX_ENV, settingsParameterName, TrafficHookSettings,
@@ -28,7 +27,6 @@ import { PRUNE_DELETE_INTERVAL_MS } from '../../src/handlers/shared/timing';
  * milliseconds here, which a loaded machine exceeds less often (the assertions allow for it anyway).
  */
 const SCALE = 50;
-const AWS_SDK_V2_VERSION = (JSON.parse(fs.readFileSync(require.resolve('aws-sdk/package.json'), 'utf8')) as { version: string }).version;
 const HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:Stack-TrafficHookFunction';
 const SETTINGS_PREFIX = '/cdk-codedeploy-rollouts/traffic-hook/Stack';
 const CLAIMS_LOG_GROUP = '/cdk-codedeploy-rollouts/Stack-TrafficHook';
@@ -48,7 +46,7 @@ const lambda = new LambdaInvoker({
   maxInvocations: MAX_INVOCATIONS,
 });
 const deliver = (event: unknown, firstRemainingMs?: number): Promise<number> => lambda.deliver(event, firstRemainingMs);
-const savedEnvironment: Record<string, string | undefined> = {};
+let restoreEnvironment: () => void = () => undefined;
 let scenarios = 0;
 let passed = 0;
 let rollouts = 0;
@@ -64,24 +62,17 @@ beforeAll(async () => {
     AWS_CONFIG_FILE: '/nonexistent',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
   };
-  for (const [name, value] of Object.entries(environment)) {
-    savedEnvironment[name] = process.env[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnvironment = replaceEnvironment(environment);
   handler = loadBundle(clock, captured, TRAFFIC_HOOK_BUNDLE);
 });
 
 afterAll(async () => {
   await emulator.stop();
-  for (const [name, value] of Object.entries(savedEnvironment)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnvironment();
   const { requests, violations } = emulator.totals();
   // The count line the docs quote.
   process.stdout.write(`traffic hook end to end: ${passed} of ${scenarios} scenarios passed, ${violations} request-shape violations`
-    + ` over ${requests} requests (models: aws-sdk ${AWS_SDK_V2_VERSION} apis, constraints: ${CONSTRAINTS_SOURCE})\n`);
+    + ` over ${requests} requests (models: ${MODELS_SOURCE})\n`);
 });
 
 /** The end of every scenario: a request that broke AWS's model (or an answer of the emulator that did) fails it. */

@@ -83,6 +83,10 @@ const constraintsFile = JSON.parse(fs.readFileSync(path.join(__dirname, 'api-con
 /** Where the constraints came from (for the suite's report). */
 export const CONSTRAINTS_SOURCE: string = constraintsFile.source;
 
+/** The models a suite's requests were checked against, as its count line names them. */
+export const MODELS_SOURCE = `aws-sdk ${(JSON.parse(fs.readFileSync(require.resolve('aws-sdk/package.json'), 'utf8')) as { version: string }).version} apis, `
+  + `constraints: ${CONSTRAINTS_SOURCE}`;
+
 export interface Api {
   readonly model: ServiceModel;
   readonly constraints: Readonly<Record<string, Constraint>>;

@@ -154,3 +154,19 @@ export class LambdaInvoker {
     return count;
   }
 }
+
+/**
+ * Sets `values` in the process environment (undefined: unset), as the Lambda runtime gives a
+ * function its environment. Returns what puts the environment back.
+ */
+export function replaceEnvironment(values: Record<string, string | undefined>): () => void {
+  const saved = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  const apply = (entries: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(entries)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(values);
+  return () => apply(saved);
+}
