@@ -21,6 +21,7 @@ import type { AddressInfo } from 'net';
 import { loadavg } from 'os';
 import { join } from 'path';
 import { gzipSync } from 'zlib';
+import { median } from './support/summary';
 
 const ROOT = join(__dirname, '..');
 const BUNDLE = join(ROOT, 'assets', 'cli', 'cdk-rollouts', 'cdk-rollouts.js');
@@ -29,11 +30,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 /** The bound the README states for what the command adds to the gzipped tarball. */
 export const MAX_GZIP_BYTES = 400 * 1024;
 const MAX_START_MS = 1000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Runs a child to completion: wall time, and the child's own CPU time (user + system). */
 function timed(args: string[]): { wallMs: number; cpuMs: number } {

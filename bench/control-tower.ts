@@ -17,6 +17,7 @@
 import { cpus, loadavg } from 'os';
 import { Stack } from 'aws-cdk-lib';
 import { CodeDeployChecks } from '../src';
+import { median } from './support/summary';
 import { SCENARIOS } from '../test/governance/scenarios';
 import { checkedApp, checkedSynth } from '../test/support/checked-synth';
 import { ControlTowerRules, controlTowerRuleFiles } from '../test/support/control-tower';
@@ -36,12 +37,6 @@ function sample(variant: Variant): { ms: number; findings: number } {
   const result = checkedSynth(app);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return { ms, findings: controlTower ? result.controlTowerFindings.length : 0 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function main(): void {

@@ -11,6 +11,7 @@ import { Scenario, SCENARIOS, scenarioModel, SIZES } from './scenarios';
 import { mostWithin, ScenarioOptions, simulate, SimulationResult } from './simulate';
 import type { TemplateModel } from './stack';
 import { DEFAULT_DEPLOYMENT_GROUP_SIZE } from '../../src/private/defaults';
+import { table } from '../support/summary';
 
 const LARGEST = SIZES[SIZES.length - 1];
 /** Calls that may run out of attempts in the worst modelled stretch of refusals: one in a thousand. */
@@ -48,11 +49,6 @@ export function quotasPassed(result: SimulationResult): string[] {
   return result.uses.filter((u) => u.quota.limit !== undefined
     && (u.refused > 0 || u.sustained > u.quota.limit || (u.quota.kind === 'concurrency' && u.peak > u.quota.limit)))
     .map((u) => u.quota.name);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) => row.map((text, c) => (c === 0 ? text.padEnd(widths[c]) : text.padStart(widths[c]))).join('  ')).join('\n');
 }
 
 function cell(result: SimulationResult, quotaId: string): string {
