@@ -25,8 +25,13 @@
  * It starts with the deployment model's report (bench/deploy-model/), and writes everything it
  * prints to bench/results/lambda-rollout.txt.
  *
+ * Then aws-cdk-lib's validator is timed alone on the N = 100 templates, and on the library's with its
+ * guard alarm swapped for a plain one, to say how much of the gap the guard alarm's metrics are
+ * (bench/validator-cost.ts).
+ *
  * Run: ts-node --project test/tsconfig.json bench/lambda-rollout.ts   (BENCH_RUNS=<n> to change RUNS;
- * `--hooks` runs only the traffic hook's counts, `--model` only the deployment model)
+ * `--hooks` runs only the traffic hook's counts, `--model` only the deployment model, `--validator`
+ * only the validator's attribution)
  */
 import { fork } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -38,6 +43,8 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LambdaRollout, SmokeTest } from '../src';
 import { deploymentModelReport } from './deploy-model/report';
+import { median, table } from './support/summary';
+import { validatorCostReport } from './validator-cost';
 import { LambdaErrorRateCheck } from '../src/health/lambda-error-rate-check';
 
 const SIZES = [10, 50, 100];
@@ -232,23 +239,20 @@ function takeSample(variant: Variant, n: number, validate = true): Promise<Sampl
   });
 }
 
-/** Resources of a synthesis in this process, without timing and without the validator. */
-function countResources(variant: Variant, n: number, enforceLimit: boolean): number {
+/** A template synthesized in this process, without timing and without the validator. */
+function synthesized(variant: Variant, n: number, enforceLimit = false): Template {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-lambda-rollout-count-'));
   try {
     const context = enforceLimit ? {} : { [STACK_RESOURCE_LIMIT_CONTEXT]: 0 };
     const { app } = build(variant, n, { outdir, context, builtinCloudFormationValidation: false });
-    const template = app.synth().getStackByName(STACK_NAME).template as Template;
-    return Object.keys(template.Resources ?? {}).length;
+    return app.synth().getStackByName(STACK_NAME).template as Template;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+function countResources(variant: Variant, n: number, enforceLimit: boolean): number {
+  return Object.keys(synthesized(variant, n, enforceLimit).Resources ?? {}).length;
 }
 
 function countByType(template: Template, ids: string[]): Map<string, number> {
@@ -262,11 +266,6 @@ function countByType(template: Template, ids: string[]): Map<string, number> {
 
 function formatCounts(counts: Map<string, number>, divisor = 1): string {
   return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => `${type} ${+(count / divisor).toFixed(2)}`).join(', ');
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
 /** A template's resources: owned by one function, once per stack, or shared but growing with N (paid in batches). */
@@ -403,7 +402,10 @@ async function main(): Promise<void> {
   const off = (v: Variant) => median(samples.get(`${v}:${largest}:no-validate`)!.map((x) => x.ms));
   log(`validator off (builtinCloudFormationValidation: false), N=${largest}: library ${off('library').toFixed(0)} ms, hand-written ${off('hand-written').toFixed(0)} ms, `
     + `ratio ${ratio(off('library'), off('hand-written'))}; so the validator takes ${(ms('library', largest) - off('library')).toFixed(0)} ms of the library's `
-    + `${ms('library', largest).toFixed(0)} and ${(ms('hand-written', largest) - off('hand-written')).toFixed(0)} ms of hand-written's ${ms('hand-written', largest).toFixed(0)}\n`);
+    + `${ms('library', largest).toFixed(0)} and ${(ms('hand-written', largest) - off('hand-written')).toFixed(0)} ms of hand-written's ${ms('hand-written', largest).toFixed(0)}`);
+  const validated = (v: Variant) => ({ name: v, template: of(v, largest)[0].template });
+  for (const line of await validatorCostReport(validated('library'), validated('hand-written'), validated(same), largest, RUNS, ROOT)) log(line);
+  log('');
 
   const largestN = SIZES[SIZES.length - 1];
   const splits = new Map(VARIANTS.map((v) => {
@@ -500,6 +502,15 @@ if (process.argv[2] === '--sample') {
   console.log(deploymentModelReport());
 } else if (process.argv[2] === '--hooks') {
   hookCosts();
+} else if (process.argv[2] === '--validator') {
+  const n = SIZES[SIZES.length - 1];
+  const validated = (v: Variant) => ({ name: v, template: synthesized(v, n) });
+  validatorCostReport(validated('library'), validated('hand-written'), validated('hand-written, same alarm'), n, RUNS, ROOT)
+    .then((lines) => console.log(lines.join('\n')))
+    .catch((e) => {
+      console.error(e);
+      process.exitCode = 1;
+    });
 } else {
   main().catch((e) => {
     console.error(e);
