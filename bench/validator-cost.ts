@@ -79,6 +79,7 @@ export function withPlainAlarms(template: ValidatedTemplate['template']): Valida
 function validateOnce(file: string): void {
   const start = process.hrtime.bigint();
   const plugin = new CloudFormationValidatePlugin();
+  // The plugin reads only the templates' paths; a synth's context also carries the app's construct tree.
   plugin.validate({
     templatePaths: [file],
     stackTemplates: [{ templatePath: file, stackConstructPath: 'Bench', accountId: undefined, region: undefined }],
