@@ -7,6 +7,8 @@
  * generates names; any name that is the same on both sides and unique in the account will do). Ref and Fn::GetAtt return
  * values follow each resource type's "Return values" in the CloudFormation reference.
  */
+import { IntrinsicWorld, resolvedText, resolveIntrinsics } from '../support/intrinsic-functions';
+
 export const ACCOUNT = '111111111111';
 export const DEFAULT_REGION = 'us-east-1';
 
@@ -58,7 +60,7 @@ const NAME_PROPERTY: Record<string, string> = {
 const SOME_ID = '0123456789abcdef';
 
 /** One stack's view of the app: resolves values in its template. */
-export class StackWorld {
+export class StackWorld implements IntrinsicWorld {
   public readonly account: string;
   public readonly region: string;
   public readonly resources: Record<string, Resource>;
@@ -159,65 +161,33 @@ export class StackWorld {
 
   /** A CloudFormation value as the string it resolves to. */
   public resolve(value: unknown): string {
-    const resolved = this.resolveAny(value);
-    if (typeof resolved !== 'string') {
-      throw new Error(`${this.stackName}: expected a string, got ${JSON.stringify(resolved)} from ${JSON.stringify(value)}`);
-    }
-    return resolved;
+    return resolvedText(value, this);
   }
 
   /** A CloudFormation value (a list, an object, a string) with every intrinsic resolved. */
   public resolveAny(value: unknown): unknown {
-    if (value === null || typeof value !== 'object') {
-      return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
-    }
-    if (Array.isArray(value)) {
-      return value.map((item) => this.resolveAny(item));
-    }
-    const object = value as Record<string, any>;
-    const keys = Object.keys(object);
-    if (keys.length === 1) {
-      const [fn] = keys;
-      const argument = object[fn];
-      switch (fn) {
-        case 'Ref': return this.ref(argument);
-        case 'Fn::GetAtt': {
-          const [logicalId, attribute] = typeof argument === 'string' ? argument.split('.') : argument;
-          return this.getAtt(logicalId, attribute);
-        }
-        case 'Fn::Join': return (this.resolveAny(argument[1]) as string[]).join(argument[0]);
-        case 'Fn::Sub': return this.sub(argument);
-        case 'Fn::Select': return (this.resolveAny(argument[1]) as string[])[Number(this.resolveAny(argument[0]))];
-        case 'Fn::Split': return this.resolve(argument[1]).split(argument[0]);
-        case 'Fn::ImportValue': return this.app.importValue(this.resolve(argument));
-        case 'Fn::GetAZs': return [`${this.region}a`, `${this.region}b`, `${this.region}c`];
-        case 'Fn::FindInMap': {
-          const [map, top, second] = argument.map((part: unknown) => this.resolve(part));
-          return this.resolveAny(this.stack.template.Mappings?.[map]?.[top]?.[second]);
-        }
-        case 'Fn::If': return this.resolveAny(this.condition(argument[0]) ? argument[1] : argument[2]);
-        case 'Fn::Base64': return Buffer.from(this.resolve(argument)).toString('base64');
-        default: break;
-      }
-      if (fn.startsWith('Fn::')) {
-        throw new Error(`${this.stackName}: the IAM suite cannot resolve ${fn}`);
-      }
-    }
-    return Object.fromEntries(keys.map((key) => [key, this.resolveAny(object[key])]));
+    return resolveIntrinsics(value, this);
   }
 
-  private sub(argument: unknown): string {
-    const [text, variables] = typeof argument === 'string' ? [argument, {}] : argument as [string, Record<string, unknown>];
-    return text.replace(/\$\{([^}!]+)\}/g, (_match, name: string) => {
-      if (name in variables) {
-        return this.resolve((variables as Record<string, unknown>)[name]);
-      }
-      const [logicalId, attribute] = name.split('.');
-      return attribute === undefined ? this.ref(logicalId) : this.getAtt(logicalId, attribute);
-    });
+  /** Who resolves, for errors (IntrinsicWorld). */
+  public get resolver(): string {
+    return `${this.stackName}: the IAM suite`;
   }
 
-  private condition(name: string): boolean {
+  /** Numbers and booleans as the strings IAM and the ARNs compare (IntrinsicWorld). */
+  public scalar(value: number | boolean): string {
+    return String(value);
+  }
+
+  public importValue(exportName: string): string {
+    return this.app.importValue(exportName);
+  }
+
+  public findInMap(map: string, topLevelKey: string, secondLevelKey: string): unknown {
+    return this.resolveAny(this.stack.template.Mappings?.[map]?.[topLevelKey]?.[secondLevelKey]);
+  }
+
+  public condition(name: string): boolean {
     const evaluate = (value: any): boolean => {
       if (value.Condition) {
         return evaluate(this.stack.template.Conditions![value.Condition]);

@@ -8,6 +8,7 @@ import { DEPLOYMENT_GROUP_RESOURCE_TYPE } from '../../../src/contract/deployment
 import { REVISION_DEPLOYMENT_RESOURCE_TYPE } from '../../../src/contract/revision-deployment';
 import { SETTINGS_PREFIX_ENV } from '../../../src/contract/traffic-hook';
 import { readSettings } from '../../../src/handlers/server-deployer/revision-deployment/deployment-properties';
+import { IntrinsicWorld, resolveIntrinsics } from '../../support/intrinsic-functions';
 
 /**
  * CloudFormation as the lifecycle model plays it, for one stack: create, update (with a later
@@ -121,6 +122,17 @@ export class StackModel {
   private step = '';
   private rollingBack = false;
   private requestCounter = 0;
+  /** What the template's intrinsic functions resolve against: the resources created so far. */
+  private readonly intrinsics: IntrinsicWorld = {
+    resolver: 'the lifecycle model',
+    region: REGION,
+    ref: (logicalId) => this.ref(logicalId),
+    getAtt: (logicalId, attribute) => this.getAtt(logicalId, attribute),
+    importValue: (exportName) => `import:${exportName}`,
+    findInMap: (map, topLevelKey, secondLevelKey) => `map:${JSON.stringify([map, topLevelKey, secondLevelKey])}`,
+    // The model creates every resource, whatever its condition, so every condition holds.
+    condition: () => true,
+  };
 
   public constructor(
     public readonly stackName: string, public readonly account: Account = new Account(), private readonly interference: Interference = {},
@@ -498,42 +510,7 @@ export class StackModel {
 
   /** A template value with its intrinsic functions resolved against the live resources. */
   private resolve(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((item) => this.resolve(item));
-    if (typeof value !== 'object' || value === null) return value;
-    const object = value as Record<string, any>;
-    const keys = Object.keys(object);
-    if (keys.length === 1) {
-      const [fn] = keys;
-      const argument = object[fn];
-      switch (fn) {
-        case 'Ref': return this.ref(argument);
-        case 'Fn::GetAtt': {
-          const [id, attribute] = typeof argument === 'string' ? argument.split('.') : argument;
-          return this.getAtt(id, attribute);
-        }
-        case 'Fn::Join': return (this.resolve(argument[1]) as unknown[]).map(String).join(argument[0]);
-        case 'Fn::Sub': return this.sub(argument);
-        case 'Fn::Select': return (this.resolve(argument[1]) as unknown[])[Number(this.resolve(argument[0]))];
-        case 'Fn::Split': return String(this.resolve(argument[1])).split(argument[0]);
-        case 'Fn::ImportValue': return `import:${String(this.resolve(argument))}`;
-        case 'Fn::GetAZs': return [`${REGION}a`, `${REGION}b`, `${REGION}c`];
-        case 'Fn::Base64': return Buffer.from(String(this.resolve(argument))).toString('base64');
-        case 'Fn::FindInMap': return `map:${JSON.stringify(this.resolve(argument))}`;
-        case 'Fn::If': return this.resolve(argument[1]);
-        default:
-          if (fn.startsWith('Fn::')) throw new Error(`the lifecycle model cannot resolve ${fn}`);
-      }
-    }
-    return Object.fromEntries(keys.map((key) => [key, this.resolve(object[key])]));
-  }
-
-  private sub(argument: unknown): string {
-    const [text, variables] = typeof argument === 'string' ? [argument, {}] : argument as [string, Record<string, unknown>];
-    return text.replace(/\$\{([^}!]+)\}/g, (_match, name: string) => {
-      if (name in variables) return String(this.resolve((variables as Record<string, unknown>)[name]));
-      const [id, attribute] = name.split('.');
-      return String(attribute === undefined ? this.ref(id) : this.getAtt(id, attribute));
-    });
+    return resolveIntrinsics(value, this.intrinsics);
   }
 
   private ref(id: string): unknown {
