@@ -16,7 +16,7 @@ import { fork } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
+import { CloudFormationValidatePlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { median, table } from './support/summary';
 
 interface Resource {
@@ -75,17 +75,22 @@ export function withPlainAlarms(template: ValidatedTemplate['template']): Valida
   return copy;
 }
 
-/** Child process: construct the plugin and validate one template, as a synth does; report the time. */
-function validateOnce(file: string): void {
-  const start = process.hrtime.bigint();
+/** A new plugin's report on one template file, as a synth constructs and runs it. */
+export function validateTemplateFile(file: string): { readonly report: PolicyValidationPluginReport; readonly version: string } {
   const plugin = new CloudFormationValidatePlugin();
   // The plugin reads only the templates' paths; a synth's context also carries the app's construct tree.
-  plugin.validate({
+  const report = plugin.validate({
     templatePaths: [file],
     stackTemplates: [{ templatePath: file, stackConstructPath: 'Bench', accountId: undefined, region: undefined }],
   } as unknown as Parameters<CloudFormationValidatePlugin['validate']>[0]);
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const timing: Timing = { ms, version: plugin.version ?? 'unknown' };
+  return { report, version: plugin.version ?? 'unknown' };
+}
+
+/** Child process: validate one template, as a synth does; report the time. */
+function validateOnce(file: string): void {
+  const start = process.hrtime.bigint();
+  const { version } = validateTemplateFile(file);
+  const timing: Timing = { ms: Number(process.hrtime.bigint() - start) / 1e6, version };
   process.send!(timing, () => process.exit(0));
 }
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, CloudFormationValidatePlugin, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { metricEntries, ValidatedTemplate, withPlainAlarms } from '../../bench/validator-cost';
+import { metricEntries, validateTemplateFile, ValidatedTemplate, withPlainAlarms } from '../../bench/validator-cost';
 import { LambdaRollout } from '../../src';
 
 type Template = ValidatedTemplate['template'];
@@ -51,10 +51,7 @@ test('the swapped template is one the validator accepts, so the bench times the 
   try {
     const file = join(dir, 'template.json');
     writeFileSync(file, JSON.stringify(swapped));
-    const report = new CloudFormationValidatePlugin().validate({
-      templatePaths: [file],
-      stackTemplates: [{ templatePath: file, stackConstructPath: 'Bench', accountId: undefined, region: undefined }],
-    } as unknown as Parameters<CloudFormationValidatePlugin['validate']>[0]);
+    const { report } = validateTemplateFile(file);
     expect(report.violations.map((v) => `${v.ruleName}: ${v.description}`)).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
